@@ -1,0 +1,12 @@
+//! epicevents: a CRM shell for Epic Events.
+//!
+//! Data flows one way: `shell` (grammar, REPL, printing) → `service` (rules, permission
+//! checks, transactions) → `repo` (hand-written SQL) → SQLite. `domain` holds the types that
+//! parse user input at the edge; `ui` the forms, tables and messages.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod private_files;
+pub mod secret;
