@@ -9,4 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod private_files;
+pub mod repo;
 pub mod secret;
+pub mod service;
+pub mod ui;

@@ -1,0 +1,285 @@
+//! Collaborators, their credentials, sessions and login throttling.
+
+use rusqlite::{Connection, OptionalExtension, Row, named_params};
+
+use super::{Window, unique_violation};
+use crate::domain::{Collaborator, CollaboratorPatch, Department, Email, NewCollaborator};
+use crate::error::{Error, Result};
+
+const SELECT: &str = r"
+    SELECT c.id, c.employee_number, c.full_name, c.email, c.phone, d.name, c.created_at, c.updated_at
+    FROM collaborators c JOIN departments d ON d.id = c.department_id";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Collaborator> {
+    let department: String = row.get(5)?;
+    Ok(Collaborator {
+        id: row.get(0)?,
+        employee_number: row.get(1)?,
+        full_name: row.get(2)?,
+        email: row.get(3)?,
+        phone: row.get(4)?,
+        department: Department::parse(&department).map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                5,
+                rusqlite::types::Type::Text,
+                "unknown department".into(),
+            )
+        })?,
+        created_at: row.get(6)?,
+        updated_at: row.get(7)?,
+    })
+}
+
+/// Turns the UNIQUE violations a user can cause into field errors.
+fn map_unique(err: rusqlite::Error) -> Error {
+    match unique_violation(&err) {
+        Some("collaborators.email") => {
+            Error::invalid("email", "another collaborator already uses this address")
+        }
+        Some("collaborators.employee_number") => Error::invalid(
+            "employee number",
+            "another collaborator already has this number",
+        ),
+        _ => err.into(),
+    }
+}
+
+pub fn insert(
+    conn: &Connection,
+    new: &NewCollaborator,
+    password_hash: &str,
+    now: &str,
+) -> Result<i64> {
+    conn.prepare_cached(
+        r"INSERT INTO collaborators
+              (employee_number, full_name, email, phone, department_id, password_hash, created_at, updated_at)
+          VALUES (:employee_number, :full_name, :email, :phone,
+                  (SELECT id FROM departments WHERE name = :department), :hash, :now, :now)",
+    )?
+    .execute(named_params! {
+        ":employee_number": new.employee_number.as_ref(),
+        ":full_name": new.full_name.as_ref(),
+        ":email": new.email.as_ref(),
+        ":phone": new.phone.as_ref(),
+        ":department": new.department.as_str(),
+        ":hash": password_hash,
+        ":now": now,
+    })
+    .map_err(map_unique)?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn find(conn: &Connection, id: i64) -> Result<Option<Collaborator>> {
+    let sql = format!("{SELECT} WHERE c.id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// The collaborator `id`, or `NotFound`.
+pub fn get(conn: &Connection, id: i64) -> Result<Collaborator> {
+    find(conn, id)?.ok_or(Error::NotFound {
+        entity: "collaborator",
+        id,
+    })
+}
+
+pub fn count(conn: &Connection, department: Option<Department>) -> Result<u64> {
+    let count: i64 = match department {
+        None => conn.prepare_cached("SELECT COUNT(*) FROM collaborators")?.query_row([], |r| r.get(0))?,
+        Some(d) => conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM collaborators WHERE department_id = (SELECT id FROM departments WHERE name = ?1)",
+            )?
+            .query_row([d.as_str()], |r| r.get(0))?,
+    };
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// Calls `f` for each collaborator (of `department`, if given) in id order, within `window`
+/// if given, reading one row at a time.
+pub fn for_each(
+    conn: &Connection,
+    department: Option<Department>,
+    window: Option<Window>,
+    f: &mut dyn FnMut(Collaborator) -> Result<()>,
+) -> Result<()> {
+    let filter = if department.is_some() {
+        "WHERE d.name = :department"
+    } else {
+        "WHERE :department IS NULL"
+    };
+    let sql = format!("{SELECT} {filter} ORDER BY c.id LIMIT :limit OFFSET :offset");
+    let (limit, offset) = window.map_or((-1, 0), |w| {
+        (
+            i64::from(w.limit),
+            i64::try_from(w.offset).unwrap_or(i64::MAX),
+        )
+    });
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(named_params! {
+        ":department": department.map(Department::as_str),
+        ":limit": limit,
+        ":offset": offset,
+    })?;
+    while let Some(row) = rows.next()? {
+        f(from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// Applies `patch` to collaborator `id`. The caller handles what a department change implies.
+pub fn update(conn: &Connection, id: i64, patch: &CollaboratorPatch, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        r"UPDATE collaborators SET
+              employee_number = COALESCE(:employee_number, employee_number),
+              full_name = COALESCE(:full_name, full_name),
+              email = COALESCE(:email, email),
+              phone = COALESCE(:phone, phone),
+              department_id = COALESCE((SELECT id FROM departments WHERE name = :department), department_id),
+              updated_at = :now
+          WHERE id = :id",
+    )?
+    .execute(named_params! {
+        ":employee_number": patch.employee_number.as_ref().map(AsRef::<str>::as_ref),
+        ":full_name": patch.full_name.as_ref().map(AsRef::<str>::as_ref),
+        ":email": patch.email.as_ref().map(AsRef::<str>::as_ref),
+        ":phone": patch.phone.as_ref().map(AsRef::<str>::as_ref),
+        ":department": patch.department.map(Department::as_str),
+        ":now": now,
+        ":id": id,
+    })
+    .map_err(map_unique)?;
+    Ok(())
+}
+
+/// Deletes collaborator `id`; the schema empties the sales contact of their clients and the
+/// support contact of their events.
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM collaborators WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Empties the sales contact of the clients of `id`; returns how many there were.
+pub fn release_clients(conn: &Connection, id: i64, now: &str) -> Result<usize> {
+    Ok(conn
+        .prepare_cached("UPDATE clients SET sales_contact_id = NULL, updated_at = ?2 WHERE sales_contact_id = ?1")?
+        .execute(rusqlite::params![id, now])?)
+}
+
+/// Empties the support contact of the events of `id`; returns how many there were.
+pub fn release_events(conn: &Connection, id: i64, now: &str) -> Result<usize> {
+    Ok(conn
+        .prepare_cached("UPDATE events SET support_contact_id = NULL, updated_at = ?2 WHERE support_contact_id = ?1")?
+        .execute(rusqlite::params![id, now])?)
+}
+
+/// How many collaborators there are in management.
+pub fn count_management(conn: &Connection) -> Result<u64> {
+    count(conn, Some(Department::Management))
+}
+
+/// What a login needs to know about an account.
+#[derive(Debug)]
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+}
+
+pub fn credentials(conn: &Connection, email: &Email) -> Result<Option<Credentials>> {
+    Ok(conn
+        .prepare_cached("SELECT id, password_hash FROM collaborators WHERE email = ?1")?
+        .query_row([email.as_ref()], |row| {
+            Ok(Credentials {
+                id: row.get(0)?,
+                password_hash: row.get(1)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The password hash of collaborator `id`.
+pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
+    conn.prepare_cached("SELECT password_hash FROM collaborators WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?
+        .ok_or(Error::NotFound {
+            entity: "collaborator",
+            id,
+        })
+}
+
+/// Stores a new password hash.
+pub fn set_password_hash(conn: &Connection, id: i64, hash: &str, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE collaborators SET password_hash = ?2, updated_at = ?3 WHERE id = ?1",
+    )?
+    .execute(rusqlite::params![id, hash, now])?;
+    Ok(())
+}
+
+/// The current token version of collaborator `id` (`None` if deleted).
+pub fn token_version(conn: &Connection, id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT token_version FROM collaborators WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?)
+}
+
+/// Ends every session of collaborator `id`; returns the new token version.
+pub fn bump_token_version(conn: &Connection, id: i64) -> Result<i64> {
+    conn.prepare_cached("UPDATE collaborators SET token_version = token_version + 1 WHERE id = ?1 RETURNING token_version")?
+        .query_row([id], |row| row.get(0))
+        .optional()?
+        .ok_or(Error::NotFound { entity: "collaborator", id })
+}
+
+/// After a correct password: clears the failure count unless the account is locked at `now`.
+/// Returns the token version to issue, or `None` when the account is locked.
+pub fn accept_login(conn: &Connection, id: i64, now: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            r"UPDATE collaborators SET failed_logins = 0, locked_until = NULL
+              WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
+              RETURNING token_version",
+        )?
+        .query_row(named_params! { ":id": id, ":now": now }, |row| row.get(0))
+        .optional()?)
+}
+
+/// After a wrong password: counts the failure in one atomic statement and locks the account
+/// until `lock_until` when it reaches `max_failures`. A lapsed lock starts a fresh count; a
+/// current lock is left as it is. Returns whether this failure locked the account.
+pub fn count_failed_login(
+    conn: &Connection,
+    id: i64,
+    now: &str,
+    lock_until: &str,
+    max_failures: i64,
+) -> Result<bool> {
+    let locked: Option<bool> = conn
+        .prepare_cached(
+            r"UPDATE collaborators SET
+                  failed_logins = CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END,
+                  locked_until = CASE
+                      WHEN (CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END) >= :max
+                      THEN :lock_until ELSE NULL END
+              WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
+              RETURNING locked_until IS NOT NULL",
+        )?
+        .query_row(
+            named_params! { ":id": id, ":now": now, ":lock_until": lock_until, ":max": max_failures },
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(locked.unwrap_or(false))
+}
+
+/// Whether any collaborator exists (set-up is only for an empty database).
+pub fn any(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM collaborators)")?
+        .query_row([], |r| r.get(0))?)
+}

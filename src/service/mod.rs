@@ -1,0 +1,70 @@
+//! Services: the rules of the product.
+//!
+//! A service function loads what it needs, checks the permission table against the acting
+//! collaborator as stored now, validates the state of the records, and performs the write and
+//! its audit row in one `BEGIN IMMEDIATE` transaction. Services never print.
+
+pub mod auth;
+pub mod demo;
+pub mod permissions;
+pub mod session;
+pub mod users;
+
+use std::cell::OnceCell;
+
+use rusqlite::Connection;
+use time::OffsetDateTime;
+
+use crate::config::Config;
+use crate::db;
+use crate::domain::Timestamp;
+use crate::error::Result;
+use crate::secret::Secret;
+
+/// Everything a service needs: the database, the configuration, the signing secret (loaded
+/// on first use, so commands that need no session never create a key file) and a clock.
+pub struct Context {
+    pub config: Config,
+    conn: Connection,
+    secret: OnceCell<Secret>,
+    clock: Box<dyn Fn() -> OffsetDateTime>,
+}
+
+impl Context {
+    /// Opens the configured database, migrating it if needed.
+    pub fn open(config: Config) -> Result<Context> {
+        let conn = db::open(&config.db_path)?;
+        Ok(Context {
+            config,
+            conn,
+            secret: OnceCell::new(),
+            clock: Box::new(OffsetDateTime::now_utc),
+        })
+    }
+
+    /// Replaces the clock (tests).
+    pub fn with_clock(mut self, clock: impl Fn() -> OffsetDateTime + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
+    }
+
+    pub fn now(&self) -> Timestamp {
+        Timestamp::new((self.clock)())
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub(crate) fn secret(&self) -> Result<&Secret> {
+        if let Some(secret) = self.secret.get() {
+            return Ok(secret);
+        }
+        let secret = Secret::load(self.config.secret.as_deref(), &self.config.db_path)?;
+        Ok(self.secret.get_or_init(|| secret))
+    }
+}

@@ -1,0 +1,200 @@
+//! Collaborators: listing for everyone; creation, update and deletion for management.
+
+use serde_json::Value;
+
+use super::Context;
+use super::auth::hash_password;
+use super::permissions::{self, Action, Target};
+use crate::db;
+use crate::domain::{Collaborator, CollaboratorPatch, Department, NewCollaborator, Password};
+use crate::error::{Error, Result};
+use crate::repo::Window;
+use crate::repo::audit::{self, Changes, Entry};
+use crate::repo::collaborators;
+
+/// Filters of `users list`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    pub department: Option<Department>,
+}
+
+pub fn count(ctx: &Context, filter: Filter) -> Result<u64> {
+    collaborators::count(ctx.conn(), filter.department)
+}
+
+/// Calls `f` with each matching collaborator in id order, within `window` if given.
+pub fn for_each(
+    ctx: &Context,
+    filter: Filter,
+    window: Option<Window>,
+    f: &mut dyn FnMut(Collaborator) -> Result<()>,
+) -> Result<()> {
+    collaborators::for_each(ctx.conn(), filter.department, window, f)
+}
+
+pub fn get(ctx: &Context, id: i64) -> Result<Collaborator> {
+    collaborators::get(ctx.conn(), id)
+}
+
+/// Refuses early, before any form is shown, when `actor` may not perform `action` at all.
+pub fn authorize(actor: &Collaborator, action: Action) -> Result<()> {
+    permissions::check(actor, action, Target::none())
+}
+
+pub fn create(
+    ctx: &mut Context,
+    actor: &Collaborator,
+    new: &NewCollaborator,
+    password: &Password,
+) -> Result<Collaborator> {
+    permissions::check(actor, Action::CreateCollaborator, Target::none())?;
+    let hash = hash_password(password)?;
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    let id = collaborators::insert(&tx, new, &hash, &now)?;
+    let entry = Entry {
+        actor_id: Some(actor.id),
+        action: "create",
+        entity: "collaborator",
+        entity_id: Some(id),
+        changes: creation_changes(new),
+    };
+    audit::record(&tx, &now, &entry)?;
+    let created = collaborators::get(&tx, id)?;
+    tx.commit()?;
+    Ok(created)
+}
+
+/// The audit changes of a creation: every field, from nothing.
+pub(crate) fn creation_changes(new: &NewCollaborator) -> Changes {
+    Changes::new()
+        .field("employee_number", Value::Null, new.employee_number.as_ref())
+        .field("full_name", Value::Null, new.full_name.as_ref())
+        .field("email", Value::Null, new.email.as_ref())
+        .field("phone", Value::Null, new.phone.as_ref())
+        .field("department", Value::Null, new.department.as_str())
+}
+
+/// What an update did besides changing fields.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct UpdateOutcome {
+    pub updated: Option<Collaborator>,
+    /// Clients left without a sales contact because their contact left sales.
+    pub released_clients: usize,
+    /// Events left without support because their contact left support.
+    pub released_events: usize,
+}
+
+/// Applies `patch`. A department change ends the collaborator's sessions and releases the
+/// clients (leaving sales) or events (leaving support) that name them, in the same
+/// transaction.
+pub fn update(
+    ctx: &mut Context,
+    actor: &Collaborator,
+    id: i64,
+    patch: &CollaboratorPatch,
+) -> Result<UpdateOutcome> {
+    permissions::check(actor, Action::UpdateCollaborator, Target::none())?;
+    if patch.is_empty() {
+        return Err(Error::Usage(
+            "nothing to update: give at least one field to change".into(),
+        ));
+    }
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    let before = collaborators::get(&tx, id)?;
+    let new_department = patch.department.filter(|d| *d != before.department);
+    let mut outcome = UpdateOutcome::default();
+    if new_department.is_some() {
+        if before.department == Department::Management && collaborators::count_management(&tx)? == 1
+        {
+            return Err(Error::refused(format!(
+                "{} is the last management collaborator and cannot leave management",
+                before.full_name
+            )));
+        }
+        if before.department == Department::Sales {
+            outcome.released_clients = collaborators::release_clients(&tx, id, &now)?;
+        }
+        if before.department == Department::Support {
+            outcome.released_events = collaborators::release_events(&tx, id, &now)?;
+        }
+        collaborators::bump_token_version(&tx, id)?;
+    }
+    collaborators::update(&tx, id, patch, &now)?;
+    let after = collaborators::get(&tx, id)?;
+    let mut changes = field_changes(&before, &after);
+    if outcome.released_clients > 0 {
+        changes = changes.field("released_clients", Value::Null, outcome.released_clients);
+    }
+    if outcome.released_events > 0 {
+        changes = changes.field("released_events", Value::Null, outcome.released_events);
+    }
+    let entry = Entry {
+        actor_id: Some(actor.id),
+        action: "update",
+        entity: "collaborator",
+        entity_id: Some(id),
+        changes,
+    };
+    audit::record(&tx, &now, &entry)?;
+    tx.commit()?;
+    outcome.updated = Some(after);
+    Ok(outcome)
+}
+
+fn field_changes(before: &Collaborator, after: &Collaborator) -> Changes {
+    Changes::new()
+        .field(
+            "employee_number",
+            before.employee_number.as_str(),
+            after.employee_number.as_str(),
+        )
+        .field(
+            "full_name",
+            before.full_name.as_str(),
+            after.full_name.as_str(),
+        )
+        .field("email", before.email.as_str(), after.email.as_str())
+        .field("phone", before.phone.as_str(), after.phone.as_str())
+        .field(
+            "department",
+            before.department.as_str(),
+            after.department.as_str(),
+        )
+}
+
+/// Deletes collaborator `id`: their clients and events lose them as contact (the schema does
+/// it) and their sessions end (the token names a collaborator that no longer exists).
+pub fn delete(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Collaborator> {
+    permissions::check(actor, Action::DeleteCollaborator, Target::none())?;
+    if id == actor.id {
+        return Err(Error::refused(
+            "you cannot delete your own account: ask another management collaborator",
+        ));
+    }
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    let before = collaborators::get(&tx, id)?;
+    collaborators::delete(&tx, id)?;
+    let changes = Changes::new()
+        .field(
+            "employee_number",
+            before.employee_number.as_str(),
+            Value::Null,
+        )
+        .field("full_name", before.full_name.as_str(), Value::Null)
+        .field("email", before.email.as_str(), Value::Null)
+        .field("phone", before.phone.as_str(), Value::Null)
+        .field("department", before.department.as_str(), Value::Null);
+    let entry = Entry {
+        actor_id: Some(actor.id),
+        action: "delete",
+        entity: "collaborator",
+        entity_id: Some(id),
+        changes,
+    };
+    audit::record(&tx, &now, &entry)?;
+    tx.commit()?;
+    Ok(before)
+}

@@ -1,0 +1,10 @@
+//! The user interface: forms, tables, machine-readable output and terminal-safe text.
+//!
+//! This is the only code that talks to the terminal besides the REPL's line editor; inquire
+//! lives behind the [`Prompter`](prompter::Prompter) trait so that scripts and tests can
+//! answer forms without a terminal.
+
+pub mod output;
+pub mod prompter;
+pub mod table;
+pub mod text;

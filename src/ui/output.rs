@@ -1,0 +1,148 @@
+//! Machine-readable output: JSON and CSV, streamed one record at a time.
+//!
+//! The keys are a stable interface (PRODUCT.md §2): each listed type names them in order,
+//! and both formats use the same names and values (amounts as two-decimal strings,
+//! timestamps as ISO-8601 strings, absent relations as `null` or an empty CSV cell).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// How a list or a `show` is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// A table that fits the terminal, one page at a time.
+    #[default]
+    Table,
+    /// A JSON array of objects (one object for `show`).
+    Json,
+    /// Comma-separated values with a header line.
+    Csv,
+}
+
+/// Writes records as a JSON array or CSV rows, one at a time, never holding the list.
+pub struct Stream<'w> {
+    out: &'w mut dyn Write,
+    csv: bool,
+    keys: &'static [&'static str],
+    written: u64,
+}
+
+impl<'w> Stream<'w> {
+    /// Starts a JSON (`csv == false`) or CSV stream of records with `keys`.
+    pub fn begin(
+        out: &'w mut dyn Write,
+        csv: bool,
+        keys: &'static [&'static str],
+    ) -> io::Result<Self> {
+        if csv {
+            writeln!(out, "{}", keys.join(","))?;
+        } else {
+            write!(out, "[")?;
+        }
+        Ok(Stream {
+            out,
+            csv,
+            keys,
+            written: 0,
+        })
+    }
+
+    pub fn push<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
+        let value = serde_json::to_value(record).map_err(io::Error::other)?;
+        if self.csv {
+            let cells: Vec<String> = self
+                .keys
+                .iter()
+                .map(|key| csv_cell(value.get(*key).unwrap_or(&Value::Null)))
+                .collect();
+            writeln!(self.out, "{}", cells.join(","))?;
+        } else {
+            let separator = if self.written == 0 { "\n  " } else { ",\n  " };
+            write!(self.out, "{separator}{value}")?;
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    pub fn finish(self) -> io::Result<()> {
+        if !self.csv {
+            let end = if self.written == 0 { "]" } else { "\n]" };
+            writeln!(self.out, "{end}")?;
+        }
+        self.out.flush()
+    }
+}
+
+/// One record as a JSON object (for `show --format json`).
+pub fn json_object<T: Serialize>(out: &mut dyn Write, record: &T) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(record).map_err(io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+/// A CSV cell (RFC 4180): quoted when it holds a comma, quote or line break.
+fn csv_cell(value: &Value) -> String {
+    let text = match value {
+        Value::Null => return String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    // A leading =, +, - or @ would be run as a formula by spreadsheet programs.
+    let text = if text.starts_with(['=', '+', '-', '@']) && !is_number(&text) {
+        format!("'{text}")
+    } else {
+        text
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    text.parse::<f64>().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn stream(csv: bool, records: &[Value]) -> String {
+        let mut out = Vec::new();
+        let mut stream = Stream::begin(&mut out, csv, &["id", "name", "note"]).unwrap();
+        for record in records {
+            stream.push(record).unwrap();
+        }
+        stream.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_streams_are_valid_arrays_even_when_empty() {
+        assert_eq!(
+            serde_json::from_str::<Value>(&stream(false, &[])).unwrap(),
+            json!([])
+        );
+        let records = [
+            json!({"id": 1, "name": "A", "note": null}),
+            json!({"id": 2, "name": "B", "note": "x"}),
+        ];
+        let parsed: Value = serde_json::from_str(&stream(false, &records)).unwrap();
+        assert_eq!(parsed, json!(records));
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting_and_defuses_formulas() {
+        let records = [
+            json!({"id": 1, "name": "Casey, Kevin", "note": "say \"hi\""}),
+            json!({"id": 2, "name": "=SUM(A1)", "note": null}),
+        ];
+        assert_eq!(
+            stream(true, &records),
+            "id,name,note\n1,\"Casey, Kevin\",\"say \"\"hi\"\"\"\n2,'=SUM(A1),\n"
+        );
+    }
+}

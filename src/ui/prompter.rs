@@ -1,0 +1,310 @@
+//! Forms, behind a trait: inquire on a terminal, plain lines from standard input otherwise,
+//! a scripted queue in tests.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::BufRead;
+use std::rc::Rc;
+
+use inquire::validator::Validation;
+use inquire::{InquireError, PasswordDisplayMode};
+
+use crate::error::{Error, Result};
+
+/// Checks an answer; `Err` holds the sentence to show before asking again.
+pub type Validator<'a> = &'a dyn Fn(&str) -> std::result::Result<(), String>;
+
+/// One question of a form.
+pub struct Question<'a> {
+    pub label: &'a str,
+    pub default: Option<&'a str>,
+    pub help: Option<&'a str>,
+    pub validate: Validator<'a>,
+}
+
+/// Asks the user for values. Every method returns `Error::Cancelled` when the user cancels
+/// (Ctrl-C or Esc on a terminal).
+pub trait Prompter {
+    /// Whether a person is there to answer forms. When not, missing fields are errors.
+    fn is_interactive(&self) -> bool;
+    fn text(&mut self, question: &Question<'_>) -> Result<String>;
+    /// A password: masked on a terminal (asked twice when `confirm`), one line otherwise.
+    fn password(&mut self, label: &str, confirm: bool) -> Result<String>;
+    /// One of `options`; returns its index.
+    fn select(&mut self, label: &str, options: &[String]) -> Result<usize>;
+    /// Some of `options`; returns their indexes.
+    fn multi_select(&mut self, label: &str, options: &[String]) -> Result<Vec<usize>>;
+    fn confirm(&mut self, label: &str, default: bool) -> Result<bool>;
+}
+
+/// Forms on a terminal, with inquire.
+pub struct InquirePrompter;
+
+fn from_inquire(err: InquireError) -> Error {
+    match err {
+        InquireError::OperationCanceled | InquireError::OperationInterrupted => Error::Cancelled,
+        other => Error::internal(anyhow::anyhow!("terminal form failed: {other}")),
+    }
+}
+
+impl Prompter for InquirePrompter {
+    fn is_interactive(&self) -> bool {
+        true
+    }
+
+    fn text(&mut self, question: &Question<'_>) -> Result<String> {
+        let validate = question.validate;
+        let mut prompt = inquire::Text::new(question.label).with_validator(move |input: &str| {
+            Ok(match validate(input) {
+                Ok(()) => Validation::Valid,
+                Err(message) => Validation::Invalid(message.into()),
+            })
+        });
+        if let Some(default) = question.default {
+            prompt = prompt.with_default(default);
+        }
+        if let Some(help) = question.help {
+            prompt = prompt.with_help_message(help);
+        }
+        prompt.prompt().map_err(from_inquire)
+    }
+
+    fn password(&mut self, label: &str, confirm: bool) -> Result<String> {
+        let mut prompt =
+            inquire::Password::new(label).with_display_mode(PasswordDisplayMode::Masked);
+        prompt = if confirm {
+            prompt.with_custom_confirmation_message("Repeat it:")
+        } else {
+            prompt.without_confirmation()
+        };
+        prompt.prompt().map_err(from_inquire)
+    }
+
+    fn select(&mut self, label: &str, options: &[String]) -> Result<usize> {
+        let chosen = inquire::Select::new(label, options.to_vec())
+            .raw_prompt()
+            .map_err(from_inquire)?;
+        Ok(chosen.index)
+    }
+
+    fn multi_select(&mut self, label: &str, options: &[String]) -> Result<Vec<usize>> {
+        let chosen = inquire::MultiSelect::new(label, options.to_vec())
+            .raw_prompt()
+            .map_err(from_inquire)?;
+        Ok(chosen.into_iter().map(|o| o.index).collect())
+    }
+
+    fn confirm(&mut self, label: &str, default: bool) -> Result<bool> {
+        inquire::Confirm::new(label)
+            .with_default(default)
+            .prompt()
+            .map_err(from_inquire)
+    }
+}
+
+/// Standard input shared between the script runner (which reads command lines) and the
+/// prompter (which reads the passwords that follow them).
+pub type SharedInput = Rc<RefCell<dyn BufRead>>;
+
+/// Reads the next line of `input` without its line ending; `None` at end of input.
+pub fn read_line(input: &SharedInput) -> Result<Option<String>> {
+    let mut line = String::new();
+    if input.borrow_mut().read_line(&mut line)? == 0 {
+        return Ok(None);
+    }
+    let trimmed = line.trim_end_matches(['\n', '\r']).len();
+    line.truncate(trimmed);
+    Ok(Some(line))
+}
+
+/// Answers from standard input when it is not a terminal: each answer is the next line, and
+/// nothing is echoed.
+pub struct LinePrompter {
+    input: SharedInput,
+}
+
+impl LinePrompter {
+    pub fn new(input: SharedInput) -> Self {
+        LinePrompter { input }
+    }
+
+    fn next(&mut self, what: &'static str) -> Result<String> {
+        read_line(&self.input)?.ok_or_else(|| {
+            Error::invalid(
+                what,
+                "expected on the next line of standard input, which has ended",
+            )
+        })
+    }
+}
+
+impl Prompter for LinePrompter {
+    fn is_interactive(&self) -> bool {
+        false
+    }
+
+    fn text(&mut self, question: &Question<'_>) -> Result<String> {
+        let answer = self.next("answer")?;
+        (question.validate)(&answer)
+            .map_err(|reason| Error::Usage(format!("{}: {reason}", question.label)))?;
+        Ok(answer)
+    }
+
+    fn password(&mut self, _label: &str, _confirm: bool) -> Result<String> {
+        self.next("password")
+    }
+
+    fn select(&mut self, label: &str, options: &[String]) -> Result<usize> {
+        let answer = self.next("choice")?;
+        choose(&answer, options)
+            .ok_or_else(|| Error::Usage(format!("{label} {answer:?} is not one of the choices")))
+    }
+
+    fn multi_select(&mut self, label: &str, options: &[String]) -> Result<Vec<usize>> {
+        let answer = self.next("choice")?;
+        answer
+            .split(',')
+            .map(|part| {
+                choose(part.trim(), options).ok_or_else(|| {
+                    Error::Usage(format!("{label} {part:?} is not one of the choices"))
+                })
+            })
+            .collect()
+    }
+
+    fn confirm(&mut self, _label: &str, default: bool) -> Result<bool> {
+        let answer = self.next("confirmation")?;
+        Ok(match answer.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => true,
+            "n" | "no" => false,
+            _ => default,
+        })
+    }
+}
+
+/// An option by its text or its 1-based position.
+fn choose(answer: &str, options: &[String]) -> Option<usize> {
+    options.iter().position(|o| o == answer).or_else(|| {
+        answer
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=options.len()).contains(n))
+            .map(|n| n - 1)
+    })
+}
+
+/// Answers from a queue, for unit tests: `None` in the queue cancels that question.
+#[derive(Debug, Default)]
+pub struct ScriptedPrompter {
+    answers: VecDeque<Option<String>>,
+}
+
+impl ScriptedPrompter {
+    pub fn new<I: IntoIterator<Item = Option<&'static str>>>(answers: I) -> Self {
+        ScriptedPrompter {
+            answers: answers.into_iter().map(|a| a.map(str::to_owned)).collect(),
+        }
+    }
+
+    fn next(&mut self) -> Result<String> {
+        self.answers.pop_front().flatten().ok_or(Error::Cancelled)
+    }
+
+    /// Whether every scripted answer was used.
+    pub fn is_exhausted(&self) -> bool {
+        self.answers.is_empty()
+    }
+}
+
+impl Prompter for ScriptedPrompter {
+    fn is_interactive(&self) -> bool {
+        true
+    }
+
+    fn text(&mut self, question: &Question<'_>) -> Result<String> {
+        let answer = self.next()?;
+        let answer = if answer.is_empty() {
+            question.default.unwrap_or_default().to_owned()
+        } else {
+            answer
+        };
+        (question.validate)(&answer).map_err(Error::Usage)?;
+        Ok(answer)
+    }
+
+    fn password(&mut self, _label: &str, _confirm: bool) -> Result<String> {
+        self.next()
+    }
+
+    fn select(&mut self, label: &str, options: &[String]) -> Result<usize> {
+        let answer = self.next()?;
+        choose(&answer, options)
+            .ok_or_else(|| Error::Usage(format!("{label}: no option {answer:?}")))
+    }
+
+    fn multi_select(&mut self, label: &str, options: &[String]) -> Result<Vec<usize>> {
+        let answer = self.next()?;
+        answer
+            .split(',')
+            .map(|a| {
+                choose(a.trim(), options)
+                    .ok_or_else(|| Error::Usage(format!("{label}: no option {a:?}")))
+            })
+            .collect()
+    }
+
+    fn confirm(&mut self, _label: &str, default: bool) -> Result<bool> {
+        let answer = self.next()?;
+        Ok(if answer.is_empty() {
+            default
+        } else {
+            answer.starts_with(['y', 'Y'])
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    fn input(text: &str) -> SharedInput {
+        Rc::new(RefCell::new(Cursor::new(text.as_bytes().to_vec())))
+    }
+
+    #[test]
+    fn line_prompter_reads_passwords_as_the_next_line() {
+        let shared = input("first secret\r\nsecond\n");
+        let mut prompter = LinePrompter::new(shared.clone());
+        assert_eq!(
+            prompter.password("Password:", true).unwrap(),
+            "first secret"
+        );
+        assert_eq!(read_line(&shared).unwrap().as_deref(), Some("second"));
+        let err = prompter.password("Password:", false).unwrap_err();
+        assert!(err.to_string().contains("standard input"));
+    }
+
+    #[test]
+    fn choices_match_by_text_or_position() {
+        let options = vec!["sales".to_owned(), "support".to_owned()];
+        assert_eq!(choose("support", &options), Some(1));
+        assert_eq!(choose("1", &options), Some(0));
+        assert_eq!(choose("3", &options), None);
+    }
+
+    #[test]
+    fn scripted_answers_can_cancel_and_use_defaults() {
+        let mut prompter = ScriptedPrompter::new([Some(""), None]);
+        let accept = |_: &str| Ok(());
+        let question = Question {
+            label: "Name",
+            default: Some("Kevin"),
+            help: None,
+            validate: &accept,
+        };
+        assert_eq!(prompter.text(&question).unwrap(), "Kevin");
+        assert!(matches!(prompter.text(&question), Err(Error::Cancelled)));
+        assert!(prompter.is_exhausted());
+    }
+}
