@@ -12,4 +12,5 @@ pub mod private_files;
 pub mod repo;
 pub mod secret;
 pub mod service;
+pub mod shell;
 pub mod ui;

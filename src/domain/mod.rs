@@ -21,6 +21,7 @@ pub use department::Department;
 pub use email::Email;
 pub use employee_number::EmployeeNumber;
 pub use id::Id;
+pub(crate) use id::shorten;
 pub use money::Money;
 pub use password::Password;
 pub use phone::Phone;

@@ -6,5 +6,6 @@
 
 pub mod output;
 pub mod prompter;
+pub mod style;
 pub mod table;
 pub mod text;

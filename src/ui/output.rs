@@ -50,8 +50,8 @@ impl<'w> Stream<'w> {
     }
 
     pub fn push<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
-        let value = serde_json::to_value(record).map_err(io::Error::other)?;
         if self.csv {
+            let value = serde_json::to_value(record).map_err(io::Error::other)?;
             let cells: Vec<String> = self
                 .keys
                 .iter()
@@ -60,7 +60,9 @@ impl<'w> Stream<'w> {
             writeln!(self.out, "{}", cells.join(","))?;
         } else {
             let separator = if self.written == 0 { "\n  " } else { ",\n  " };
-            write!(self.out, "{separator}{value}")?;
+            // Serialised directly, so the keys keep the documented order.
+            let text = serde_json::to_string(record).map_err(io::Error::other)?;
+            write!(self.out, "{separator}{text}")?;
         }
         self.written += 1;
         Ok(())
@@ -88,8 +90,10 @@ fn csv_cell(value: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    // A leading =, +, - or @ would be run as a formula by spreadsheet programs.
-    let text = if text.starts_with(['=', '+', '-', '@']) && !is_number(&text) {
+    // A spreadsheet runs a cell that starts with =, +, - or @ as a formula. Numbers and phone
+    // numbers (digits and separators only) cannot carry a harmful one and stay exact.
+    let numeric = |c: char| c.is_ascii_digit() || " .,()+-".contains(c);
+    let text = if text.starts_with(['=', '+', '-', '@']) && !text.chars().all(numeric) {
         format!("'{text}")
     } else {
         text
@@ -99,10 +103,6 @@ fn csv_cell(value: &Value) -> String {
     } else {
         text
     }
-}
-
-fn is_number(text: &str) -> bool {
-    text.parse::<f64>().is_ok()
 }
 
 #[cfg(test)]
@@ -139,10 +139,11 @@ mod tests {
         let records = [
             json!({"id": 1, "name": "Casey, Kevin", "note": "say \"hi\""}),
             json!({"id": 2, "name": "=SUM(A1)", "note": null}),
+            json!({"id": 3, "name": "-2+3+cmd|' /C calc'!A0", "note": "+33 1 00 00 00 01"}),
         ];
         assert_eq!(
             stream(true, &records),
-            "id,name,note\n1,\"Casey, Kevin\",\"say \"\"hi\"\"\"\n2,'=SUM(A1),\n"
+            "id,name,note\n1,\"Casey, Kevin\",\"say \"\"hi\"\"\"\n2,'=SUM(A1),\n3,'-2+3+cmd|' /C calc'!A0,+33 1 00 00 00 01\n"
         );
     }
 }

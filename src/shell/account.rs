@@ -1,0 +1,133 @@
+//! Top-level commands about the session and the database: login, logout, whoami, password,
+//! setup, demo.
+
+use super::Shell;
+use super::fields::Field;
+use super::grammar::SetupArgs;
+use crate::domain::{
+    Collaborator, Department, Email, EmployeeNumber, Name, NewCollaborator, Phone,
+};
+use crate::error::{Error, Result};
+use crate::service::{auth, demo as demo_data};
+use crate::ui::output::{self, Format};
+
+pub(super) const EMPLOYEE_NUMBER: Field = Field {
+    flag: "--employee-number",
+    label: "Employee number:",
+    help: Some("e.g. EMP-0042"),
+};
+pub(super) const FULL_NAME: Field = Field {
+    flag: "--full-name",
+    label: "Full name:",
+    help: None,
+};
+pub(super) const EMAIL: Field = Field {
+    flag: "--email",
+    label: "Email:",
+    help: Some("the login, e.g. name@epic.com"),
+};
+pub(super) const PHONE: Field = Field {
+    flag: "--phone",
+    label: "Phone:",
+    help: Some("e.g. +33 1 23 45 67 89"),
+};
+
+pub(super) fn login(shell: &mut Shell, email: Option<String>) -> Result<()> {
+    let field = Field {
+        flag: "EMAIL (login EMAIL)",
+        label: "Email:",
+        help: None,
+    };
+    let email = shell.required(email, &field, Email::parse)?;
+    let password = shell.prompter.password("Password:", false)?;
+    let me = auth::login(&mut shell.ctx, &email, &password)?;
+    shell.say(format!(
+        "Logged in as {} ({}).",
+        me.full_name, me.department
+    ))
+}
+
+pub(super) fn logout(shell: &mut Shell) -> Result<()> {
+    match auth::logout(&mut shell.ctx)? {
+        Some(me) => shell.say(format!(
+            "Logged out {}. Your sessions everywhere have ended.",
+            me.full_name
+        )),
+        None => shell.say("You were not logged in."),
+    }
+}
+
+pub(super) fn whoami(shell: &mut Shell, format: Format) -> Result<()> {
+    let me = shell.actor()?;
+    match format {
+        Format::Json => Ok(output::json_object(&mut shell.out, &me)?),
+        _ => shell.say(describe(&me)),
+    }
+}
+
+/// "Alice Manager <alice.manager@epic.com>, management (collaborator 1)".
+pub(super) fn describe(c: &Collaborator) -> String {
+    format!(
+        "{} <{}>, {} (collaborator {})",
+        c.full_name, c.email, c.department, c.id
+    )
+}
+
+pub(super) fn password(shell: &mut Shell) -> Result<()> {
+    let me = shell.actor()?;
+    let current = shell.prompter.password("Current password:", false)?;
+    let new = shell.new_password("New password:")?;
+    auth::change_password(&mut shell.ctx, &me, &current, &new)?;
+    shell.say("Password changed. Your other sessions have ended.")
+}
+
+/// The person fields shared by `setup` and `users create`.
+pub(super) fn person(
+    shell: &mut Shell,
+    args: SetupArgs,
+    department: Department,
+) -> Result<NewCollaborator> {
+    Ok(NewCollaborator {
+        employee_number: shell.required(
+            args.employee_number,
+            &EMPLOYEE_NUMBER,
+            EmployeeNumber::parse,
+        )?,
+        full_name: shell.required(args.full_name, &FULL_NAME, |v| Name::parse("full name", v))?,
+        email: shell.required(args.email, &EMAIL, Email::parse)?,
+        phone: shell.required(args.phone, &PHONE, Phone::parse)?,
+        department,
+    })
+}
+
+pub(super) fn setup(shell: &mut Shell, args: SetupArgs) -> Result<()> {
+    if !auth::needs_setup(&shell.ctx)? {
+        return Err(Error::refused(
+            "set-up is only for an empty database: log in and use `users create` instead",
+        ));
+    }
+    let new = person(shell, args, Department::Management)?;
+    let password = shell.new_password("Password:")?;
+    let created = auth::setup(&mut shell.ctx, new, &password)?;
+    shell.say(format!(
+        "Created {}. Log in with `login {}`.",
+        describe(&created),
+        created.email
+    ))
+}
+
+pub(super) fn demo(shell: &mut Shell) -> Result<()> {
+    let summary = demo_data::load(&mut shell.ctx)?;
+    shell.say(format!(
+        "Loaded the demo data: {} collaborators.",
+        summary.collaborators
+    ))?;
+    shell.say(format!(
+        "Every demo account has the password {:?}:",
+        demo_data::DEMO_PASSWORD
+    ))?;
+    for (_, name, email, _, department) in demo_data::DEMO_COLLABORATORS {
+        shell.say(format!("  {email:<28} {name} ({department})"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! Filling in fields: from flags, else from a form on a terminal, else an error naming the
+//! missing flag (PRODUCT.md §2).
+
+use super::Shell;
+use crate::error::{Error, Result};
+use crate::ui::prompter::Question;
+
+/// How a field is asked for and named.
+pub struct Field {
+    /// The flag, e.g. `--full-name`.
+    pub flag: &'static str,
+    /// The form label, e.g. `Full name:`.
+    pub label: &'static str,
+    pub help: Option<&'static str>,
+}
+
+impl Shell {
+    /// A required field: the flag's value if given, else asked on a terminal, else `Missing`.
+    /// A value given as a flag that does not parse is an error; a typed one is asked again.
+    pub(super) fn required<T>(
+        &mut self,
+        given: Option<String>,
+        field: &Field,
+        parse: impl Fn(&str) -> Result<T>,
+    ) -> Result<T> {
+        if let Some(value) = given {
+            return parse(&value);
+        }
+        self.ask(field, None, parse)
+    }
+
+    /// Asks for `field` on a terminal, with `default` pre-filled.
+    pub(super) fn ask<T>(
+        &mut self,
+        field: &Field,
+        default: Option<&str>,
+        parse: impl Fn(&str) -> Result<T>,
+    ) -> Result<T> {
+        if !self.prompter.is_interactive() {
+            return Err(Error::Missing { flag: field.flag });
+        }
+        let validate = |input: &str| parse(input).map(drop).map_err(|e| e.to_string());
+        let answer = self.prompter.text(&Question {
+            label: field.label,
+            default,
+            help: field.help,
+            validate: &validate,
+        })?;
+        parse(&answer)
+    }
+
+    /// A choice among `options` (given as a flag, or selected on a terminal).
+    pub(super) fn choose<T: Copy>(
+        &mut self,
+        given: Option<String>,
+        field: &Field,
+        options: &[(&str, T)],
+        parse: impl Fn(&str) -> Result<T>,
+    ) -> Result<T> {
+        if let Some(value) = given {
+            return parse(&value);
+        }
+        if !self.prompter.is_interactive() {
+            return Err(Error::Missing { flag: field.flag });
+        }
+        let labels: Vec<String> = options
+            .iter()
+            .map(|(label, _)| (*label).to_owned())
+            .collect();
+        let index = self.prompter.select(field.label, &labels)?;
+        Ok(options[index].1)
+    }
+
+    /// On a terminal, when an update got no flag: which fields to change. Returns their
+    /// indexes in `labels`; an empty choice changes nothing.
+    pub(super) fn pick_fields(
+        &mut self,
+        flags: &[&'static str],
+        labels: &[&str],
+    ) -> Result<Vec<usize>> {
+        if !self.prompter.is_interactive() {
+            return Err(Error::Usage(format!(
+                "nothing to update: give at least one of {}",
+                flags.join(", ")
+            )));
+        }
+        let labels: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
+        let chosen = self
+            .prompter
+            .multi_select("Which fields do you want to change?", &labels)?;
+        if chosen.is_empty() {
+            return Err(Error::Cancelled);
+        }
+        Ok(chosen)
+    }
+
+    /// A new password, asked twice on a terminal, read as the next line of input otherwise.
+    pub(super) fn new_password(&mut self, label: &str) -> Result<crate::domain::Password> {
+        let typed = self.prompter.password(label, true)?;
+        crate::domain::Password::parse(typed)
+    }
+
+    /// Asks "are you sure?" on a terminal; scripts and `--yes` go ahead.
+    pub(super) fn confirm(&mut self, question: &str, yes: bool) -> Result<()> {
+        if yes || !self.prompter.is_interactive() {
+            return Ok(());
+        }
+        if self.prompter.confirm(question, false)? {
+            Ok(())
+        } else {
+            Err(Error::Cancelled)
+        }
+    }
+}

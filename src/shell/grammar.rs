@@ -1,0 +1,367 @@
+//! The line grammar, shared by the shell and one-shot use.
+//!
+//! A line is split like a POSIX shell splits words (`shlex`), then parsed by one clap
+//! `multicall` command whose subcommands are the top-level commands and menus. The doc
+//! comments below are the help text. Inside a menu, a menu command may be typed alone
+//! (`list`): [`resolve`] puts the menu's name in front before parsing.
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::ui::output::Format;
+
+#[derive(Debug, Parser)]
+#[command(name = "epicevents", multicall = true, disable_help_subcommand = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The top level of the grammar.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Log in: asks for the password (and the email when it is not given).
+    Login {
+        /// Your email address.
+        email: Option<String>,
+    },
+    /// End your session, here and on every other machine.
+    Logout,
+    /// Show who is logged in.
+    Whoami {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Change your own password (asks for the current one, then the new one twice).
+    Password,
+    /// Create the first management collaborator on an empty database.
+    Setup(SetupArgs),
+    /// Load the demo data set (documented logins) into an empty database.
+    Demo,
+    /// Collaborators: everyone may read them, management administers them.
+    Users {
+        #[command(subcommand)]
+        command: Option<UsersCommand>,
+    },
+    /// Help for the current menu, or for one command (`help create`, `help users list`).
+    Help {
+        /// The command to explain.
+        command: Vec<String>,
+    },
+    /// Go up one menu level.
+    Back,
+    /// Leave the shell (also `quit` or Ctrl-D).
+    #[command(alias = "quit")]
+    Exit,
+}
+
+/// The collaborator fields of `setup` (the department is always management).
+#[derive(Debug, Clone, Default, Args)]
+pub struct SetupArgs {
+    /// Staff number, e.g. EMP-0001.
+    #[arg(long)]
+    pub employee_number: Option<String>,
+    /// Full name, e.g. "Alice Manager".
+    #[arg(long)]
+    pub full_name: Option<String>,
+    /// Email address: the login.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Phone number, e.g. "+33 1 23 45 67 89".
+    #[arg(long)]
+    pub phone: Option<String>,
+}
+
+/// Every collaborator field, as flags.
+#[derive(Debug, Clone, Default, Args)]
+pub struct UserFields {
+    #[command(flatten)]
+    pub person: SetupArgs,
+    /// Department: management, sales or support.
+    #[arg(long)]
+    pub department: Option<String>,
+}
+
+/// Paging and format of a list.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Output format: a paged table, or every row as JSON or CSV.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Which page of the table to show.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub page: u32,
+    /// Rows per page of the table.
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub page_size: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// List collaborators.
+    List {
+        /// Only this department: management, sales or support.
+        #[arg(long)]
+        department: Option<String>,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Show one collaborator.
+    Show {
+        /// Collaborator id.
+        id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Create a collaborator (management). Missing fields are asked for; the password always is.
+    Create(UserFields),
+    /// Change a collaborator's fields (management). A department change ends their sessions.
+    Update {
+        /// Collaborator id.
+        id: String,
+        #[command(flatten)]
+        fields: UserFields,
+    },
+    /// Delete a collaborator (management): their clients and events lose them as contact.
+    Delete {
+        /// Collaborator id.
+        id: String,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
+}
+
+/// The menus of the shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menu {
+    Users,
+}
+
+impl Menu {
+    pub fn name(self) -> &'static str {
+        match self {
+            Menu::Users => "users",
+        }
+    }
+}
+
+/// The names of the top-level commands (with aliases).
+pub fn top_level_names() -> Vec<String> {
+    Cli::command()
+        .get_subcommands()
+        .flat_map(|c| {
+            std::iter::once(c.get_name().to_owned()).chain(c.get_all_aliases().map(str::to_owned))
+        })
+        .collect()
+}
+
+/// The names of the commands of `menu`.
+pub fn menu_command_names(menu: &str) -> Vec<String> {
+    Cli::command()
+        .find_subcommand(menu)
+        .map(|m| {
+            m.get_subcommands()
+                .map(|c| c.get_name().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether `name` is a menu (a top-level command with commands of its own).
+pub fn is_menu(name: &str) -> bool {
+    Cli::command()
+        .find_subcommand(name)
+        .is_some_and(|c| c.has_subcommands())
+}
+
+/// Puts the current menu's name in front of a menu command typed alone (`list` in the users
+/// menu is `users list`).
+pub fn in_menu(mut words: Vec<String>, menu: Option<Menu>) -> Vec<String> {
+    if let (Some(menu), Some(first)) = (menu, words.first())
+        && !top_level_names().contains(first)
+        && menu_command_names(menu.name()).contains(first)
+    {
+        words.insert(0, menu.name().to_owned());
+    }
+    words
+}
+
+/// [`in_menu`], then refuses unknown commands with the nearest known one.
+pub fn resolve(words: Vec<String>, menu: Option<Menu>) -> Result<Vec<String>> {
+    let words = in_menu(words, menu);
+    let Some(first) = words.first() else {
+        return Ok(words);
+    };
+    let top = top_level_names();
+    if !top.contains(first) {
+        let mut known = top;
+        if let Some(menu) = menu {
+            known.extend(menu_command_names(menu.name()));
+        }
+        return Err(unknown_command(first, None, &known));
+    }
+    if is_menu(first)
+        && let Some(second) = words.get(1).filter(|w| !w.starts_with('-'))
+    {
+        let known = menu_command_names(first);
+        if !known.contains(second) {
+            return Err(unknown_command(second, Some(first), &known));
+        }
+    }
+    Ok(words)
+}
+
+fn unknown_command(word: &str, menu: Option<&str>, known: &[String]) -> Error {
+    let place = menu.map(|m| format!(" in {m}")).unwrap_or_default();
+    let nearest = known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(word, k), k))
+        .filter(|(distance, k)| *distance <= 2.max(k.len() / 3))
+        .min_by_key(|(distance, _)| *distance);
+    let shown = crate::ui::text::cell(&crate::domain::shorten(word));
+    match nearest {
+        Some((_, k)) => Error::Usage(format!(
+            "unknown command '{shown}'{place}: did you mean '{k}'?"
+        )),
+        None => Error::Usage(format!(
+            "unknown command '{shown}'{place}: type `help` to see the commands"
+        )),
+    }
+}
+
+/// What a successful parse gives: a command, or text clap wants shown (`--help`).
+pub enum Parsed {
+    Command(Command),
+    Help(String),
+}
+
+/// Parses resolved words.
+pub fn parse(words: &[String]) -> Result<Parsed> {
+    match Cli::try_parse_from(words) {
+        Ok(cli) => Ok(Parsed::Command(cli.command)),
+        Err(err)
+            if matches!(
+                err.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) =>
+        {
+            Ok(Parsed::Help(err.render().to_string()))
+        }
+        Err(err) => Err(usage_error(&err, words)),
+    }
+}
+
+/// One line for a clap error: what is wrong, and where to read more.
+fn usage_error(err: &clap::Error, words: &[String]) -> Error {
+    let path: Vec<&str> = words
+        .iter()
+        .take_while(|w| !w.starts_with('-'))
+        .take(2)
+        .map(String::as_str)
+        .collect();
+    let see = format!("see `help {}`", path.join(" "));
+    let context = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(s)) => Some(s.join(", ")),
+        _ => None,
+    };
+    let message = match err.kind() {
+        ErrorKind::MissingRequiredArgument => format!(
+            "missing {}",
+            context(ContextKind::InvalidArg).unwrap_or_default()
+        ),
+        ErrorKind::UnknownArgument => {
+            let arg = context(ContextKind::InvalidArg).unwrap_or_default();
+            match context(ContextKind::SuggestedArg) {
+                Some(suggested) => format!("unknown flag '{arg}': did you mean '{suggested}'?"),
+                None => format!("unknown flag '{arg}'"),
+            }
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            rendered
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_owned()
+        }
+    };
+    Error::Usage(format!("{}; {see}", crate::ui::text::cell(&message)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        shlex::split(line).unwrap()
+    }
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn menu_commands_typed_alone_get_their_menu() {
+        assert_eq!(
+            resolve(words("list --department sales"), Some(Menu::Users)).unwrap(),
+            words("users list --department sales")
+        );
+        assert_eq!(
+            resolve(words("whoami"), Some(Menu::Users)).unwrap(),
+            words("whoami")
+        );
+        assert_eq!(
+            resolve(words("users show 3"), None).unwrap(),
+            words("users show 3")
+        );
+    }
+
+    #[test]
+    fn unknown_commands_suggest_the_nearest() {
+        let err = resolve(words("lgoin"), None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown command 'lgoin': did you mean 'login'?"
+        );
+        let err = resolve(words("users lsit"), None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown command 'lsit' in users: did you mean 'list'?"
+        );
+        let err = resolve(words("xyzzy"), None).unwrap_err();
+        assert!(err.to_string().contains("type `help`"));
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn flags_parse_in_kebab_case() {
+        let Parsed::Command(Command::Users {
+            command: Some(UsersCommand::Create(fields)),
+        }) = parse(&words(
+            "users create --full-name 'Bill Boquet' --department sales",
+        ))
+        .unwrap()
+        else {
+            panic!("not a users create");
+        };
+        assert_eq!(fields.person.full_name.as_deref(), Some("Bill Boquet"));
+        assert_eq!(fields.department.as_deref(), Some("sales"));
+    }
+
+    #[test]
+    fn bad_flags_are_one_line_usage_errors() {
+        let err = parse(&words("users create --emial x")).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "unknown flag '--emial': did you mean '--email'?; see `help users create`"
+        );
+        let err = parse(&words("users show")).err().unwrap();
+        assert_eq!(err.to_string(), "missing <ID>; see `help users show`");
+        assert_eq!(err.exit_code(), 2);
+    }
+}

@@ -1,0 +1,103 @@
+//! Printing lists: a page of a table with a footer, or every row as JSON or CSV, streamed.
+
+use serde::Serialize;
+
+use super::Shell;
+use super::grammar::ListArgs;
+use crate::error::Result;
+use crate::repo::Window;
+use crate::service::Context;
+use crate::ui::output::{Format, Stream};
+use crate::ui::table;
+
+/// How one kind of record is listed.
+pub struct Listing<T> {
+    /// Plural noun for the footer, e.g. "collaborators".
+    pub noun: &'static str,
+    /// JSON/CSV keys, in order (PRODUCT.md §2).
+    pub keys: &'static [&'static str],
+    /// Table headers.
+    pub headers: &'static [&'static str],
+    /// Table cells of one record.
+    pub cells: fn(&T) -> Vec<String>,
+}
+
+/// The rows of a list, from a service: how many match, and a way to visit a window of them.
+pub trait Source<T> {
+    fn count(&self, ctx: &Context) -> Result<u64>;
+    fn visit(
+        &self,
+        ctx: &Context,
+        window: Option<Window>,
+        f: &mut dyn FnMut(T) -> Result<()>,
+    ) -> Result<()>;
+}
+
+impl Shell {
+    pub(super) fn print_list<T: Serialize>(
+        &mut self,
+        listing: &Listing<T>,
+        args: &ListArgs,
+        source: &dyn Source<T>,
+    ) -> Result<()> {
+        if args.format != Format::Table {
+            let mut stream =
+                Stream::begin(&mut self.out, args.format == Format::Csv, listing.keys)?;
+            source.visit(&self.ctx, None, &mut |record| Ok(stream.push(&record)?))?;
+            stream.finish()?;
+            return Ok(());
+        }
+        let size = args.page_size;
+        let window = Window {
+            limit: size,
+            offset: u64::from(args.page - 1) * u64::from(size),
+        };
+        let mut rows = Vec::with_capacity(size as usize);
+        source.visit(&self.ctx, Some(window), &mut |record| {
+            rows.push((listing.cells)(&record));
+            Ok(())
+        })?;
+        let total = source.count(&self.ctx)?;
+        let shown = rows.len() as u64;
+        if shown > 0 {
+            self.say(table::list(listing.headers, rows, self.width))?;
+        }
+        let footer = self.footer(listing.noun, window.offset, shown, total, args);
+        self.say(footer)
+    }
+
+    fn footer(&self, noun: &str, offset: u64, shown: u64, total: u64, args: &ListArgs) -> String {
+        let (page, pages) = (args.page, total.div_ceil(u64::from(args.page_size)));
+        if total == 0 {
+            return format!("No {noun} match.");
+        }
+        if shown == 0 {
+            return format!("Page {page} is empty: there are {total} {noun} ({pages} pages).");
+        }
+        let (first, last) = (offset + 1, offset + shown);
+        let more = total - last;
+        if more == 0 {
+            return format!("{first}–{last} of {total} {noun}.");
+        }
+        format!(
+            "{first}–{last} of {total} {noun}; {more} more: `{}`.",
+            self.next_page_line(page + 1)
+        )
+    }
+
+    /// The current line with `--page` set to `page`, quoted so it can be typed again.
+    fn next_page_line(&self, page: u32) -> String {
+        let mut words = Vec::with_capacity(self.words.len() + 2);
+        let mut iter = self.words.iter();
+        while let Some(word) = iter.next() {
+            if word == "--page" {
+                iter.next();
+            } else if !word.starts_with("--page=") {
+                words.push(word.clone());
+            }
+        }
+        words.push("--page".into());
+        words.push(page.to_string());
+        shlex::try_join(words.iter().map(String::as_str)).unwrap_or_else(|_| words.join(" "))
+    }
+}

@@ -1,0 +1,132 @@
+//! The interactive shell: prompt, line editing, completion, hints and per-user history.
+
+use std::path::PathBuf;
+
+use rustyline::error::ReadlineError;
+use rustyline::history::{FileHistory, History};
+use rustyline::{CompletionType, Config, Editor};
+
+use super::completion::ShellHelper;
+use super::{Flow, Menu, Shell, report};
+use crate::error::{Error, Result};
+use crate::private_files;
+use crate::service::auth;
+use crate::ui::style;
+
+type LineEditor = Editor<ShellHelper, FileHistory>;
+
+pub(super) fn run(shell: &mut Shell) -> u8 {
+    match repl(shell) {
+        Ok(()) => 0,
+        Err(err) => shell.fail(&err, None),
+    }
+}
+
+fn repl(shell: &mut Shell) -> Result<()> {
+    let config = Config::builder()
+        .auto_add_history(false)
+        .history_ignore_space(true)
+        .max_history_size(2000)
+        .map_err(Error::internal)?
+        .completion_type(CompletionType::List)
+        .build();
+    let mut editor: LineEditor = Editor::with_config(config).map_err(Error::internal)?;
+    editor.set_helper(Some(ShellHelper::new(style::stdout_enabled())));
+    greet(shell)?;
+    let mut owner = shell.actor().ok().map(|c| c.id);
+    load_history(shell, &mut editor, owner);
+    loop {
+        if let Some(helper) = editor.helper_mut() {
+            helper.menu = shell.menu;
+        }
+        let line = match editor.readline(&prompt(shell.menu)) {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(err) => return Err(Error::internal(err)),
+        };
+        let result = shell.execute(&line);
+        // A line that was not a command (e.g. a password typed at the prompt by mistake)
+        // never enters the history.
+        if !matches!(result, Err(Error::Usage(_))) && !line.trim().is_empty() {
+            let _ = editor.add_history_entry(line.as_str());
+        }
+        match result {
+            Ok(Flow::Exit) => break,
+            Ok(Flow::Continue) => {}
+            Err(err) => {
+                shell.fail(&err, None);
+            }
+        }
+        let now = shell.actor().ok().map(|c| c.id);
+        if now != owner {
+            save_history(shell, &mut editor, owner);
+            let _ = editor.clear_history();
+            load_history(shell, &mut editor, now);
+            owner = now;
+        }
+    }
+    save_history(shell, &mut editor, owner);
+    Ok(())
+}
+
+fn prompt(menu: Option<Menu>) -> String {
+    match menu {
+        Some(menu) => format!("epicevents {}> ", menu.name()),
+        None => "epicevents> ".to_owned(),
+    }
+}
+
+/// The first lines: who is logged in, or how to start on an empty database.
+fn greet(shell: &mut Shell) -> Result<()> {
+    shell.say(format!(
+        "epicevents {} — type `help` for the commands, `exit` to leave.",
+        env!("CARGO_PKG_VERSION")
+    ))?;
+    if auth::needs_setup(&shell.ctx)? {
+        shell.say("This database is empty: `setup` creates the first management account, `demo` loads sample data.")?;
+        shell.out.flush()?;
+        if shell
+            .prompter
+            .confirm("Create the first management account now?", true)
+            .unwrap_or(false)
+            && let Err(err) = shell.execute("setup")
+        {
+            report(&err, None);
+        }
+        return Ok(());
+    }
+    match shell.actor() {
+        Ok(me) => shell.say(format!(
+            "Logged in as {} ({}).",
+            me.full_name, me.department
+        ))?,
+        Err(_) => shell.say("Not logged in: `login EMAIL` to start.")?,
+    }
+    shell.out.flush()?;
+    Ok(())
+}
+
+fn history_path(shell: &Shell, owner: Option<i64>) -> Option<PathBuf> {
+    owner.map(|id| shell.ctx.config.history_path(id))
+}
+
+/// History is per collaborator; before anyone logs in it stays in memory only.
+fn load_history(shell: &Shell, editor: &mut LineEditor, owner: Option<i64>) {
+    if let Some(path) = history_path(shell, owner) {
+        let _ = editor.load_history(&path);
+    }
+}
+
+fn save_history(shell: &Shell, editor: &mut LineEditor, owner: Option<i64>) {
+    let Some(path) = history_path(shell, owner) else {
+        return;
+    };
+    if editor.history().is_empty() {
+        return;
+    }
+    // Created owner-only before rustyline writes to it.
+    if private_files::touch(&path).is_ok() {
+        let _ = editor.save_history(&path);
+    }
+}

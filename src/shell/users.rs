@@ -1,0 +1,242 @@
+//! The users menu: collaborators.
+
+use super::Shell;
+use super::account::{self, EMAIL, EMPLOYEE_NUMBER, FULL_NAME, PHONE};
+use super::fields::Field;
+use super::grammar::{UserFields, UsersCommand};
+use super::listing::{Listing, Source};
+use crate::domain::{
+    Collaborator, CollaboratorPatch, Department, Email, EmployeeNumber, Id, Name, Phone,
+};
+use crate::error::Result;
+use crate::repo::Window;
+use crate::service::permissions::Action;
+use crate::service::{Context, users};
+use crate::ui::output::{self, Format, Stream};
+use crate::ui::table;
+
+const DEPARTMENT: Field = Field {
+    flag: "--department",
+    label: "Department:",
+    help: None,
+};
+const DEPARTMENTS: [(&str, Department); 3] = [
+    ("management", Department::Management),
+    ("sales", Department::Sales),
+    ("support", Department::Support),
+];
+
+const KEYS: &[&str] = &[
+    "id",
+    "employee_number",
+    "full_name",
+    "email",
+    "phone",
+    "department",
+    "created_at",
+    "updated_at",
+];
+
+const LISTING: Listing<Collaborator> = Listing {
+    noun: "collaborators",
+    keys: KEYS,
+    headers: &["id", "number", "name", "email", "phone", "department"],
+    cells: |c| {
+        let department = c.department.to_string();
+        vec![
+            c.id.to_string(),
+            c.employee_number.clone(),
+            c.full_name.clone(),
+            c.email.clone(),
+            c.phone.clone(),
+            department,
+        ]
+    },
+};
+
+impl Source<Collaborator> for users::Filter {
+    fn count(&self, ctx: &Context) -> Result<u64> {
+        users::count(ctx, *self)
+    }
+
+    fn visit(
+        &self,
+        ctx: &Context,
+        window: Option<Window>,
+        f: &mut dyn FnMut(Collaborator) -> Result<()>,
+    ) -> Result<()> {
+        users::for_each(ctx, *self, window, f)
+    }
+}
+
+pub(super) fn run(shell: &mut Shell, command: UsersCommand) -> Result<()> {
+    match command {
+        UsersCommand::List { department, list } => {
+            let filter = users::Filter {
+                department: department.as_deref().map(Department::parse).transpose()?,
+            };
+            shell.print_list(&LISTING, &list, &filter)
+        }
+        UsersCommand::Show { id, format } => show(shell, &id, format),
+        UsersCommand::Create(fields) => create(shell, fields),
+        UsersCommand::Update { id, fields } => update(shell, &id, fields),
+        UsersCommand::Delete { id, yes } => delete(shell, &id, yes),
+    }
+}
+
+fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
+    let id = Id::parse("id", id)?;
+    let c = users::get(&shell.ctx, id.get())?;
+    match format {
+        Format::Json => Ok(output::json_object(&mut shell.out, &c)?),
+        Format::Csv => {
+            let mut stream = Stream::begin(&mut shell.out, true, KEYS)?;
+            stream.push(&c)?;
+            Ok(stream.finish()?)
+        }
+        Format::Table => {
+            let fields = [
+                ("id", c.id.to_string()),
+                ("employee number", c.employee_number.clone()),
+                ("full name", c.full_name.clone()),
+                ("email", c.email.clone()),
+                ("phone", c.phone.clone()),
+                ("department", c.department.to_string()),
+                ("created", c.created_at.clone()),
+                ("updated", c.updated_at.clone()),
+            ];
+            shell.say(table::record(&fields, shell.width))
+        }
+    }
+}
+
+fn create(shell: &mut Shell, fields: UserFields) -> Result<()> {
+    let me = shell.actor()?;
+    // Refuse before asking anything: a form that cannot be submitted wastes the user's time.
+    users::authorize(&me, Action::CreateCollaborator)?;
+    let department = shell.choose(
+        fields.department,
+        &DEPARTMENT,
+        &DEPARTMENTS,
+        Department::parse,
+    )?;
+    let new = account::person(shell, fields.person, department)?;
+    let password = shell.new_password("Password for the new collaborator:")?;
+    let created = users::create(&mut shell.ctx, &me, &new, &password)?;
+    shell.say(format!("Created {}.", account::describe(&created)))
+}
+
+fn update(shell: &mut Shell, id: &str, fields: UserFields) -> Result<()> {
+    let me = shell.actor()?;
+    users::authorize(&me, Action::UpdateCollaborator)?;
+    let id = Id::parse("id", id)?;
+    let current = users::get(&shell.ctx, id.get())?;
+    let patch = patch_from(shell, fields, &current)?;
+    let outcome = users::update(&mut shell.ctx, &me, id.get(), &patch)?;
+    let updated = outcome.updated.unwrap_or(current.clone());
+    shell.say(format!("Updated {}.", account::describe(&updated)))?;
+    if updated.department != current.department {
+        shell.say(format!(
+            "{} moved from {} to {}: their sessions have ended.",
+            updated.full_name, current.department, updated.department
+        ))?;
+    }
+    if outcome.released_clients > 0 {
+        shell.say(format!(
+            "{} clients have no sales contact now: reassign them with `clients reassign`.",
+            outcome.released_clients
+        ))?;
+    }
+    if outcome.released_events > 0 {
+        shell.say(format!(
+            "{} events have no support now: see `events no-support`.",
+            outcome.released_events
+        ))?;
+    }
+    Ok(())
+}
+
+/// The patch from the flags given or, on a terminal with no flag, from a form that asks only
+/// for the fields the user picks, with their current values as defaults.
+fn patch_from(
+    shell: &mut Shell,
+    fields: UserFields,
+    current: &Collaborator,
+) -> Result<CollaboratorPatch> {
+    let UserFields { person, department } = fields;
+    let given = [
+        &person.employee_number,
+        &person.full_name,
+        &person.email,
+        &person.phone,
+        &department,
+    ];
+    if given.iter().any(|f| f.is_some()) {
+        return Ok(CollaboratorPatch {
+            employee_number: person
+                .employee_number
+                .as_deref()
+                .map(EmployeeNumber::parse)
+                .transpose()?,
+            full_name: person
+                .full_name
+                .as_deref()
+                .map(|v| Name::parse("full name", v))
+                .transpose()?,
+            email: person.email.as_deref().map(Email::parse).transpose()?,
+            phone: person.phone.as_deref().map(Phone::parse).transpose()?,
+            department: department.as_deref().map(Department::parse).transpose()?,
+        });
+    }
+    let flags = [
+        "--employee-number",
+        "--full-name",
+        "--email",
+        "--phone",
+        "--department",
+    ];
+    let labels = [
+        "employee number",
+        "full name",
+        "email",
+        "phone",
+        "department",
+    ];
+    let mut patch = CollaboratorPatch::default();
+    for index in shell.pick_fields(&flags, &labels)? {
+        match index {
+            0 => {
+                patch.employee_number = Some(shell.ask(
+                    &EMPLOYEE_NUMBER,
+                    Some(&current.employee_number),
+                    EmployeeNumber::parse,
+                )?)
+            }
+            1 => {
+                patch.full_name = Some(shell.ask(&FULL_NAME, Some(&current.full_name), |v| {
+                    Name::parse("full name", v)
+                })?)
+            }
+            2 => patch.email = Some(shell.ask(&EMAIL, Some(&current.email), Email::parse)?),
+            3 => patch.phone = Some(shell.ask(&PHONE, Some(&current.phone), Phone::parse)?),
+            _ => {
+                patch.department =
+                    Some(shell.choose(None, &DEPARTMENT, &DEPARTMENTS, Department::parse)?)
+            }
+        }
+    }
+    Ok(patch)
+}
+
+fn delete(shell: &mut Shell, id: &str, yes: bool) -> Result<()> {
+    let me = shell.actor()?;
+    users::authorize(&me, Action::DeleteCollaborator)?;
+    let id = Id::parse("id", id)?;
+    let target = users::get(&shell.ctx, id.get())?;
+    shell.confirm(&format!("Delete {}?", account::describe(&target)), yes)?;
+    let deleted = users::delete(&mut shell.ctx, &me, id.get())?;
+    shell.say(format!(
+        "Deleted {}. Their clients and events have no contact until reassigned.",
+        account::describe(&deleted)
+    ))
+}
