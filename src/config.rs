@@ -1,4 +1,6 @@
 //! Configuration from the environment (and a `.env` file, PRODUCT.md §7).
+//!
+//! Nothing is read again later: the rest of the program receives a [`Config`].
 
 use std::env;
 use std::path::PathBuf;
@@ -12,8 +14,6 @@ pub struct Config {
     pub db_path: PathBuf,
     /// `EPICEVENTS_SECRET`, when set; otherwise a key file beside the database is used.
     pub secret: Option<String>,
-    pub sentry_dsn: Option<String>,
-    pub sentry_environment: Option<String>,
 }
 
 impl Config {
@@ -32,8 +32,6 @@ impl Config {
             home,
             db_path,
             secret: var("EPICEVENTS_SECRET"),
-            sentry_dsn: var("SENTRY_DSN"),
-            sentry_environment: var("SENTRY_ENVIRONMENT"),
         }
     }
 

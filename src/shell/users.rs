@@ -70,6 +70,8 @@ impl Source<Collaborator> for users::Filter {
 }
 
 pub(super) fn run(shell: &mut Shell, command: UsersCommand) -> Result<()> {
+    // Everybody may read, but only once logged in; writes check the table too.
+    let me = shell.actor()?;
     match command {
         UsersCommand::List { department, list } => {
             let filter = users::Filter {
@@ -78,9 +80,9 @@ pub(super) fn run(shell: &mut Shell, command: UsersCommand) -> Result<()> {
             shell.print_list(&LISTING, &list, &filter)
         }
         UsersCommand::Show { id, format } => show(shell, &id, format),
-        UsersCommand::Create(fields) => create(shell, fields),
-        UsersCommand::Update { id, fields } => update(shell, &id, fields),
-        UsersCommand::Delete { id, yes } => delete(shell, &id, yes),
+        UsersCommand::Create(fields) => create(shell, &me, fields),
+        UsersCommand::Update { id, fields } => update(shell, &me, &id, fields),
+        UsersCommand::Delete { id, yes } => delete(shell, &me, &id, yes),
     }
 }
 
@@ -110,10 +112,9 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     }
 }
 
-fn create(shell: &mut Shell, fields: UserFields) -> Result<()> {
-    let me = shell.actor()?;
+fn create(shell: &mut Shell, me: &Collaborator, fields: UserFields) -> Result<()> {
     // Refuse before asking anything: a form that cannot be submitted wastes the user's time.
-    users::authorize(&me, Action::CreateCollaborator)?;
+    users::authorize(me, Action::CreateCollaborator)?;
     let department = shell.choose(
         fields.department,
         &DEPARTMENT,
@@ -122,17 +123,16 @@ fn create(shell: &mut Shell, fields: UserFields) -> Result<()> {
     )?;
     let new = account::person(shell, fields.person, department)?;
     let password = shell.new_password("Password for the new collaborator:")?;
-    let created = users::create(&mut shell.ctx, &me, &new, &password)?;
+    let created = users::create(&mut shell.ctx, me, &new, &password)?;
     shell.say(format!("Created {}.", account::describe(&created)))
 }
 
-fn update(shell: &mut Shell, id: &str, fields: UserFields) -> Result<()> {
-    let me = shell.actor()?;
-    users::authorize(&me, Action::UpdateCollaborator)?;
+fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: UserFields) -> Result<()> {
+    users::authorize(me, Action::UpdateCollaborator)?;
     let id = Id::parse("id", id)?;
     let current = users::get(&shell.ctx, id.get())?;
     let patch = patch_from(shell, fields, &current)?;
-    let outcome = users::update(&mut shell.ctx, &me, id.get(), &patch)?;
+    let outcome = users::update(&mut shell.ctx, me, id.get(), &patch)?;
     let updated = outcome.updated.unwrap_or(current.clone());
     shell.say(format!("Updated {}.", account::describe(&updated)))?;
     if updated.department != current.department {
@@ -228,13 +228,12 @@ fn patch_from(
     Ok(patch)
 }
 
-fn delete(shell: &mut Shell, id: &str, yes: bool) -> Result<()> {
-    let me = shell.actor()?;
-    users::authorize(&me, Action::DeleteCollaborator)?;
+fn delete(shell: &mut Shell, me: &Collaborator, id: &str, yes: bool) -> Result<()> {
+    users::authorize(me, Action::DeleteCollaborator)?;
     let id = Id::parse("id", id)?;
     let target = users::get(&shell.ctx, id.get())?;
     shell.confirm(&format!("Delete {}?", account::describe(&target)), yes)?;
-    let deleted = users::delete(&mut shell.ctx, &me, id.get())?;
+    let deleted = users::delete(&mut shell.ctx, me, id.get())?;
     shell.say(format!(
         "Deleted {}. Their clients and events have no contact until reassigned.",
         account::describe(&deleted)

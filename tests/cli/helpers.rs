@@ -1,0 +1,197 @@
+//! A hermetic environment around the real binary: its own data directory, database and key
+//! file, no inherited configuration, and helpers to read the database directly.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use rusqlite::Connection;
+use tempfile::TempDir;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_epicevents");
+pub const DEMO_PASSWORD: &str = "epicevents-demo";
+pub const ALICE: &str = "alice.manager@epic.com";
+pub const BILL: &str = "bill.boquet@epic.com";
+pub const KATE: &str = "kate.hastroff@epic.com";
+
+/// What a run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts success and returns standard output.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        &self.stdout
+    }
+
+    /// Asserts a failure with `code` and exactly one line on standard error; returns it.
+    #[track_caller]
+    pub fn fails(&self, code: i32) -> &str {
+        assert_eq!(
+            self.code, code,
+            "expected exit code {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert_eq!(
+            self.stderr.lines().count(),
+            1,
+            "one line of error expected:\n{}",
+            self.stderr
+        );
+        self.stderr.trim_end()
+    }
+}
+
+pub struct TestEnv {
+    dir: TempDir,
+}
+
+impl TestEnv {
+    /// An empty database.
+    pub fn new() -> TestEnv {
+        TestEnv {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
+    }
+
+    /// The demo data set, loaded.
+    pub fn demo() -> TestEnv {
+        let env = TestEnv::new();
+        env.run(&["demo"], "").ok();
+        env
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.root().join("crm.db")
+    }
+
+    /// The data directory of one person at the keyboard. Everybody shares the database;
+    /// each has their own session and history.
+    pub fn home(&self, who: &str) -> PathBuf {
+        self.root().join("home").join(who)
+    }
+
+    /// The binary, configured for `who`, with nothing inherited from the developer's
+    /// environment.
+    pub fn command(&self, who: &str) -> Command {
+        let mut command = Command::new(BIN);
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy().into_owned();
+            if key.starts_with("EPICEVENTS_")
+                || key.starts_with("SENTRY_")
+                || key.starts_with("XDG_")
+            {
+                command.env_remove(&key);
+            }
+        }
+        command
+            .current_dir(self.root())
+            .env("HOME", self.root())
+            .env("EPICEVENTS_HOME", self.home(who))
+            .env("EPICEVENTS_DB", self.db_path())
+            .env("NO_COLOR", "1");
+        command
+    }
+
+    /// Runs one line as arguments (one-shot use) with `stdin` piped in, as `default`.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Run {
+        self.run_as("default", args, stdin)
+    }
+
+    pub fn run_as(&self, who: &str, args: &[&str], stdin: &str) -> Run {
+        let mut command = self.command(who);
+        command.args(args);
+        pipe(command, stdin)
+    }
+
+    /// Pipes a script into the shell, as `default`.
+    pub fn script(&self, stdin: &str) -> Run {
+        self.run(&[], stdin)
+    }
+
+    /// Logs `who` in with `email` and the demo password.
+    pub fn login_as(&self, who: &str, email: &str) {
+        self.run_as(who, &["login", email], &format!("{DEMO_PASSWORD}\n"))
+            .ok();
+    }
+
+    pub fn login(&self, email: &str) {
+        self.login_as("default", email);
+    }
+
+    pub fn db(&self) -> Connection {
+        Connection::open(self.db_path()).expect("the test database opens")
+    }
+
+    /// One number from the database.
+    pub fn count(&self, sql: &str) -> i64 {
+        self.db().query_row(sql, [], |row| row.get(0)).expect(sql)
+    }
+
+    /// Every row of every table, as text: equal digests mean nothing changed.
+    pub fn digest(&self) -> String {
+        let db = self.db();
+        let tables: Vec<String> = db
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut digest = String::new();
+        for table in tables {
+            let mut stmt = db
+                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1"))
+                .unwrap();
+            let columns = stmt.column_count();
+            let mut rows = stmt.query([]).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                let values: Vec<String> = (0..columns)
+                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
+                    .collect();
+                digest.push_str(&format!("{table}: {}\n", values.join(" | ")));
+            }
+        }
+        digest
+    }
+}
+
+fn pipe(mut command: Command, stdin: &str) -> Run {
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the binary starts");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    // The binary may exit before reading everything (e.g. at the first failing line).
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    Run::from(child.wait_with_output().expect("the binary finishes"))
+}
+
+/// Parses JSON output.
+pub fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}

@@ -1,0 +1,13 @@
+//! End-to-end tests of the real `epicevents` binary.
+//!
+//! Each test gets a fresh temporary data directory and database ([`helpers::TestEnv`]),
+//! drives the binary through piped standard input or arguments (and, for what only a
+//! terminal shows, through a pseudo-terminal), and asserts outcomes: output lines, exit
+//! codes and rows in the database.
+
+mod grammar;
+mod helpers;
+mod pty;
+mod session;
+mod startup;
+mod users;
