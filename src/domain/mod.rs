@@ -4,22 +4,30 @@
 //! decimals") and can only be built through `parse`, so services and repositories never see a
 //! raw string. Parse errors are `Error::Invalid` sentences naming the field.
 
+mod attendees;
+mod client;
 mod collaborator;
+mod contract;
 mod datetime;
 mod department;
 mod email;
 mod employee_number;
+mod event;
 mod id;
 mod money;
 mod password;
 mod phone;
 mod text;
 
+pub use attendees::Attendees;
+pub use client::{Client, ClientPatch, NewClient};
 pub use collaborator::{Collaborator, CollaboratorPatch, NewCollaborator};
+pub use contract::{Contract, ContractPatch, NewContract, Payment};
 pub use datetime::{DateBound, EventTime, Timestamp};
 pub use department::Department;
 pub use email::Email;
 pub use employee_number::EmployeeNumber;
+pub use event::{Event, EventPatch, NewEvent};
 pub use id::Id;
 pub(crate) use id::shorten;
 pub use money::Money;

@@ -5,7 +5,10 @@
 //! its audit row in one `BEGIN IMMEDIATE` transaction. Services never print.
 
 pub mod auth;
+pub mod clients;
+pub mod contracts;
 pub mod demo;
+pub mod events;
 pub mod permissions;
 pub mod session;
 pub mod users;
@@ -17,8 +20,9 @@ use time::OffsetDateTime;
 
 use crate::config::Config;
 use crate::db;
-use crate::domain::Timestamp;
+use crate::domain::{Collaborator, Timestamp};
 use crate::error::Result;
+use crate::repo::audit::{self, Changes, Entry};
 use crate::secret::Secret;
 
 /// Everything a service needs: the database, the configuration, the signing secret (loaded
@@ -67,4 +71,28 @@ impl Context {
         let secret = Secret::load(self.config.secret.as_deref(), &self.config.db_path)?;
         Ok(self.secret.get_or_init(|| secret))
     }
+}
+
+/// Records `actor`'s `action` on `entity` `id` in the audit trail (inside the write's
+/// transaction).
+pub(crate) fn record(
+    conn: &Connection,
+    now: &str,
+    actor: &Collaborator,
+    action: &str,
+    entity: &str,
+    id: i64,
+    changes: Changes,
+) -> Result<()> {
+    audit::record(
+        conn,
+        now,
+        &Entry {
+            actor_id: Some(actor.id),
+            action,
+            entity,
+            entity_id: Some(id),
+            changes,
+        },
+    )
 }

@@ -204,6 +204,15 @@ pub fn check(actor: &Collaborator, action: Action, target: Target) -> Result<()>
     Err(Error::denied(refusal))
 }
 
+/// Refuses `actor` when their department may never perform `action`, whatever the record:
+/// lets the shell refuse before showing a form that could not be submitted.
+pub fn check_department(actor: &Collaborator, action: Action) -> Result<()> {
+    match grant(actor.department, action) {
+        Grant::No => check(actor, action, Target::none()),
+        _ => Ok(()),
+    }
+}
+
 fn singular(action: Action) -> &'static str {
     match action {
         Action::CreateContract => "create a contract",

@@ -36,11 +36,6 @@ pub fn get(ctx: &Context, id: i64) -> Result<Collaborator> {
     collaborators::get(ctx.conn(), id)
 }
 
-/// Refuses early, before any form is shown, when `actor` may not perform `action` at all.
-pub fn authorize(actor: &Collaborator, action: Action) -> Result<()> {
-    permissions::check(actor, action, Target::none())
-}
-
 pub fn create(
     ctx: &mut Context,
     actor: &Collaborator,

@@ -119,8 +119,8 @@ pub(super) fn setup(shell: &mut Shell, args: SetupArgs) -> Result<()> {
 pub(super) fn demo(shell: &mut Shell) -> Result<()> {
     let summary = demo_data::load(&mut shell.ctx)?;
     shell.say(format!(
-        "Loaded the demo data: {} collaborators.",
-        summary.collaborators
+        "Loaded the demo data: {} collaborators, {} clients, {} contracts, {} events.",
+        summary.collaborators, summary.clients, summary.contracts, summary.events
     ))?;
     shell.say(format!(
         "Every demo account has the password {:?}:",

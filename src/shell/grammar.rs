@@ -39,6 +39,21 @@ pub enum Command {
     Setup(SetupArgs),
     /// Load the demo data set (documented logins) into an empty database.
     Demo,
+    /// Clients: sales records and follows them, management reassigns and deletes them.
+    Clients {
+        #[command(subcommand)]
+        command: Option<ClientsCommand>,
+    },
+    /// Contracts and payments: management and the client's sales contact handle them.
+    Contracts {
+        #[command(subcommand)]
+        command: Option<ContractsCommand>,
+    },
+    /// Events: sales creates them, management assigns support, support runs them.
+    Events {
+        #[command(subcommand)]
+        command: Option<EventsCommand>,
+    },
     /// Collaborators: everyone may read them, management administers them.
     Users {
         #[command(subcommand)]
@@ -133,15 +148,264 @@ pub enum UsersCommand {
     },
 }
 
+/// A record id, as typed (checked by the domain, so a bad one is a field error).
+type IdArg = String;
+
+#[derive(Debug, Subcommand)]
+pub enum ClientsCommand {
+    /// List clients.
+    List {
+        /// Only your clients (sales).
+        #[arg(long)]
+        mine: bool,
+        /// Only the clients without a sales contact.
+        #[arg(long)]
+        unassigned: bool,
+        /// Only the clients whose name, email or company contains TEXT (% and _ match themselves).
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Show a client, with its contracts and events.
+    Show {
+        /// Client id.
+        id: IdArg,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Record a new client (sales): you become its sales contact.
+    Create(ClientFields),
+    /// Change a client's details (sales, your own clients).
+    Update {
+        /// Client id.
+        id: IdArg,
+        #[command(flatten)]
+        fields: ClientFields,
+    },
+    /// Give a client another sales contact (management).
+    Reassign {
+        /// Client id.
+        id: IdArg,
+        /// The new sales contact's collaborator id.
+        sales_id: IdArg,
+    },
+    /// Delete a client that has no contracts (management).
+    Delete {
+        /// Client id.
+        id: IdArg,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
+}
+
+/// Every client field, as flags.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ClientFields {
+    /// The contact's full name, e.g. "Kevin Casey".
+    #[arg(long)]
+    pub full_name: Option<String>,
+    /// The contact's email address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// The contact's phone number.
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// The company, e.g. "Cool Startup LLC".
+    #[arg(long)]
+    pub company_name: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContractsCommand {
+    /// List contracts.
+    List {
+        /// Only the contracts of this client.
+        #[arg(long, value_name = "ID")]
+        client: Option<IdArg>,
+        /// Only your clients' contracts (sales).
+        #[arg(long)]
+        mine: bool,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Contracts not signed yet.
+    Unsigned {
+        /// Only your clients' contracts (sales).
+        #[arg(long)]
+        mine: bool,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Contracts with something left to pay.
+    Unpaid {
+        /// Only your clients' contracts (sales).
+        #[arg(long)]
+        mine: bool,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Show a contract, with its payments and events.
+    Show {
+        /// Contract id.
+        id: IdArg,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Create a contract for a client (management, or the client's sales contact).
+    Create {
+        /// The client's id.
+        #[arg(long, value_name = "ID")]
+        client: Option<IdArg>,
+        /// The total amount, e.g. 1500, 1500.5 or 1500,50.
+        #[arg(long, value_name = "AMOUNT")]
+        total: Option<String>,
+        /// The contract is already signed.
+        #[arg(long)]
+        signed: bool,
+    },
+    /// Change a contract's client or total (a signed contract's total: management only).
+    Update {
+        /// Contract id.
+        id: IdArg,
+        /// The client's id (unsigned contracts only).
+        #[arg(long, value_name = "ID")]
+        client: Option<IdArg>,
+        /// The total amount; never below what was already paid.
+        #[arg(long, value_name = "AMOUNT")]
+        total: Option<String>,
+    },
+    /// Record that a contract was signed.
+    Sign {
+        /// Contract id.
+        id: IdArg,
+    },
+    /// Record a payment on a signed contract (at most what remains).
+    Pay {
+        /// Contract id.
+        id: IdArg,
+        /// The amount paid, e.g. 500 or 499,99.
+        amount: String,
+    },
+    /// Delete a contract without events or payments (management).
+    Delete {
+        /// Contract id.
+        id: IdArg,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// List events, in the order they happen.
+    List {
+        /// Only the events of this client.
+        #[arg(long, value_name = "ID")]
+        client: Option<IdArg>,
+        /// Only the events of this support collaborator.
+        #[arg(long, value_name = "ID")]
+        support: Option<IdArg>,
+        /// Only the events starting on or after DATE (2026-06-04 or 2026-06-04 13:00).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Only the events starting on or before DATE (a bare date includes that day).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Events that have no support contact yet.
+    NoSupport {
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Your events: assigned to you (support), or your clients' (sales).
+    Mine {
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Show an event, with its client's contact details.
+    Show {
+        /// Event id.
+        id: IdArg,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Create an event for a signed contract of one of your clients (sales).
+    Create(EventFields),
+    /// Change an event (sales until support is assigned; then its support contact).
+    Update {
+        /// Event id.
+        id: IdArg,
+        #[command(flatten)]
+        fields: EventFields,
+    },
+    /// Assign a support collaborator to an event (management); without SUPPORT_ID, choose one.
+    Assign {
+        /// Event id.
+        id: IdArg,
+        /// The support collaborator's id.
+        support_id: Option<IdArg>,
+    },
+    /// Remove an event's support contact (management).
+    Unassign {
+        /// Event id.
+        id: IdArg,
+    },
+    /// Delete an event (management).
+    Delete {
+        /// Event id.
+        id: IdArg,
+        /// Do not ask for confirmation.
+        #[arg(long, short)]
+        yes: bool,
+    },
+}
+
+/// Every event field, as flags.
+#[derive(Debug, Clone, Default, Args)]
+pub struct EventFields {
+    /// The signed contract's id.
+    #[arg(long, value_name = "ID")]
+    pub contract: Option<IdArg>,
+    /// The event's name, e.g. "John Ouick Wedding".
+    #[arg(long)]
+    pub name: Option<String>,
+    /// When it starts, local time: 2026-06-04 13:00.
+    #[arg(long, value_name = "DATE TIME")]
+    pub start: Option<String>,
+    /// When it ends, local time: 2026-06-05 02:00.
+    #[arg(long, value_name = "DATE TIME")]
+    pub end: Option<String>,
+    /// Where, e.g. "53 Rue du Château, 41120 Candé-sur-Beuvron".
+    #[arg(long)]
+    pub location: Option<String>,
+    /// How many people are expected.
+    #[arg(long, value_name = "COUNT")]
+    pub attendees: Option<String>,
+    /// Free notes (optional).
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
 /// The menus of the shell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Menu {
+    Clients,
+    Contracts,
+    Events,
     Users,
 }
 
 impl Menu {
     pub fn name(self) -> &'static str {
         match self {
+            Menu::Clients => "clients",
+            Menu::Contracts => "contracts",
+            Menu::Events => "events",
             Menu::Users => "users",
         }
     }

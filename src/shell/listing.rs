@@ -7,8 +7,8 @@ use super::grammar::ListArgs;
 use crate::error::Result;
 use crate::repo::Window;
 use crate::service::Context;
-use crate::ui::output::{Format, Stream};
-use crate::ui::table;
+use crate::ui::output::{self, Format, Stream};
+use crate::ui::table::{self, Column};
 
 /// How one kind of record is listed.
 pub struct Listing<T> {
@@ -16,8 +16,8 @@ pub struct Listing<T> {
     pub noun: &'static str,
     /// JSON/CSV keys, in order (PRODUCT.md §2).
     pub keys: &'static [&'static str],
-    /// Table headers.
-    pub headers: &'static [&'static str],
+    /// Table columns.
+    pub columns: &'static [Column],
     /// Table cells of one record.
     pub cells: fn(&T) -> Vec<String>,
 }
@@ -60,10 +60,48 @@ impl Shell {
         let total = source.count(&self.ctx)?;
         let shown = rows.len() as u64;
         if shown > 0 {
-            self.say(table::list(listing.headers, rows, self.width))?;
+            self.say(table::list(listing.columns, rows, self.width))?;
         }
         let footer = self.footer(listing.noun, window.offset, shown, total, args);
         self.say(footer)
+    }
+
+    /// One record: a field-by-field table, a JSON object, or a CSV header and row.
+    pub(super) fn print_record<T: Serialize>(
+        &mut self,
+        format: Format,
+        keys: &'static [&'static str],
+        record: &T,
+        fields: &[(&str, String)],
+    ) -> Result<()> {
+        match format {
+            Format::Json => Ok(output::json_object(&mut self.out, record)?),
+            Format::Csv => {
+                let mut stream = Stream::begin(&mut self.out, true, keys)?;
+                stream.push(record)?;
+                Ok(stream.finish()?)
+            }
+            Format::Table => self.say(table::record(fields, self.width)),
+        }
+    }
+
+    /// A titled table of related records under a `show` view (nothing when there are none).
+    pub(super) fn print_related(
+        &mut self,
+        title: &str,
+        columns: &[Column],
+        rows: Vec<Vec<String>>,
+        more_hint: Option<String>,
+    ) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.say(title)?;
+        self.say(table::list(columns, rows, self.width))?;
+        if let Some(hint) = more_hint {
+            self.say(hint)?;
+        }
+        Ok(())
     }
 
     fn footer(&self, noun: &str, offset: u64, shown: u64, total: u64, args: &ListArgs) -> String {

@@ -6,7 +6,10 @@
 //! it to the handler of its menu. Handlers call services and print; nothing else prints.
 
 mod account;
+mod clients;
 mod completion;
+mod contracts;
+mod events;
 mod fields;
 mod grammar;
 mod help;
@@ -154,6 +157,18 @@ impl Shell {
             Command::Password => account::password(self)?,
             Command::Setup(args) => account::setup(self, args)?,
             Command::Demo => account::demo(self)?,
+            Command::Clients {
+                command: Some(command),
+            } => clients::run(self, command)?,
+            Command::Clients { command: None } => self.enter(Menu::Clients)?,
+            Command::Contracts {
+                command: Some(command),
+            } => contracts::run(self, command)?,
+            Command::Contracts { command: None } => self.enter(Menu::Contracts)?,
+            Command::Events {
+                command: Some(command),
+            } => events::run(self, command)?,
+            Command::Events { command: None } => self.enter(Menu::Events)?,
             Command::Users {
                 command: Some(command),
             } => users::run(self, command)?,

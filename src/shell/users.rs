@@ -10,10 +10,10 @@ use crate::domain::{
 };
 use crate::error::Result;
 use crate::repo::Window;
-use crate::service::permissions::Action;
+use crate::service::permissions::{self, Action};
 use crate::service::{Context, users};
-use crate::ui::output::{self, Format, Stream};
-use crate::ui::table;
+use crate::ui::output::Format;
+use crate::ui::table::{fixed, text};
 
 const DEPARTMENT: Field = Field {
     flag: "--department",
@@ -40,7 +40,14 @@ const KEYS: &[&str] = &[
 const LISTING: Listing<Collaborator> = Listing {
     noun: "collaborators",
     keys: KEYS,
-    headers: &["id", "number", "name", "email", "phone", "department"],
+    columns: &[
+        fixed("id"),
+        fixed("number"),
+        text("name"),
+        text("email"),
+        fixed("phone"),
+        fixed("department"),
+    ],
     cells: |c| {
         let department = c.department.to_string();
         vec![
@@ -89,32 +96,22 @@ pub(super) fn run(shell: &mut Shell, command: UsersCommand) -> Result<()> {
 fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     let id = Id::parse("id", id)?;
     let c = users::get(&shell.ctx, id.get())?;
-    match format {
-        Format::Json => Ok(output::json_object(&mut shell.out, &c)?),
-        Format::Csv => {
-            let mut stream = Stream::begin(&mut shell.out, true, KEYS)?;
-            stream.push(&c)?;
-            Ok(stream.finish()?)
-        }
-        Format::Table => {
-            let fields = [
-                ("id", c.id.to_string()),
-                ("employee number", c.employee_number.clone()),
-                ("full name", c.full_name.clone()),
-                ("email", c.email.clone()),
-                ("phone", c.phone.clone()),
-                ("department", c.department.to_string()),
-                ("created", c.created_at.clone()),
-                ("updated", c.updated_at.clone()),
-            ];
-            shell.say(table::record(&fields, shell.width))
-        }
-    }
+    let fields = [
+        ("id", c.id.to_string()),
+        ("employee number", c.employee_number.clone()),
+        ("full name", c.full_name.clone()),
+        ("email", c.email.clone()),
+        ("phone", c.phone.clone()),
+        ("department", c.department.to_string()),
+        ("created", c.created_at.clone()),
+        ("updated", c.updated_at.clone()),
+    ];
+    shell.print_record(format, KEYS, &c, &fields)
 }
 
 fn create(shell: &mut Shell, me: &Collaborator, fields: UserFields) -> Result<()> {
     // Refuse before asking anything: a form that cannot be submitted wastes the user's time.
-    users::authorize(me, Action::CreateCollaborator)?;
+    permissions::check_department(me, Action::CreateCollaborator)?;
     let department = shell.choose(
         fields.department,
         &DEPARTMENT,
@@ -128,7 +125,7 @@ fn create(shell: &mut Shell, me: &Collaborator, fields: UserFields) -> Result<()
 }
 
 fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: UserFields) -> Result<()> {
-    users::authorize(me, Action::UpdateCollaborator)?;
+    permissions::check_department(me, Action::UpdateCollaborator)?;
     let id = Id::parse("id", id)?;
     let current = users::get(&shell.ctx, id.get())?;
     let patch = patch_from(shell, fields, &current)?;
@@ -229,7 +226,7 @@ fn patch_from(
 }
 
 fn delete(shell: &mut Shell, me: &Collaborator, id: &str, yes: bool) -> Result<()> {
-    users::authorize(me, Action::DeleteCollaborator)?;
+    permissions::check_department(me, Action::DeleteCollaborator)?;
     let id = Id::parse("id", id)?;
     let target = users::get(&shell.ctx, id.get())?;
     shell.confirm(&format!("Delete {}?", account::describe(&target)), yes)?;

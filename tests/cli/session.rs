@@ -210,21 +210,26 @@ fn a_wrong_current_password_changes_nothing() {
 }
 
 #[test]
-fn deleting_a_collaborator_ends_their_session_and_releases_their_clients() {
+fn deleting_a_collaborator_ends_their_session_and_releases_their_records() {
     let env = TestEnv::demo();
-    env.db()
-        .execute_batch(
-            "INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id, created_at, updated_at)
-             VALUES ('Kevin Casey', 'kevin@startup.io', '+678 123 456 78', 'Cool Startup LLC', 2, 't', 't')",
-        )
-        .unwrap();
     env.login_as("bill", BILL);
     env.login_as("alice", ALICE);
     env.run_as("alice", &["users", "delete", "2"], "").ok();
+    env.run_as("alice", &["users", "delete", "4"], "").ok();
     env.run_as("bill", &["whoami"], "").fails(1);
+    // Bill followed Kevin Casey and John Ouick; Kate supported the John Ouick Wedding.
     assert_eq!(
-        env.count("SELECT COUNT(*) FROM clients WHERE sales_contact_id IS NULL"),
+        env.count("SELECT COUNT(*) FROM clients WHERE id IN (1, 2) AND sales_contact_id IS NULL"),
+        2
+    );
+    assert_eq!(
+        env.count("SELECT COUNT(*) FROM events WHERE id = 1 AND support_contact_id IS NULL"),
         1
+    );
+    assert_eq!(
+        env.count("SELECT COUNT(*) FROM clients"),
+        5,
+        "the clients themselves remain"
     );
 }
 

@@ -1,0 +1,160 @@
+//! Clients.
+
+use rusqlite::{Connection, OptionalExtension, Row, named_params};
+
+use super::{Conditions, Window, contains_pattern, unique_violation};
+use crate::domain::{Client, ClientPatch, NewClient};
+use crate::error::{Error, Result};
+
+const SELECT: &str = r"
+    SELECT c.id, c.full_name, c.email, c.phone, c.company_name, c.sales_contact_id, s.full_name,
+           c.created_at, c.updated_at
+    FROM clients c LEFT JOIN collaborators s ON s.id = c.sales_contact_id";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
+    Ok(Client {
+        id: row.get(0)?,
+        full_name: row.get(1)?,
+        email: row.get(2)?,
+        phone: row.get(3)?,
+        company_name: row.get(4)?,
+        sales_contact_id: row.get(5)?,
+        sales_contact: row.get(6)?,
+        created_at: row.get(7)?,
+        updated_at: row.get(8)?,
+    })
+}
+
+fn map_unique(err: rusqlite::Error) -> Error {
+    match unique_violation(&err) {
+        Some("clients.email") => {
+            Error::invalid("email", "another client already uses this address")
+        }
+        _ => err.into(),
+    }
+}
+
+/// Filters of `clients list`; all given ones apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only the clients of this sales collaborator.
+    pub sales_contact_id: Option<i64>,
+    /// Only the clients without a sales contact.
+    pub unassigned: bool,
+    /// Only the clients whose name, email or company contains this text.
+    pub search: Option<String>,
+}
+
+impl Filter {
+    fn conditions(&self) -> Conditions {
+        let mut conditions = Conditions::default();
+        if let Some(id) = self.sales_contact_id {
+            conditions.bind("c.sales_contact_id = :sales", ":sales", id);
+        }
+        if self.unassigned {
+            conditions.add("c.sales_contact_id IS NULL");
+        }
+        if let Some(text) = &self.search {
+            conditions.bind(
+                r"(c.full_name LIKE :search ESCAPE '\' OR c.email LIKE :search ESCAPE '\' OR c.company_name LIKE :search ESCAPE '\')",
+                ":search",
+                contains_pattern(text),
+            );
+        }
+        conditions
+    }
+}
+
+pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
+    filter.conditions().count(conn, "FROM clients c")
+}
+
+pub fn for_each(
+    conn: &Connection,
+    filter: &Filter,
+    window: Option<Window>,
+    f: &mut dyn FnMut(Client) -> Result<()>,
+) -> Result<()> {
+    filter
+        .conditions()
+        .visit(conn, SELECT, "c.id", window, from_row, f)
+}
+
+pub fn find(conn: &Connection, id: i64) -> Result<Option<Client>> {
+    let sql = format!("{SELECT} WHERE c.id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Client> {
+    find(conn, id)?.ok_or(Error::NotFound {
+        entity: "client",
+        id,
+    })
+}
+
+pub fn insert(conn: &Connection, new: &NewClient, sales_contact_id: i64, now: &str) -> Result<i64> {
+    conn.prepare_cached(
+        r"INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id, created_at, updated_at)
+          VALUES (:full_name, :email, :phone, :company_name, :sales, :now, :now)",
+    )?
+    .execute(named_params! {
+        ":full_name": new.full_name.as_ref(),
+        ":email": new.email.as_ref(),
+        ":phone": new.phone.as_ref(),
+        ":company_name": new.company_name.as_ref(),
+        ":sales": sales_contact_id,
+        ":now": now,
+    })
+    .map_err(map_unique)?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update(conn: &Connection, id: i64, patch: &ClientPatch, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        r"UPDATE clients SET
+              full_name = COALESCE(:full_name, full_name),
+              email = COALESCE(:email, email),
+              phone = COALESCE(:phone, phone),
+              company_name = COALESCE(:company_name, company_name),
+              updated_at = :now
+          WHERE id = :id",
+    )?
+    .execute(named_params! {
+        ":full_name": patch.full_name.as_ref().map(AsRef::<str>::as_ref),
+        ":email": patch.email.as_ref().map(AsRef::<str>::as_ref),
+        ":phone": patch.phone.as_ref().map(AsRef::<str>::as_ref),
+        ":company_name": patch.company_name.as_ref().map(AsRef::<str>::as_ref),
+        ":now": now,
+        ":id": id,
+    })
+    .map_err(map_unique)?;
+    Ok(())
+}
+
+pub fn set_sales_contact(
+    conn: &Connection,
+    id: i64,
+    sales_contact_id: Option<i64>,
+    now: &str,
+) -> Result<()> {
+    conn.prepare_cached("UPDATE clients SET sales_contact_id = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![id, sales_contact_id, now])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM clients WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// How many contracts client `id` has.
+pub fn contract_count(conn: &Connection, id: i64) -> Result<u64> {
+    let count: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM contracts WHERE client_id = ?1")?
+        .query_row([id], |r| r.get(0))?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}

@@ -1,0 +1,167 @@
+//! Contracts and their payments.
+
+use rusqlite::{Connection, OptionalExtension, Row, named_params};
+
+use super::{Conditions, Window};
+use crate::domain::{Contract, Money, NewContract, Payment};
+use crate::error::{Error, Result};
+
+const SELECT: &str = r"
+    SELECT ct.id, ct.client_id, c.full_name, c.sales_contact_id, ct.total_cents, ct.remaining_cents,
+           ct.signed_at, ct.created_at
+    FROM contracts ct JOIN clients c ON c.id = ct.client_id";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Contract> {
+    let signed_at: Option<String> = row.get(6)?;
+    Ok(Contract {
+        id: row.get(0)?,
+        client_id: row.get(1)?,
+        client_name: row.get(2)?,
+        sales_contact_id: row.get(3)?,
+        total_amount: Money::from_cents(row.get(4)?),
+        remaining_amount: Money::from_cents(row.get(5)?),
+        signed: signed_at.is_some(),
+        signed_at,
+        created_at: row.get(7)?,
+    })
+}
+
+/// Filters of the contract lists; all given ones apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub client_id: Option<i64>,
+    /// Only the contracts of this sales collaborator's clients.
+    pub sales_contact_id: Option<i64>,
+    pub unsigned: bool,
+    /// Only the contracts with something left to pay.
+    pub unpaid: bool,
+}
+
+impl Filter {
+    fn conditions(&self) -> Conditions {
+        let mut conditions = Conditions::default();
+        if let Some(id) = self.client_id {
+            conditions.bind("ct.client_id = :client", ":client", id);
+        }
+        if let Some(id) = self.sales_contact_id {
+            conditions.bind("c.sales_contact_id = :sales", ":sales", id);
+        }
+        if self.unsigned {
+            conditions.add("ct.signed_at IS NULL");
+        }
+        if self.unpaid {
+            conditions.add("ct.remaining_cents > 0");
+        }
+        conditions
+    }
+}
+
+pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
+    let from = if filter.sales_contact_id.is_some() {
+        "FROM contracts ct JOIN clients c ON c.id = ct.client_id"
+    } else {
+        "FROM contracts ct"
+    };
+    filter.conditions().count(conn, from)
+}
+
+pub fn for_each(
+    conn: &Connection,
+    filter: &Filter,
+    window: Option<Window>,
+    f: &mut dyn FnMut(Contract) -> Result<()>,
+) -> Result<()> {
+    filter
+        .conditions()
+        .visit(conn, SELECT, "ct.id", window, from_row, f)
+}
+
+pub fn find(conn: &Connection, id: i64) -> Result<Option<Contract>> {
+    let sql = format!("{SELECT} WHERE ct.id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Contract> {
+    find(conn, id)?.ok_or(Error::NotFound {
+        entity: "contract",
+        id,
+    })
+}
+
+pub fn insert(conn: &Connection, new: &NewContract, now: &str) -> Result<i64> {
+    conn.prepare_cached(
+        r"INSERT INTO contracts (client_id, total_cents, remaining_cents, created_at, signed_at)
+          VALUES (:client, :total, :total, :now, CASE WHEN :signed THEN :now END)",
+    )?
+    .execute(named_params! { ":client": new.client_id, ":total": new.total.cents(), ":now": now, ":signed": new.signed })?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Sets the client and total of contract `id`; what remains follows the total.
+pub fn update(conn: &Connection, id: i64, client_id: i64, total: Money) -> Result<()> {
+    conn.prepare_cached(
+        r"UPDATE contracts SET client_id = :client,
+              remaining_cents = :total - (total_cents - remaining_cents), total_cents = :total
+          WHERE id = :id",
+    )?
+    .execute(named_params! { ":id": id, ":client": client_id, ":total": total.cents() })?;
+    Ok(())
+}
+
+pub fn sign(conn: &Connection, id: i64, now: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE contracts SET signed_at = ?2 WHERE id = ?1 AND signed_at IS NULL")?
+        .execute(rusqlite::params![id, now])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM contracts WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// How many events and payments depend on contract `id`.
+pub fn dependents(conn: &Connection, id: i64) -> Result<(u64, u64)> {
+    let (events, payments): (i64, i64) = conn
+        .prepare_cached(
+            r"SELECT (SELECT COUNT(*) FROM events WHERE contract_id = ?1),
+                     (SELECT COUNT(*) FROM payments WHERE contract_id = ?1)",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((
+        u64::try_from(events).unwrap_or(0),
+        u64::try_from(payments).unwrap_or(0),
+    ))
+}
+
+/// Records a payment; the schema lowers what remains and refuses more than that.
+pub fn insert_payment(
+    conn: &Connection,
+    contract_id: i64,
+    amount: Money,
+    recorded_by: i64,
+    now: &str,
+) -> Result<i64> {
+    conn.prepare_cached("INSERT INTO payments (contract_id, amount_cents, paid_at, recorded_by) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(rusqlite::params![contract_id, amount.cents(), now, recorded_by])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn payments(conn: &Connection, contract_id: i64) -> Result<Vec<Payment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, contract_id, amount_cents, paid_at, recorded_by FROM payments WHERE contract_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([contract_id], |row| {
+        Ok(Payment {
+            id: row.get(0)?,
+            contract_id: row.get(1)?,
+            amount: Money::from_cents(row.get(2)?),
+            paid_at: row.get(3)?,
+            recorded_by: row.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,178 @@
+//! Events.
+
+use rusqlite::{Connection, OptionalExtension, Row, named_params};
+
+use super::{Conditions, Window};
+use crate::domain::{Event, EventPatch, NewEvent};
+use crate::error::{Error, Result};
+
+const SELECT: &str = r"
+    SELECT e.id, e.contract_id, c.full_name, c.email, c.phone, e.name, e.starts_at, e.ends_at,
+           e.location, e.attendees, e.notes, e.support_contact_id, s.full_name, c.sales_contact_id
+    FROM events e
+    JOIN contracts ct ON ct.id = e.contract_id
+    JOIN clients c ON c.id = ct.client_id
+    LEFT JOIN collaborators s ON s.id = e.support_contact_id";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
+    Ok(Event {
+        id: row.get(0)?,
+        contract_id: row.get(1)?,
+        client_name: row.get(2)?,
+        client_email: row.get(3)?,
+        client_phone: row.get(4)?,
+        name: row.get(5)?,
+        start: row.get(6)?,
+        end: row.get(7)?,
+        location: row.get(8)?,
+        attendees: row.get(9)?,
+        notes: row.get(10)?,
+        support_contact_id: row.get(11)?,
+        support_contact: row.get(12)?,
+        sales_contact_id: row.get(13)?,
+    })
+}
+
+/// Filters of the event lists; all given ones apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub contract_id: Option<i64>,
+    pub client_id: Option<i64>,
+    pub support_contact_id: Option<i64>,
+    /// Only the events of this sales collaborator's clients.
+    pub sales_contact_id: Option<i64>,
+    pub no_support: bool,
+    /// Events starting at or after this stored time (`YYYY-MM-DDTHH:MM`).
+    pub from: Option<String>,
+    /// Events starting before this stored time.
+    pub to: Option<String>,
+}
+
+impl Filter {
+    fn conditions(&self) -> Conditions {
+        let mut conditions = Conditions::default();
+        if let Some(id) = self.contract_id {
+            conditions.bind("e.contract_id = :contract", ":contract", id);
+        }
+        if let Some(id) = self.client_id {
+            conditions.bind("ct.client_id = :client", ":client", id);
+        }
+        if let Some(id) = self.support_contact_id {
+            conditions.bind("e.support_contact_id = :support", ":support", id);
+        }
+        if let Some(id) = self.sales_contact_id {
+            conditions.bind("c.sales_contact_id = :sales", ":sales", id);
+        }
+        if self.no_support {
+            conditions.add("e.support_contact_id IS NULL");
+        }
+        if let Some(from) = &self.from {
+            conditions.bind("e.starts_at >= :from", ":from", from.clone());
+        }
+        if let Some(to) = &self.to {
+            conditions.bind("e.starts_at < :to", ":to", to.clone());
+        }
+        conditions
+    }
+}
+
+pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
+    let joins = filter.client_id.is_some() || filter.sales_contact_id.is_some();
+    let from = if joins {
+        "FROM events e JOIN contracts ct ON ct.id = e.contract_id JOIN clients c ON c.id = ct.client_id"
+    } else {
+        "FROM events e"
+    };
+    filter.conditions().count(conn, from)
+}
+
+/// Events in the order they happen.
+pub fn for_each(
+    conn: &Connection,
+    filter: &Filter,
+    window: Option<Window>,
+    f: &mut dyn FnMut(Event) -> Result<()>,
+) -> Result<()> {
+    filter
+        .conditions()
+        .visit(conn, SELECT, "e.starts_at, e.id", window, from_row, f)
+}
+
+pub fn find(conn: &Connection, id: i64) -> Result<Option<Event>> {
+    let sql = format!("{SELECT} WHERE e.id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Event> {
+    find(conn, id)?.ok_or(Error::NotFound {
+        entity: "event",
+        id,
+    })
+}
+
+pub fn insert(conn: &Connection, new: &NewEvent, now: &str) -> Result<i64> {
+    conn.prepare_cached(
+        r"INSERT INTO events (contract_id, name, starts_at, ends_at, location, attendees, notes, created_at, updated_at)
+          VALUES (:contract, :name, :start, :end, :location, :attendees, :notes, :now, :now)",
+    )?
+    .execute(named_params! {
+        ":contract": new.contract_id,
+        ":name": new.name.as_ref(),
+        ":start": new.start.to_sql(),
+        ":end": new.end.to_sql(),
+        ":location": new.location.as_ref(),
+        ":attendees": new.attendees.get(),
+        ":notes": new.notes.as_ref(),
+        ":now": now,
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update(conn: &Connection, id: i64, patch: &EventPatch, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        r"UPDATE events SET
+              contract_id = COALESCE(:contract, contract_id),
+              name = COALESCE(:name, name),
+              starts_at = COALESCE(:start, starts_at),
+              ends_at = COALESCE(:end, ends_at),
+              location = COALESCE(:location, location),
+              attendees = COALESCE(:attendees, attendees),
+              notes = COALESCE(:notes, notes),
+              updated_at = :now
+          WHERE id = :id",
+    )?
+    .execute(named_params! {
+        ":contract": patch.contract_id,
+        ":name": patch.name.as_ref().map(AsRef::<str>::as_ref),
+        ":start": patch.start.map(|t| t.to_sql()),
+        ":end": patch.end.map(|t| t.to_sql()),
+        ":location": patch.location.as_ref().map(AsRef::<str>::as_ref),
+        ":attendees": patch.attendees.map(|a| a.get()),
+        ":notes": patch.notes.as_ref().map(AsRef::<str>::as_ref),
+        ":now": now,
+        ":id": id,
+    })?;
+    Ok(())
+}
+
+pub fn set_support(
+    conn: &Connection,
+    id: i64,
+    support_contact_id: Option<i64>,
+    now: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE events SET support_contact_id = ?2, updated_at = ?3 WHERE id = ?1",
+    )?
+    .execute(rusqlite::params![id, support_contact_id, now])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM events WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! Clients: sales records and updates their own; management reassigns and deletes.
+
+use serde_json::Value;
+
+use super::permissions::{self, Action, Target};
+use super::{Context, record};
+use crate::db;
+use crate::domain::{Client, ClientPatch, Collaborator, Contract, Department, Event, NewClient};
+use crate::error::{Error, Result};
+use crate::repo::audit::Changes;
+use crate::repo::{Window, clients, collaborators, contracts, events};
+
+pub use crate::repo::clients::Filter;
+
+pub fn count(ctx: &Context, filter: &Filter) -> Result<u64> {
+    clients::count(ctx.conn(), filter)
+}
+
+pub fn for_each(
+    ctx: &Context,
+    filter: &Filter,
+    window: Option<Window>,
+    f: &mut dyn FnMut(Client) -> Result<()>,
+) -> Result<()> {
+    clients::for_each(ctx.conn(), filter, window, f)
+}
+
+pub fn get(ctx: &Context, id: i64) -> Result<Client> {
+    clients::get(ctx.conn(), id)
+}
+
+/// A client with its contracts and events, for `clients show`.
+pub struct ClientDetail {
+    pub client: Client,
+    pub contracts: Vec<Contract>,
+    pub events: Vec<Event>,
+}
+
+/// How many related records `show` lists before saying how to see the rest.
+pub const RELATED_LIMIT: u32 = 10;
+
+pub fn detail(ctx: &Context, id: i64) -> Result<ClientDetail> {
+    let client = clients::get(ctx.conn(), id)?;
+    let window = Some(Window {
+        limit: RELATED_LIMIT,
+        offset: 0,
+    });
+    let mut contracts = Vec::new();
+    let filter = contracts::Filter {
+        client_id: Some(id),
+        ..Default::default()
+    };
+    contracts::for_each(ctx.conn(), &filter, window, &mut |c| {
+        contracts.push(c);
+        Ok(())
+    })?;
+    let mut events = Vec::new();
+    let filter = events::Filter {
+        client_id: Some(id),
+        ..Default::default()
+    };
+    events::for_each(ctx.conn(), &filter, window, &mut |e| {
+        events.push(e);
+        Ok(())
+    })?;
+    Ok(ClientDetail {
+        client,
+        contracts,
+        events,
+    })
+}
+
+/// Records a new client; its creator becomes its sales contact.
+pub fn create(ctx: &mut Context, actor: &Collaborator, new: &NewClient) -> Result<Client> {
+    permissions::check(actor, Action::CreateClient, Target::none())?;
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    let id = clients::insert(&tx, new, actor.id, &now)?;
+    let changes = Changes::new()
+        .field("full_name", Value::Null, new.full_name.as_ref())
+        .field("email", Value::Null, new.email.as_ref())
+        .field("phone", Value::Null, new.phone.as_ref())
+        .field("company_name", Value::Null, new.company_name.as_ref())
+        .field("sales_contact_id", Value::Null, actor.id);
+    record(&tx, &now, actor, "create", "client", id, changes)?;
+    let created = clients::get(&tx, id)?;
+    tx.commit()?;
+    Ok(created)
+}
+
+pub fn update(
+    ctx: &mut Context,
+    actor: &Collaborator,
+    id: i64,
+    patch: &ClientPatch,
+) -> Result<Client> {
+    if patch.is_empty() {
+        return Err(Error::Usage(
+            "nothing to update: give at least one field to change".into(),
+        ));
+    }
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    let before = clients::get(&tx, id)?;
+    permissions::check(
+        actor,
+        Action::UpdateClient,
+        Target::client(before.sales_contact_id),
+    )?;
+    clients::update(&tx, id, patch, &now)?;
+    let after = clients::get(&tx, id)?;
+    let changes = Changes::new()
+        .field(
+            "full_name",
+            before.full_name.as_str(),
+            after.full_name.as_str(),
+        )
+        .field("email", before.email.as_str(), after.email.as_str())
+        .field("phone", before.phone.as_str(), after.phone.as_str())
+        .field(
+            "company_name",
+            before.company_name.as_str(),
+            after.company_name.as_str(),
+        );
+    record(&tx, &now, actor, "update", "client", id, changes)?;
+    tx.commit()?;
+    Ok(after)
+}
+
+/// Gives client `id` a new sales contact, who must be in sales.
+pub fn reassign(ctx: &mut Context, actor: &Collaborator, id: i64, sales_id: i64) -> Result<Client> {
+    permissions::check(actor, Action::ReassignClient, Target::none())?;
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    let before = clients::get(&tx, id)?;
+    let sales = collaborators::find(&tx, sales_id)?.ok_or_else(|| {
+        Error::invalid(
+            "sales contact",
+            format!("there is no collaborator {sales_id}"),
+        )
+    })?;
+    if sales.department != Department::Sales {
+        return Err(Error::invalid(
+            "sales contact",
+            format!("{} is in {}, not sales", sales.full_name, sales.department),
+        ));
+    }
+    clients::set_sales_contact(&tx, id, Some(sales_id), &now)?;
+    let changes = Changes::new().field("sales_contact_id", before.sales_contact_id, sales_id);
+    record(&tx, &now, actor, "reassign", "client", id, changes)?;
+    let after = clients::get(&tx, id)?;
+    tx.commit()?;
+    Ok(after)
+}
+
+/// Deletes client `id`, refused while it has contracts.
+pub fn delete(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Client> {
+    permissions::check(actor, Action::DeleteClient, Target::none())?;
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    let before = clients::get(&tx, id)?;
+    let contracts = clients::contract_count(&tx, id)?;
+    if contracts > 0 {
+        return Err(Error::refused(format!(
+            "client {id} still has {contracts} contract(s): delete them first (`contracts list --client {id}`)"
+        )));
+    }
+    clients::delete(&tx, id)?;
+    let changes = Changes::new()
+        .field("full_name", before.full_name.as_str(), Value::Null)
+        .field("email", before.email.as_str(), Value::Null)
+        .field("company_name", before.company_name.as_str(), Value::Null);
+    record(&tx, &now, actor, "delete", "client", id, changes)?;
+    tx.commit()?;
+    Ok(before)
+}

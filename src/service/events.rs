@@ -1,0 +1,221 @@
+//! Events: sales creates them on their clients' signed contracts, management assigns
+//! support, support keeps the events assigned to them up to date.
+
+use serde_json::Value;
+
+use super::permissions::{self, Action, Target};
+use super::{Context, record};
+use crate::db;
+use crate::domain::{Collaborator, Department, Event, EventPatch, EventTime, NewEvent};
+use crate::error::{Error, Result};
+use crate::repo::audit::Changes;
+use crate::repo::{Window, collaborators, contracts, events};
+
+pub use crate::repo::events::Filter;
+
+pub fn count(ctx: &Context, filter: &Filter) -> Result<u64> {
+    events::count(ctx.conn(), filter)
+}
+
+pub fn for_each(
+    ctx: &Context,
+    filter: &Filter,
+    window: Option<Window>,
+    f: &mut dyn FnMut(Event) -> Result<()>,
+) -> Result<()> {
+    events::for_each(ctx.conn(), filter, window, f)
+}
+
+pub fn get(ctx: &Context, id: i64) -> Result<Event> {
+    events::get(ctx.conn(), id)
+}
+
+/// The filter of `events mine`: support sees the events assigned to them, sales the events
+/// of their clients. Management has no events of its own.
+pub fn mine(actor: &Collaborator) -> Result<Filter> {
+    match actor.department {
+        Department::Support => Ok(Filter {
+            support_contact_id: Some(actor.id),
+            ..Default::default()
+        }),
+        Department::Sales => Ok(Filter {
+            sales_contact_id: Some(actor.id),
+            ..Default::default()
+        }),
+        Department::Management => Err(Error::refused(
+            "management has no events of its own: use `events list` or `events no-support`",
+        )),
+    }
+}
+
+/// The contract an event goes under: it must exist, be signed, and belong to a client the
+/// actor may create events for.
+fn event_contract(
+    conn: &rusqlite::Connection,
+    actor: &Collaborator,
+    contract_id: i64,
+) -> Result<()> {
+    let contract = contracts::find(conn, contract_id)?
+        .ok_or_else(|| Error::invalid("contract", format!("there is no contract {contract_id}")))?;
+    permissions::check(
+        actor,
+        Action::CreateEvent,
+        Target::client(contract.sales_contact_id),
+    )?;
+    if !contract.signed {
+        return Err(Error::invalid(
+            "contract",
+            format!("contract {contract_id} is not signed yet: an event needs a signed contract"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_times(start: EventTime, end: EventTime) -> Result<()> {
+    if end <= start {
+        return Err(Error::invalid(
+            "end",
+            format!("must be after the start ({start})"),
+        ));
+    }
+    Ok(())
+}
+
+pub fn create(ctx: &mut Context, actor: &Collaborator, new: &NewEvent) -> Result<Event> {
+    check_times(new.start, new.end)?;
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    event_contract(&tx, actor, new.contract_id)?;
+    let id = events::insert(&tx, new, &now)?;
+    let changes = Changes::new()
+        .field("contract_id", Value::Null, new.contract_id)
+        .field("name", Value::Null, new.name.as_ref())
+        .field("start", Value::Null, new.start.to_sql())
+        .field("end", Value::Null, new.end.to_sql())
+        .field("location", Value::Null, new.location.as_ref())
+        .field("attendees", Value::Null, new.attendees.get())
+        .field("notes", Value::Null, new.notes.as_ref());
+    record(&tx, &now, actor, "create", "event", id, changes)?;
+    let created = events::get(&tx, id)?;
+    tx.commit()?;
+    Ok(created)
+}
+
+pub fn update(
+    ctx: &mut Context,
+    actor: &Collaborator,
+    id: i64,
+    patch: &EventPatch,
+) -> Result<Event> {
+    if patch.is_empty() {
+        return Err(Error::Usage(
+            "nothing to update: give at least one field to change".into(),
+        ));
+    }
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    let before = events::get(&tx, id)?;
+    permissions::check(
+        actor,
+        Action::UpdateEvent,
+        Target::event(before.sales_contact_id, before.support_contact_id),
+    )?;
+    if let Some(contract_id) = patch.contract_id.filter(|c| *c != before.contract_id) {
+        event_contract(&tx, actor, contract_id)?;
+    }
+    let stored = |t: &str| {
+        EventTime::from_sql(t)
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("stored event time {t:?}")))
+    };
+    check_times(
+        patch.start.map_or_else(|| stored(&before.start), Ok)?,
+        patch.end.map_or_else(|| stored(&before.end), Ok)?,
+    )?;
+    events::update(&tx, id, patch, &now)?;
+    let after = events::get(&tx, id)?;
+    let changes = Changes::new()
+        .field("contract_id", before.contract_id, after.contract_id)
+        .field("name", before.name.as_str(), after.name.as_str())
+        .field("start", before.start.as_str(), after.start.as_str())
+        .field("end", before.end.as_str(), after.end.as_str())
+        .field(
+            "location",
+            before.location.as_str(),
+            after.location.as_str(),
+        )
+        .field("attendees", before.attendees, after.attendees)
+        .field("notes", before.notes.as_str(), after.notes.as_str());
+    record(&tx, &now, actor, "update", "event", id, changes)?;
+    tx.commit()?;
+    Ok(after)
+}
+
+/// Assigns support collaborator `support_id` to event `id`.
+pub fn assign(ctx: &mut Context, actor: &Collaborator, id: i64, support_id: i64) -> Result<Event> {
+    permissions::check(actor, Action::AssignSupport, Target::none())?;
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    let before = events::get(&tx, id)?;
+    let support = collaborators::find(&tx, support_id)?.ok_or_else(|| {
+        Error::invalid(
+            "support contact",
+            format!("there is no collaborator {support_id}"),
+        )
+    })?;
+    if support.department != Department::Support {
+        return Err(Error::invalid(
+            "support contact",
+            format!(
+                "{} is in {}, not support",
+                support.full_name, support.department
+            ),
+        ));
+    }
+    events::set_support(&tx, id, Some(support_id), &now)?;
+    let changes = Changes::new().field("support_contact_id", before.support_contact_id, support_id);
+    record(&tx, &now, actor, "assign", "event", id, changes)?;
+    let after = events::get(&tx, id)?;
+    tx.commit()?;
+    Ok(after)
+}
+
+pub fn unassign(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Event> {
+    permissions::check(actor, Action::AssignSupport, Target::none())?;
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    let before = events::get(&tx, id)?;
+    if before.support_contact_id.is_none() {
+        return Err(Error::refused(format!("event {id} has no support contact")));
+    }
+    events::set_support(&tx, id, None, &now)?;
+    let changes =
+        Changes::new().field("support_contact_id", before.support_contact_id, Value::Null);
+    record(&tx, &now, actor, "unassign", "event", id, changes)?;
+    let after = events::get(&tx, id)?;
+    tx.commit()?;
+    Ok(after)
+}
+
+pub fn delete(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Event> {
+    permissions::check(actor, Action::DeleteEvent, Target::none())?;
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    let before = events::get(&tx, id)?;
+    events::delete(&tx, id)?;
+    let changes = Changes::new()
+        .field("contract_id", before.contract_id, Value::Null)
+        .field("name", before.name.as_str(), Value::Null);
+    record(&tx, &now, actor, "delete", "event", id, changes)?;
+    tx.commit()?;
+    Ok(before)
+}
+
+/// Support collaborators, for the `assign` select.
+pub fn support_collaborators(ctx: &Context) -> Result<Vec<Collaborator>> {
+    let mut all = Vec::new();
+    collaborators::for_each(ctx.conn(), Some(Department::Support), None, &mut |c| {
+        all.push(c);
+        Ok(())
+    })?;
+    Ok(all)
+}

@@ -1,0 +1,245 @@
+//! The clients menu.
+
+use super::Shell;
+use super::account::{EMAIL, FULL_NAME, PHONE};
+use super::fields::Field;
+use super::grammar::{ClientFields, ClientsCommand};
+use super::listing::{Listing, Source};
+use crate::domain::{Client, ClientPatch, Collaborator, Email, Id, Name, NewClient, Phone};
+use crate::error::Result;
+use crate::repo::Window;
+use crate::service::permissions::{self, Action};
+use crate::service::{Context, clients};
+use crate::ui::output::Format;
+use crate::ui::table::{fixed, text};
+
+const COMPANY_NAME: Field = Field {
+    flag: "--company-name",
+    label: "Company name:",
+    help: None,
+};
+
+pub(super) const KEYS: &[&str] = &[
+    "id",
+    "full_name",
+    "email",
+    "phone",
+    "company_name",
+    "sales_contact_id",
+    "sales_contact",
+    "created_at",
+    "updated_at",
+];
+
+const LISTING: Listing<Client> = Listing {
+    noun: "clients",
+    keys: KEYS,
+    columns: &[
+        fixed("id"),
+        text("name"),
+        text("company"),
+        text("email"),
+        fixed("phone"),
+        text("sales contact"),
+    ],
+    cells: |c| {
+        vec![
+            c.id.to_string(),
+            c.full_name.clone(),
+            c.company_name.clone(),
+            c.email.clone(),
+            c.phone.clone(),
+            c.sales_contact.clone().unwrap_or_else(|| "—".into()),
+        ]
+    },
+};
+
+impl Source<Client> for clients::Filter {
+    fn count(&self, ctx: &Context) -> Result<u64> {
+        clients::count(ctx, self)
+    }
+
+    fn visit(
+        &self,
+        ctx: &Context,
+        window: Option<Window>,
+        f: &mut dyn FnMut(Client) -> Result<()>,
+    ) -> Result<()> {
+        clients::for_each(ctx, self, window, f)
+    }
+}
+
+pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
+    let me = shell.actor()?;
+    match command {
+        ClientsCommand::List {
+            mine,
+            unassigned,
+            search,
+            list,
+        } => {
+            let filter = clients::Filter {
+                sales_contact_id: mine.then_some(me.id),
+                unassigned,
+                search,
+            };
+            shell.print_list(&LISTING, &list, &filter)
+        }
+        ClientsCommand::Show { id, format } => show(shell, &id, format),
+        ClientsCommand::Create(fields) => create(shell, &me, fields),
+        ClientsCommand::Update { id, fields } => update(shell, &me, &id, fields),
+        ClientsCommand::Reassign { id, sales_id } => {
+            let (id, sales_id) = (Id::parse("id", &id)?, Id::parse("sales id", &sales_id)?);
+            let client = clients::reassign(&mut shell.ctx, &me, id.get(), sales_id.get())?;
+            let contact = client.sales_contact.unwrap_or_default();
+            shell.say(format!(
+                "Client {} ({}) now has {contact} as sales contact.",
+                client.id, client.full_name
+            ))
+        }
+        ClientsCommand::Delete { id, yes } => {
+            permissions::check_department(&me, Action::DeleteClient)?;
+            let id = Id::parse("id", &id)?;
+            let client = clients::get(&shell.ctx, id.get())?;
+            shell.confirm(
+                &format!(
+                    "Delete client {} ({}, {})?",
+                    client.id, client.full_name, client.company_name
+                ),
+                yes,
+            )?;
+            let deleted = clients::delete(&mut shell.ctx, &me, id.get())?;
+            shell.say(format!(
+                "Deleted client {} ({}).",
+                deleted.id, deleted.full_name
+            ))
+        }
+    }
+}
+
+fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
+    let id = Id::parse("id", id)?;
+    let detail = clients::detail(&shell.ctx, id.get())?;
+    let c = &detail.client;
+    let fields = [
+        ("id", c.id.to_string()),
+        ("full name", c.full_name.clone()),
+        ("email", c.email.clone()),
+        ("phone", c.phone.clone()),
+        ("company", c.company_name.clone()),
+        (
+            "sales contact",
+            contact(c.sales_contact.as_deref(), c.sales_contact_id),
+        ),
+        ("first contact", c.created_at.clone()),
+        ("last update", c.updated_at.clone()),
+    ];
+    shell.print_record(format, KEYS, c, &fields)?;
+    if format != Format::Table {
+        return Ok(());
+    }
+    let more = |count: usize, command: String| {
+        (count == clients::RELATED_LIMIT as usize).then(|| format!("All of them: `{command}`."))
+    };
+    let contracts = detail
+        .contracts
+        .iter()
+        .map(super::contracts::short_row)
+        .collect::<Vec<_>>();
+    let hint = more(contracts.len(), format!("contracts list --client {}", c.id));
+    shell.print_related(
+        "Contracts:",
+        super::contracts::SHORT_COLUMNS,
+        contracts,
+        hint,
+    )?;
+    let events = detail
+        .events
+        .iter()
+        .map(super::events::short_row)
+        .collect::<Vec<_>>();
+    let hint = more(events.len(), format!("events list --client {}", c.id));
+    shell.print_related("Events:", super::events::SHORT_COLUMNS, events, hint)
+}
+
+/// "Bill Boquet (2)", or "none" for a missing contact.
+pub(super) fn contact(name: Option<&str>, id: Option<i64>) -> String {
+    match (name, id) {
+        (Some(name), Some(id)) => format!("{name} ({id})"),
+        _ => "none".to_owned(),
+    }
+}
+
+fn create(shell: &mut Shell, me: &Collaborator, fields: ClientFields) -> Result<()> {
+    permissions::check_department(me, Action::CreateClient)?;
+    let new = NewClient {
+        full_name: shell.required(fields.full_name, &FULL_NAME, |v| {
+            Name::parse("full name", v)
+        })?,
+        email: shell.required(fields.email, &EMAIL, Email::parse)?,
+        phone: shell.required(fields.phone, &PHONE, Phone::parse)?,
+        company_name: shell.required(fields.company_name, &COMPANY_NAME, |v| {
+            Name::parse("company name", v)
+        })?,
+    };
+    let client = clients::create(&mut shell.ctx, me, &new)?;
+    shell.say(format!(
+        "Created client {}: {} of {}. You are their sales contact.",
+        client.id, client.full_name, client.company_name
+    ))
+}
+
+fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: ClientFields) -> Result<()> {
+    permissions::check_department(me, Action::UpdateClient)?;
+    let id = Id::parse("id", id)?;
+    let current = clients::get(&shell.ctx, id.get())?;
+    let given = [
+        &fields.full_name,
+        &fields.email,
+        &fields.phone,
+        &fields.company_name,
+    ];
+    let patch = if given.iter().any(|f| f.is_some()) {
+        ClientPatch {
+            full_name: fields
+                .full_name
+                .as_deref()
+                .map(|v| Name::parse("full name", v))
+                .transpose()?,
+            email: fields.email.as_deref().map(Email::parse).transpose()?,
+            phone: fields.phone.as_deref().map(Phone::parse).transpose()?,
+            company_name: fields
+                .company_name
+                .as_deref()
+                .map(|v| Name::parse("company name", v))
+                .transpose()?,
+        }
+    } else {
+        let flags = ["--full-name", "--email", "--phone", "--company-name"];
+        let mut patch = ClientPatch::default();
+        for index in shell.pick_fields(&flags, &["full name", "email", "phone", "company name"])? {
+            match index {
+                0 => {
+                    patch.full_name =
+                        Some(shell.ask(&FULL_NAME, Some(&current.full_name), |v| {
+                            Name::parse("full name", v)
+                        })?)
+                }
+                1 => patch.email = Some(shell.ask(&EMAIL, Some(&current.email), Email::parse)?),
+                2 => patch.phone = Some(shell.ask(&PHONE, Some(&current.phone), Phone::parse)?),
+                _ => {
+                    patch.company_name =
+                        Some(shell.ask(&COMPANY_NAME, Some(&current.company_name), |v| {
+                            Name::parse("company name", v)
+                        })?)
+                }
+            }
+        }
+        patch
+    };
+    let client = clients::update(&mut shell.ctx, me, id.get(), &patch)?;
+    shell.say(format!(
+        "Updated client {}: {} of {}.",
+        client.id, client.full_name, client.company_name
+    ))
+}

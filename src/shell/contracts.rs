@@ -1,0 +1,300 @@
+//! The contracts menu, with payments.
+
+use super::Shell;
+use super::fields::Field;
+use super::grammar::ContractsCommand;
+use super::listing::{Listing, Source};
+use crate::domain::{Collaborator, Contract, ContractPatch, Id, Money, NewContract};
+use crate::error::Result;
+use crate::repo::Window;
+use crate::service::permissions::{self, Action};
+use crate::service::{Context, contracts};
+use crate::ui::output::Format;
+use crate::ui::table::{Column, fixed, text};
+
+const CLIENT: Field = Field {
+    flag: "--client",
+    label: "Client id:",
+    help: Some("see `clients list --mine`"),
+};
+const TOTAL: Field = Field {
+    flag: "--total",
+    label: "Total amount:",
+    help: Some("e.g. 1500, 1500.5 or 1500,50"),
+};
+
+const KEYS: &[&str] = &[
+    "id",
+    "client_id",
+    "client_name",
+    "sales_contact_id",
+    "total_amount",
+    "remaining_amount",
+    "signed",
+    "signed_at",
+    "created_at",
+];
+
+const LISTING: Listing<Contract> = Listing {
+    noun: "contracts",
+    keys: KEYS,
+    columns: &[
+        fixed("id"),
+        text("client"),
+        fixed("total"),
+        fixed("remaining"),
+        fixed("signed"),
+        fixed("created"),
+    ],
+    cells: |c| {
+        vec![
+            c.id.to_string(),
+            format!("{} ({})", c.client_name, c.client_id),
+            c.total_amount.to_string(),
+            c.remaining_amount.to_string(),
+            day(c.signed_at.as_deref()),
+            day(Some(&c.created_at)),
+        ]
+    },
+};
+
+/// The date of a stored timestamp (`2026-06-04T13:00:00Z` → `2026-06-04`), or "no".
+fn day(timestamp: Option<&str>) -> String {
+    timestamp.map_or_else(|| "no".to_owned(), |t| t.get(..10).unwrap_or(t).to_owned())
+}
+
+/// The columns of a contract under a client's `show`.
+pub(super) const SHORT_COLUMNS: &[Column] = &[
+    fixed("id"),
+    fixed("total"),
+    fixed("remaining"),
+    fixed("signed"),
+];
+
+pub(super) fn short_row(c: &Contract) -> Vec<String> {
+    vec![
+        c.id.to_string(),
+        c.total_amount.to_string(),
+        c.remaining_amount.to_string(),
+        day(c.signed_at.as_deref()),
+    ]
+}
+
+fn signed(c: &Contract) -> String {
+    c.signed_at.clone().unwrap_or_else(|| "no".into())
+}
+
+impl Source<Contract> for contracts::Filter {
+    fn count(&self, ctx: &Context) -> Result<u64> {
+        contracts::count(ctx, self)
+    }
+
+    fn visit(
+        &self,
+        ctx: &Context,
+        window: Option<Window>,
+        f: &mut dyn FnMut(Contract) -> Result<()>,
+    ) -> Result<()> {
+        contracts::for_each(ctx, self, window, f)
+    }
+}
+
+pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
+    let me = shell.actor()?;
+    let mine = |mine: bool| mine.then_some(me.id);
+    match command {
+        ContractsCommand::List {
+            client,
+            mine: only_mine,
+            list,
+        } => {
+            let client_id = client
+                .as_deref()
+                .map(|c| Id::parse("client", c))
+                .transpose()?
+                .map(Id::get);
+            let filter = contracts::Filter {
+                client_id,
+                sales_contact_id: mine(only_mine),
+                ..Default::default()
+            };
+            shell.print_list(&LISTING, &list, &filter)
+        }
+        ContractsCommand::Unsigned {
+            mine: only_mine,
+            list,
+        } => {
+            let filter = contracts::Filter {
+                unsigned: true,
+                sales_contact_id: mine(only_mine),
+                ..Default::default()
+            };
+            shell.print_list(&LISTING, &list, &filter)
+        }
+        ContractsCommand::Unpaid {
+            mine: only_mine,
+            list,
+        } => {
+            let filter = contracts::Filter {
+                unpaid: true,
+                sales_contact_id: mine(only_mine),
+                ..Default::default()
+            };
+            shell.print_list(&LISTING, &list, &filter)
+        }
+        ContractsCommand::Show { id, format } => show(shell, &id, format),
+        ContractsCommand::Create {
+            client,
+            total,
+            signed,
+        } => create(shell, &me, client, total, signed),
+        ContractsCommand::Update { id, client, total } => update(shell, &me, &id, client, total),
+        ContractsCommand::Sign { id } => {
+            let contract = contracts::sign(&mut shell.ctx, &me, Id::parse("id", &id)?.get())?;
+            shell.say(format!(
+                "Contract {} with {} is signed.",
+                contract.id, contract.client_name
+            ))
+        }
+        ContractsCommand::Pay { id, amount } => {
+            let id = Id::parse("id", &id)?;
+            let amount = Money::parse("amount", &amount)?;
+            let contract = contracts::pay(&mut shell.ctx, &me, id.get(), amount)?;
+            shell.say(format!(
+                "Recorded {amount} on contract {}: {} of {} remains to pay.",
+                contract.id, contract.remaining_amount, contract.total_amount
+            ))
+        }
+        ContractsCommand::Delete { id, yes } => {
+            permissions::check_department(&me, Action::DeleteContract)?;
+            let id = Id::parse("id", &id)?;
+            let contract = contracts::get(&shell.ctx, id.get())?;
+            shell.confirm(
+                &format!(
+                    "Delete contract {} with {} ({})?",
+                    contract.id, contract.client_name, contract.total_amount
+                ),
+                yes,
+            )?;
+            contracts::delete(&mut shell.ctx, &me, id.get())?;
+            shell.say(format!("Deleted contract {}.", contract.id))
+        }
+    }
+}
+
+fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
+    let id = Id::parse("id", id)?;
+    let detail = contracts::detail(&shell.ctx, id.get())?;
+    let c = &detail.contract;
+    let fields = [
+        ("id", c.id.to_string()),
+        ("client", format!("{} ({})", c.client_name, c.client_id)),
+        (
+            "sales contact id",
+            c.sales_contact_id
+                .map_or_else(|| "none".into(), |id| id.to_string()),
+        ),
+        ("total", c.total_amount.to_string()),
+        ("paid", c.paid().to_string()),
+        ("remaining", c.remaining_amount.to_string()),
+        ("signed", signed(c)),
+        ("created", c.created_at.clone()),
+    ];
+    shell.print_record(format, KEYS, c, &fields)?;
+    if format != Format::Table {
+        return Ok(());
+    }
+    let payments = detail
+        .payments
+        .iter()
+        .map(|p| vec![p.id.to_string(), p.amount.to_string(), p.paid_at.clone()])
+        .collect();
+    shell.print_related(
+        "Payments:",
+        &[fixed("id"), fixed("amount"), fixed("paid at")],
+        payments,
+        None,
+    )?;
+    let events = detail.events.iter().map(super::events::short_row).collect();
+    shell.print_related("Events:", super::events::SHORT_COLUMNS, events, None)
+}
+
+fn create(
+    shell: &mut Shell,
+    me: &Collaborator,
+    client: Option<String>,
+    total: Option<String>,
+    signed: bool,
+) -> Result<()> {
+    permissions::check_department(me, Action::CreateContract)?;
+    let new = NewContract {
+        client_id: shell
+            .required(client, &CLIENT, |v| Id::parse("client", v))?
+            .get(),
+        total: shell.required(total, &TOTAL, |v| Money::parse("total", v))?,
+        signed,
+    };
+    let contract = contracts::create(&mut shell.ctx, me, &new)?;
+    let state = if contract.signed {
+        "signed"
+    } else {
+        "not signed yet"
+    };
+    shell.say(format!(
+        "Created contract {} with {} for {} ({state}).",
+        contract.id, contract.client_name, contract.total_amount
+    ))
+}
+
+fn update(
+    shell: &mut Shell,
+    me: &Collaborator,
+    id: &str,
+    client: Option<String>,
+    total: Option<String>,
+) -> Result<()> {
+    permissions::check_department(me, Action::UpdateContract)?;
+    let id = Id::parse("id", id)?;
+    let current = contracts::get(&shell.ctx, id.get())?;
+    let patch = if client.is_some() || total.is_some() {
+        ContractPatch {
+            client_id: client
+                .as_deref()
+                .map(|v| Id::parse("client", v))
+                .transpose()?
+                .map(Id::get),
+            total: total
+                .as_deref()
+                .map(|v| Money::parse("total", v))
+                .transpose()?,
+        }
+    } else {
+        let mut patch = ContractPatch::default();
+        for index in shell.pick_fields(&["--client", "--total"], &["client", "total"])? {
+            match index {
+                0 => {
+                    patch.client_id = Some(
+                        shell
+                            .ask(&CLIENT, Some(&current.client_id.to_string()), |v| {
+                                Id::parse("client", v)
+                            })?
+                            .get(),
+                    )
+                }
+                _ => {
+                    patch.total = Some(shell.ask(
+                        &TOTAL,
+                        Some(&current.total_amount.to_string()),
+                        |v| Money::parse("total", v),
+                    )?)
+                }
+            }
+        }
+        patch
+    };
+    let contract = contracts::update(&mut shell.ctx, me, id.get(), &patch)?;
+    shell.say(format!(
+        "Updated contract {} with {}: total {}, {} remains to pay.",
+        contract.id, contract.client_name, contract.total_amount, contract.remaining_amount
+    ))
+}

@@ -1,0 +1,387 @@
+//! The events menu.
+
+use super::Shell;
+use super::clients::contact;
+use super::fields::Field;
+use super::grammar::{EventFields, EventsCommand};
+use super::listing::{Listing, Source};
+use crate::domain::{
+    Attendees, Collaborator, DateBound, Event, EventPatch, EventTime, Id, Name, NewEvent, Notes,
+};
+use crate::error::{Error, Result};
+use crate::repo::Window;
+use crate::service::permissions::{self, Action};
+use crate::service::{Context, events};
+use crate::ui::output::Format;
+use crate::ui::table::{Column, fixed, text};
+
+const CONTRACT: Field = Field {
+    flag: "--contract",
+    label: "Contract id:",
+    help: Some("a signed contract of one of your clients"),
+};
+const NAME: Field = Field {
+    flag: "--name",
+    label: "Event name:",
+    help: None,
+};
+const START: Field = Field {
+    flag: "--start",
+    label: "Start:",
+    help: Some("local time, e.g. 2026-06-04 13:00"),
+};
+const END: Field = Field {
+    flag: "--end",
+    label: "End:",
+    help: Some("local time, e.g. 2026-06-05 02:00"),
+};
+const LOCATION: Field = Field {
+    flag: "--location",
+    label: "Location:",
+    help: None,
+};
+const ATTENDEES: Field = Field {
+    flag: "--attendees",
+    label: "Attendees:",
+    help: Some("how many people are expected"),
+};
+const NOTES: Field = Field {
+    flag: "--notes",
+    label: "Notes:",
+    help: Some("optional"),
+};
+
+const KEYS: &[&str] = &[
+    "id",
+    "contract_id",
+    "client_name",
+    "client_email",
+    "client_phone",
+    "name",
+    "start",
+    "end",
+    "location",
+    "attendees",
+    "notes",
+    "support_contact_id",
+    "support_contact",
+];
+
+const LISTING: Listing<Event> = Listing {
+    noun: "events",
+    keys: KEYS,
+    columns: &[
+        fixed("id"),
+        fixed("start"),
+        text("name"),
+        text("client"),
+        text("location"),
+        fixed("attendees"),
+        text("support"),
+    ],
+    cells: |e| {
+        vec![
+            e.id.to_string(),
+            display_time(&e.start),
+            e.name.clone(),
+            e.client_name.clone(),
+            e.location.clone(),
+            e.attendees.to_string(),
+            e.support_contact.clone().unwrap_or_else(|| "—".into()),
+        ]
+    },
+};
+
+/// The columns of an event under a client's or contract's `show`.
+pub(super) const SHORT_COLUMNS: &[Column] =
+    &[fixed("id"), fixed("start"), text("name"), text("support")];
+
+pub(super) fn short_row(e: &Event) -> Vec<String> {
+    vec![
+        e.id.to_string(),
+        display_time(&e.start),
+        e.name.clone(),
+        e.support_contact.clone().unwrap_or_else(|| "—".into()),
+    ]
+}
+
+/// `2026-06-04T13:00` as `2026-06-04 13:00`.
+fn display_time(stored: &str) -> String {
+    EventTime::from_sql(stored).map_or_else(|| stored.to_owned(), |t| t.to_string())
+}
+
+impl Source<Event> for events::Filter {
+    fn count(&self, ctx: &Context) -> Result<u64> {
+        events::count(ctx, self)
+    }
+
+    fn visit(
+        &self,
+        ctx: &Context,
+        window: Option<Window>,
+        f: &mut dyn FnMut(Event) -> Result<()>,
+    ) -> Result<()> {
+        events::for_each(ctx, self, window, f)
+    }
+}
+
+pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
+    let me = shell.actor()?;
+    match command {
+        EventsCommand::List {
+            client,
+            support,
+            from,
+            to,
+            list,
+        } => {
+            let id = |field, value: Option<String>| {
+                value
+                    .as_deref()
+                    .map(|v| Id::parse(field, v).map(Id::get))
+                    .transpose()
+            };
+            let filter = events::Filter {
+                client_id: id("client", client)?,
+                support_contact_id: id("support", support)?,
+                from: from
+                    .as_deref()
+                    .map(|v| DateBound::parse_from("from", v))
+                    .transpose()?
+                    .map(DateBound::to_sql),
+                to: to
+                    .as_deref()
+                    .map(|v| DateBound::parse_to("to", v))
+                    .transpose()?
+                    .map(DateBound::to_sql),
+                ..Default::default()
+            };
+            shell.print_list(&LISTING, &list, &filter)
+        }
+        EventsCommand::NoSupport { list } => shell.print_list(
+            &LISTING,
+            &list,
+            &events::Filter {
+                no_support: true,
+                ..Default::default()
+            },
+        ),
+        EventsCommand::Mine { list } => {
+            let filter = events::mine(&me)?;
+            shell.print_list(&LISTING, &list, &filter)
+        }
+        EventsCommand::Show { id, format } => show(shell, &id, format),
+        EventsCommand::Create(fields) => create(shell, &me, fields),
+        EventsCommand::Update { id, fields } => update(shell, &me, &id, fields),
+        EventsCommand::Assign { id, support_id } => assign(shell, &me, &id, support_id),
+        EventsCommand::Unassign { id } => {
+            let event = events::unassign(&mut shell.ctx, &me, Id::parse("id", &id)?.get())?;
+            shell.say(format!(
+                "Event {} ({}) has no support contact now.",
+                event.id, event.name
+            ))
+        }
+        EventsCommand::Delete { id, yes } => {
+            permissions::check_department(&me, Action::DeleteEvent)?;
+            let id = Id::parse("id", &id)?;
+            let event = events::get(&shell.ctx, id.get())?;
+            shell.confirm(&format!("Delete event {} ({})?", event.id, event.name), yes)?;
+            events::delete(&mut shell.ctx, &me, id.get())?;
+            shell.say(format!("Deleted event {} ({}).", event.id, event.name))
+        }
+    }
+}
+
+fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
+    let e = events::get(&shell.ctx, Id::parse("id", id)?.get())?;
+    let fields = [
+        ("id", e.id.to_string()),
+        ("name", e.name.clone()),
+        ("contract", e.contract_id.to_string()),
+        ("client", e.client_name.clone()),
+        ("client email", e.client_email.clone()),
+        ("client phone", e.client_phone.clone()),
+        ("start", display_time(&e.start)),
+        ("end", display_time(&e.end)),
+        ("location", e.location.clone()),
+        ("attendees", e.attendees.to_string()),
+        (
+            "support",
+            contact(e.support_contact.as_deref(), e.support_contact_id),
+        ),
+        ("notes", e.notes.clone()),
+    ];
+    shell.print_record(format, KEYS, &e, &fields)
+}
+
+fn create(shell: &mut Shell, me: &Collaborator, fields: EventFields) -> Result<()> {
+    permissions::check_department(me, Action::CreateEvent)?;
+    let interactive = shell.prompter.is_interactive();
+    let new = NewEvent {
+        contract_id: shell
+            .required(fields.contract, &CONTRACT, |v| Id::parse("contract", v))?
+            .get(),
+        name: shell.required(fields.name, &NAME, |v| Name::parse("name", v))?,
+        start: shell.required(fields.start, &START, |v| EventTime::parse("start", v))?,
+        end: shell.required(fields.end, &END, |v| EventTime::parse("end", v))?,
+        location: shell.required(fields.location, &LOCATION, |v| Name::parse("location", v))?,
+        attendees: shell.required(fields.attendees, &ATTENDEES, Attendees::parse)?,
+        notes: match fields.notes {
+            Some(notes) => Notes::parse(&notes)?,
+            None if interactive => shell.ask(&NOTES, Some(""), Notes::parse)?,
+            None => Notes::default(),
+        },
+    };
+    let event = events::create(&mut shell.ctx, me, &new)?;
+    shell.say(format!(
+        "Created event {}: {} for {}, from {} to {}.",
+        event.id,
+        event.name,
+        event.client_name,
+        display_time(&event.start),
+        display_time(&event.end)
+    ))
+}
+
+fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: EventFields) -> Result<()> {
+    permissions::check_department(me, Action::UpdateEvent)?;
+    let id = Id::parse("id", id)?;
+    let current = events::get(&shell.ctx, id.get())?;
+    let EventFields {
+        contract,
+        name,
+        start,
+        end,
+        location,
+        attendees,
+        notes,
+    } = fields;
+    let given = [
+        &contract, &name, &start, &end, &location, &attendees, &notes,
+    ];
+    let patch = if given.iter().any(|f| f.is_some()) {
+        EventPatch {
+            contract_id: contract
+                .as_deref()
+                .map(|v| Id::parse("contract", v))
+                .transpose()?
+                .map(Id::get),
+            name: name
+                .as_deref()
+                .map(|v| Name::parse("name", v))
+                .transpose()?,
+            start: start
+                .as_deref()
+                .map(|v| EventTime::parse("start", v))
+                .transpose()?,
+            end: end
+                .as_deref()
+                .map(|v| EventTime::parse("end", v))
+                .transpose()?,
+            location: location
+                .as_deref()
+                .map(|v| Name::parse("location", v))
+                .transpose()?,
+            attendees: attendees.as_deref().map(Attendees::parse).transpose()?,
+            notes: notes.as_deref().map(Notes::parse).transpose()?,
+        }
+    } else {
+        ask_patch(shell, &current)?
+    };
+    let event = events::update(&mut shell.ctx, me, id.get(), &patch)?;
+    shell.say(format!("Updated event {} ({}).", event.id, event.name))
+}
+
+/// On a terminal: the fields the user picks, asked with their current values as defaults.
+fn ask_patch(shell: &mut Shell, current: &Event) -> Result<EventPatch> {
+    let flags = [
+        "--contract",
+        "--name",
+        "--start",
+        "--end",
+        "--location",
+        "--attendees",
+        "--notes",
+    ];
+    let labels = [
+        "contract",
+        "name",
+        "start",
+        "end",
+        "location",
+        "attendees",
+        "notes",
+    ];
+    let (start, end) = (display_time(&current.start), display_time(&current.end));
+    let mut patch = EventPatch::default();
+    for index in shell.pick_fields(&flags, &labels)? {
+        match index {
+            0 => {
+                patch.contract_id = Some(
+                    shell
+                        .ask(&CONTRACT, Some(&current.contract_id.to_string()), |v| {
+                            Id::parse("contract", v)
+                        })?
+                        .get(),
+                )
+            }
+            1 => {
+                patch.name =
+                    Some(shell.ask(&NAME, Some(&current.name), |v| Name::parse("name", v))?)
+            }
+            2 => {
+                patch.start =
+                    Some(shell.ask(&START, Some(&start), |v| EventTime::parse("start", v))?)
+            }
+            3 => patch.end = Some(shell.ask(&END, Some(&end), |v| EventTime::parse("end", v))?),
+            4 => {
+                patch.location = Some(shell.ask(&LOCATION, Some(&current.location), |v| {
+                    Name::parse("location", v)
+                })?)
+            }
+            5 => {
+                patch.attendees = Some(shell.ask(
+                    &ATTENDEES,
+                    Some(&current.attendees.to_string()),
+                    Attendees::parse,
+                )?)
+            }
+            _ => patch.notes = Some(shell.ask(&NOTES, Some(&current.notes), Notes::parse)?),
+        }
+    }
+    Ok(patch)
+}
+
+fn assign(
+    shell: &mut Shell,
+    me: &Collaborator,
+    id: &str,
+    support_id: Option<String>,
+) -> Result<()> {
+    permissions::check_department(me, Action::AssignSupport)?;
+    let id = Id::parse("id", id)?;
+    let support_id = match support_id {
+        Some(value) => Id::parse("support id", &value)?.get(),
+        None if shell.prompter.is_interactive() => {
+            let supports = events::support_collaborators(&shell.ctx)?;
+            if supports.is_empty() {
+                return Err(Error::refused(
+                    "there is no support collaborator yet: create one with `users create`",
+                ));
+            }
+            let labels: Vec<String> = supports
+                .iter()
+                .map(|c| format!("{} ({})", c.full_name, c.id))
+                .collect();
+            let chosen = shell.prompter.select("Support collaborator:", &labels)?;
+            supports[chosen].id
+        }
+        None => return Err(Error::Missing { flag: "SUPPORT_ID" }),
+    };
+    let event = events::assign(&mut shell.ctx, me, id.get(), support_id)?;
+    let support = event.support_contact.unwrap_or_default();
+    shell.say(format!(
+        "Event {} ({}) is assigned to {support}.",
+        event.id, event.name
+    ))
+}
