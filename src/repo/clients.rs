@@ -43,6 +43,8 @@ pub struct Filter {
     pub unassigned: bool,
     /// Only the clients whose name, email or company contains this text.
     pub search: Option<String>,
+    /// Only the ids that start with these digits (completion).
+    pub id_prefix: Option<String>,
 }
 
 impl Filter {
@@ -59,6 +61,13 @@ impl Filter {
                 r"(c.full_name LIKE :search ESCAPE '\' OR c.email LIKE :search ESCAPE '\' OR c.company_name LIKE :search ESCAPE '\')",
                 ":search",
                 contains_pattern(text),
+            );
+        }
+        if let Some(prefix) = &self.id_prefix {
+            conditions.bind(
+                "CAST(c.id AS TEXT) LIKE :prefix",
+                ":prefix",
+                super::prefix_pattern(prefix),
             );
         }
         conditions

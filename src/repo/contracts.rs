@@ -33,8 +33,11 @@ pub struct Filter {
     /// Only the contracts of this sales collaborator's clients.
     pub sales_contact_id: Option<i64>,
     pub unsigned: bool,
+    pub signed: bool,
     /// Only the contracts with something left to pay.
     pub unpaid: bool,
+    /// Only the ids that start with these digits (completion).
+    pub id_prefix: Option<String>,
 }
 
 impl Filter {
@@ -49,8 +52,18 @@ impl Filter {
         if self.unsigned {
             conditions.add("ct.signed_at IS NULL");
         }
+        if self.signed {
+            conditions.add("ct.signed_at IS NOT NULL");
+        }
         if self.unpaid {
             conditions.add("ct.remaining_cents > 0");
+        }
+        if let Some(prefix) = &self.id_prefix {
+            conditions.bind(
+                "CAST(ct.id AS TEXT) LIKE :prefix",
+                ":prefix",
+                super::prefix_pattern(prefix),
+            );
         }
         conditions
     }

@@ -42,6 +42,9 @@ pub struct Filter {
     /// Only the events of this sales collaborator's clients.
     pub sales_contact_id: Option<i64>,
     pub no_support: bool,
+    pub has_support: bool,
+    /// Only the ids that start with these digits (completion).
+    pub id_prefix: Option<String>,
     /// Events starting at or after this stored time (`YYYY-MM-DDTHH:MM`).
     pub from: Option<String>,
     /// Events starting before this stored time.
@@ -65,6 +68,16 @@ impl Filter {
         }
         if self.no_support {
             conditions.add("e.support_contact_id IS NULL");
+        }
+        if self.has_support {
+            conditions.add("e.support_contact_id IS NOT NULL");
+        }
+        if let Some(prefix) = &self.id_prefix {
+            conditions.bind(
+                "CAST(e.id AS TEXT) LIKE :prefix",
+                ":prefix",
+                super::prefix_pattern(prefix),
+            );
         }
         if let Some(from) = &self.from {
             conditions.bind("e.starts_at >= :from", ":from", from.clone());

@@ -130,6 +130,13 @@ pub(crate) fn contains_pattern(text: &str) -> String {
     pattern
 }
 
+/// A `LIKE` pattern for ids starting with `digits` (anything else in `digits` is dropped).
+pub(crate) fn prefix_pattern(digits: &str) -> String {
+    let mut pattern: String = digits.chars().filter(char::is_ascii_digit).collect();
+    pattern.push('%');
+    pattern
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

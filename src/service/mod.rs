@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod clients;
+pub mod completion;
 pub mod contracts;
 pub mod demo;
 pub mod events;

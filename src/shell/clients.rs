@@ -82,6 +82,7 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
                 sales_contact_id: mine.then_some(me.id),
                 unassigned,
                 search,
+                ..Default::default()
             };
             shell.print_list(&LISTING, &list, &filter)
         }

@@ -1,8 +1,9 @@
 //! Tab completion and hints for the REPL.
 //!
 //! Completion walks the same clap command as the parser: the commands of the current menu
-//! and the top level, the subcommands of a menu, the flags of a command, and the values of
-//! flags that have a fixed set of them.
+//! and the top level, the subcommands of a menu, the flags of a command, the values of flags
+//! with a fixed set of them, and the ids an argument expects (asked of the completion
+//! service, so only the records the command accepts and the user may act on are offered).
 
 use std::borrow::Cow;
 
@@ -11,29 +12,72 @@ use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;
 use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::Validator;
-use rustyline::{Context, Helper};
+use rustyline::{Context as LineContext, Helper};
 
 use super::grammar::{self, Cli, Menu};
+use crate::domain::Collaborator;
+use crate::service::Context;
+use crate::service::completion::{self, IdKind};
 use crate::ui::style;
 
 pub struct ShellHelper {
     pub menu: Option<Menu>,
+    /// Who is logged in now, to offer the ids they may act on.
+    pub actor: Option<Collaborator>,
+    /// A connection of the completer's own, so completing never disturbs the shell's.
+    ids: Option<Context>,
     hinter: HistoryHinter,
     color: bool,
 }
 
 impl ShellHelper {
-    pub fn new(color: bool) -> Self {
+    pub fn new(ids: Option<Context>, color: bool) -> Self {
         ShellHelper {
             menu: None,
+            actor: None,
+            ids,
             hinter: HistoryHinter::new(),
             color,
         }
     }
+
+    fn ids(&self, kind: IdKind, prefix: &str) -> Vec<(i64, String)> {
+        match (&self.ids, &self.actor) {
+            (Some(ctx), Some(actor)) => {
+                completion::candidates(ctx, actor, kind, prefix).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
-/// The candidates for the word that ends at `pos`, and where that word starts.
-pub fn complete(line: &str, pos: usize, menu: Option<Menu>) -> (usize, Vec<String>) {
+/// Answers "which ids of this kind start with these digits?" with ids and labels.
+pub type IdLookup<'a> = &'a dyn Fn(IdKind, &str) -> Vec<(i64, String)>;
+
+/// One completion: what is inserted, and what the list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub replacement: String,
+    pub display: String,
+}
+
+impl Candidate {
+    fn word(word: String) -> Self {
+        Candidate {
+            display: word.clone(),
+            replacement: word,
+        }
+    }
+}
+
+/// The candidates for the word that ends at `pos`, and where that word starts. `ids` answers
+/// for id arguments.
+pub fn complete(
+    line: &str,
+    pos: usize,
+    menu: Option<Menu>,
+    ids: IdLookup<'_>,
+) -> (usize, Vec<Candidate>) {
     let before = &line[..pos];
     let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
     let word = &before[start..];
@@ -41,68 +85,152 @@ pub fn complete(line: &str, pos: usize, menu: Option<Menu>) -> (usize, Vec<Strin
         .split_whitespace()
         .map(str::to_owned)
         .collect();
-    let top = grammar::top_level_names();
-    let mut candidates: Vec<String> = Vec::new();
+    let words = |candidates: Vec<String>| {
+        candidates
+            .into_iter()
+            .filter(|c| c.starts_with(word))
+            .map(Candidate::word)
+            .collect()
+    };
     if previous.is_empty() {
-        if let Some(menu) = menu {
-            candidates.extend(grammar::menu_command_names(menu.name()));
-        }
-        candidates.extend(top.iter().filter(|n| *n != "quit").cloned());
-    } else {
-        let previous = grammar::in_menu(previous, menu);
-        let root = Cli::command();
-        let mut command = &root;
-        for w in previous.iter().filter(|w| !w.starts_with('-')) {
-            match command.find_subcommand(w) {
-                Some(sub) => command = sub,
-                None => break,
+        let mut candidates = menu
+            .map(|m| grammar::menu_command_names(m.name()))
+            .unwrap_or_default();
+        candidates.extend(
+            grammar::top_level_names()
+                .into_iter()
+                .filter(|n| n != "quit"),
+        );
+        candidates.dedup();
+        return (start, words(candidates));
+    }
+    let previous = grammar::in_menu(previous, menu);
+    let root = Cli::command();
+    let mut command = &root;
+    let mut path = Vec::new();
+    let mut rest = previous.as_slice();
+    while let Some((first, tail)) = rest.split_first() {
+        match command.find_subcommand(first) {
+            Some(sub) => {
+                command = sub;
+                path.push(first.as_str());
+                rest = tail;
             }
-        }
-        let last = previous.last().map(String::as_str).unwrap_or_default();
-        if let Some(values) = flag_values(command, last) {
-            candidates = values;
-        } else if word.starts_with('-') {
-            candidates = command
-                .get_arguments()
-                .filter_map(|a| a.get_long())
-                .map(|l| format!("--{l}"))
-                .collect();
-            candidates.push("--help".to_owned());
-        } else if command.has_subcommands() && command.get_name() != "help" {
-            candidates = command
-                .get_subcommands()
-                .map(|c| c.get_name().to_owned())
-                .collect();
+            None => break,
         }
     }
-    let mut matching: Vec<String> = candidates
-        .into_iter()
-        .filter(|c| c.starts_with(word))
-        .collect();
-    matching.dedup();
-    (start, matching)
-}
-
-/// The fixed values of `flag` on `command`, if it takes one of a known set.
-fn flag_values(command: &clap::Command, flag: &str) -> Option<Vec<String>> {
-    let long = flag.strip_prefix("--")?;
-    if long == "department" {
-        return Some(
-            crate::domain::Department::ALL
-                .iter()
-                .map(|d| d.as_str().to_owned())
-                .collect(),
+    if word.starts_with('-') {
+        let mut flags: Vec<String> = command
+            .get_arguments()
+            .filter_map(|a| a.get_long())
+            .map(|l| format!("--{l}"))
+            .collect();
+        flags.push("--help".to_owned());
+        return (start, words(flags));
+    }
+    if command.has_subcommands() && rest.is_empty() && command.get_name() != "help" {
+        return (
+            start,
+            words(
+                command
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_owned())
+                    .collect(),
+            ),
         );
     }
-    let arg = command
-        .get_arguments()
-        .find(|a| a.get_long() == Some(long))?;
+    let Some(arg) = argument_at(command, rest) else {
+        return (start, Vec::new());
+    };
     let values: Vec<String> = arg
         .get_possible_values()
         .iter()
         .map(|v| v.get_name().to_owned())
         .collect();
-    (!values.is_empty()).then_some(values)
+    if !values.is_empty() {
+        return (start, words(values));
+    }
+    if arg.get_id() == "department" {
+        return (
+            start,
+            words(
+                crate::domain::Department::ALL
+                    .iter()
+                    .map(|d| d.as_str().to_owned())
+                    .collect(),
+            ),
+        );
+    }
+    let kind = match path.as_slice() {
+        [menu, command] => id_kind(menu, command, arg.get_id().as_str()),
+        _ => None,
+    };
+    let Some(kind) = kind else {
+        return (start, Vec::new());
+    };
+    let found = ids(kind, word)
+        .into_iter()
+        .map(|(id, label)| Candidate {
+            replacement: id.to_string(),
+            display: format!("{id}  {label}"),
+        })
+        .collect();
+    (start, found)
+}
+
+/// The argument the next word fills, given the words typed after the command: the value of
+/// a flag just typed, or the next positional argument.
+fn argument_at<'c>(command: &'c clap::Command, typed: &[String]) -> Option<&'c clap::Arg> {
+    let takes_value = |a: &clap::Arg| {
+        a.get_num_args().is_none_or(|n| n.takes_values())
+            && !matches!(
+                a.get_action(),
+                clap::ArgAction::SetTrue | clap::ArgAction::Help
+            )
+    };
+    let mut positionals = 0;
+    let mut typed = typed.iter();
+    while let Some(word) = typed.next() {
+        if let Some(long) = word.strip_prefix("--") {
+            if long.contains('=') {
+                continue;
+            }
+            let flag = command.get_arguments().find(|a| a.get_long() == Some(long));
+            if flag.is_some_and(takes_value) && typed.next().is_none() {
+                return flag;
+            }
+        } else if !word.starts_with('-') {
+            positionals += 1;
+        }
+    }
+    command.get_positionals().nth(positionals)
+}
+
+/// Which records an argument of a menu command refers to.
+fn id_kind(menu: &str, command: &str, arg: &str) -> Option<IdKind> {
+    use IdKind::*;
+    Some(match (menu, command, arg) {
+        ("clients", "show", "id") => Client,
+        ("clients", "update", "id") => UpdatableClient,
+        ("clients", "reassign" | "delete", "id") => ManagedClient,
+        ("clients", "reassign", "sales_id") => SalesCollaborator,
+        ("contracts", "show", "id") => Contract,
+        ("contracts", "update", "id") => UpdatableContract,
+        ("contracts", "sign", "id") => SignableContract,
+        ("contracts", "pay", "id") => PayableContract,
+        ("contracts", "delete", "id") => ManagedContract,
+        ("contracts", "list", "client") | ("events", "list", "client") => Client,
+        ("contracts", "create" | "update", "client") => ContractableClient,
+        ("events", "show", "id") => Event,
+        ("events", "update", "id") => UpdatableEvent,
+        ("events", "assign" | "delete", "id") => ManagedEvent,
+        ("events", "unassign", "id") => AssignedEvent,
+        ("events", "assign", "support_id") | ("events", "list", "support") => SupportCollaborator,
+        ("events", "create" | "update", "contract") => EventableContract,
+        ("users", "show", "id") => Collaborator,
+        ("users", "update" | "delete", "id") => ManagedCollaborator,
+        _ => return None,
+    })
 }
 
 impl Completer for ShellHelper {
@@ -112,15 +240,20 @@ impl Completer for ShellHelper {
         &self,
         line: &str,
         pos: usize,
-        _ctx: &Context<'_>,
+        _ctx: &LineContext<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let (start, candidates) = complete(line, pos, self.menu);
+        let (start, candidates) =
+            complete(line, pos, self.menu, &|kind, prefix| self.ids(kind, prefix));
         let single = candidates.len() == 1;
         let pairs = candidates
             .into_iter()
             .map(|c| Pair {
-                replacement: if single { format!("{c} ") } else { c.clone() },
-                display: c,
+                replacement: if single {
+                    format!("{} ", c.replacement)
+                } else {
+                    c.replacement
+                },
+                display: c.display,
             })
             .collect();
         Ok((start, pairs))
@@ -130,7 +263,7 @@ impl Completer for ShellHelper {
 impl Hinter for ShellHelper {
     type Hint = String;
 
-    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+    fn hint(&self, line: &str, pos: usize, ctx: &LineContext<'_>) -> Option<String> {
         self.hinter.hint(line, pos, ctx)
     }
 }
@@ -153,8 +286,17 @@ impl Helper for ShellHelper {}
 mod tests {
     use super::*;
 
+    /// Answers every id question with the kind it was asked for, so tests see the slot.
+    fn echo_kind(kind: IdKind, prefix: &str) -> Vec<(i64, String)> {
+        vec![(7, format!("{kind:?} {prefix}"))]
+    }
+
     fn names(line: &str, menu: Option<Menu>) -> Vec<String> {
-        complete(line, line.len(), menu).1
+        complete(line, line.len(), menu, &echo_kind)
+            .1
+            .into_iter()
+            .map(|c| c.display)
+            .collect()
     }
 
     #[test]
@@ -169,6 +311,7 @@ mod tests {
     #[test]
     fn menu_words_complete_to_their_commands() {
         assert_eq!(names("users cr", None), ["create"]);
+        assert_eq!(names("events no", None), ["no-support"]);
         assert_eq!(
             names("users ", None),
             ["list", "show", "create", "update", "delete"]
@@ -183,11 +326,41 @@ mod tests {
             names("users list --department s", None),
             ["sales", "support"]
         );
-        assert_eq!(names("users list --format j", None), ["json"]);
+        assert_eq!(names("contracts list --format j", None), ["json"]);
+    }
+
+    #[test]
+    fn ids_are_asked_for_the_slot_under_the_cursor() {
+        assert_eq!(names("contracts sign ", None), ["7  SignableContract "]);
+        assert_eq!(
+            names("sign 1", Some(Menu::Contracts)),
+            ["7  SignableContract 1"]
+        );
+        assert_eq!(names("events assign 7 ", None), ["7  SupportCollaborator "]);
+        assert_eq!(
+            names("clients reassign 3 ", None),
+            ["7  SalesCollaborator "]
+        );
+        assert_eq!(
+            names("events create --name Party --contract ", None),
+            ["7  EventableContract "]
+        );
+        assert_eq!(names("contracts list --client 2", None), ["7  Client 2"]);
+        assert_eq!(names("events update ", None), ["7  UpdatableEvent "]);
+    }
+
+    #[test]
+    fn arguments_that_are_not_ids_offer_nothing() {
+        assert!(names("contracts pay 3 ", None).is_empty(), "the amount");
+        assert!(names("events create --name ", None).is_empty());
+        assert!(
+            names("contracts sign 3 ", None).is_empty(),
+            "sign takes one id"
+        );
     }
 
     #[test]
     fn the_word_start_is_reported() {
-        assert_eq!(complete("users cr", 8, None).0, 6);
+        assert_eq!(complete("users cr", 8, None, &echo_kind).0, 6);
     }
 }

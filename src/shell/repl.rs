@@ -10,7 +10,7 @@ use super::completion::ShellHelper;
 use super::{Flow, Menu, Shell, report};
 use crate::error::{Error, Result};
 use crate::private_files;
-use crate::service::auth;
+use crate::service::{Context, auth};
 use crate::ui::style;
 
 type LineEditor = Editor<ShellHelper, FileHistory>;
@@ -31,13 +31,18 @@ fn repl(shell: &mut Shell) -> Result<()> {
         .completion_type(CompletionType::List)
         .build();
     let mut editor: LineEditor = Editor::with_config(config).map_err(Error::internal)?;
-    editor.set_helper(Some(ShellHelper::new(style::stdout_enabled())));
+    // Completion reads ids through a connection of its own; without one it still completes
+    // commands and flags.
+    let ids = Context::open(shell.ctx.config.clone()).ok();
+    editor.set_helper(Some(ShellHelper::new(ids, style::stdout_enabled())));
     greet(shell)?;
-    let mut owner = shell.actor().ok().map(|c| c.id);
+    let mut me = shell.actor().ok();
+    let mut owner = me.as_ref().map(|c| c.id);
     load_history(shell, &mut editor, owner);
     loop {
         if let Some(helper) = editor.helper_mut() {
             helper.menu = shell.menu;
+            helper.actor = me.clone();
         }
         let line = match editor.readline(&prompt(shell.menu)) {
             Ok(line) => line,
@@ -58,7 +63,8 @@ fn repl(shell: &mut Shell) -> Result<()> {
                 shell.fail(&err, None);
             }
         }
-        let now = shell.actor().ok().map(|c| c.id);
+        me = shell.actor().ok();
+        let now = me.as_ref().map(|c| c.id);
         if now != owner {
             save_history(shell, &mut editor, owner);
             let _ = editor.clear_history();

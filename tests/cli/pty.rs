@@ -23,6 +23,16 @@ fn prompt(session: &mut PtySession, prompt: &str) {
         .unwrap_or_else(|e| panic!("no prompt {prompt:?}: {e}"));
 }
 
+/// Presses Ctrl-C on the line editor and waits for the next prompt. The editor ends every
+/// line by turning bracketed paste off (`ESC[?2004l`): waiting for that first makes sure the
+/// prompt matched is the new one, not one still on the screen.
+fn interrupt(session: &mut PtySession, next_prompt: &str) {
+    session.send_control('c').unwrap();
+    session.flush().unwrap();
+    session.exp_string("\u{1b}[?2004l").unwrap();
+    prompt(session, next_prompt);
+}
+
 /// Types `keys`. The session's writer is line-buffered and terminals send Enter as `\r`, so
 /// every write is flushed at once.
 fn keys(session: &mut PtySession, keys: &str) {
@@ -40,9 +50,7 @@ fn tab_completes_a_command_and_enters_its_menu() {
     prompt(&mut p, "epicevents users> ");
     keys(&mut p, "cr\t");
     p.exp_string("create").unwrap();
-    p.send_control('c').unwrap();
-    p.flush().unwrap();
-    prompt(&mut p, "epicevents users> ");
+    interrupt(&mut p, "epicevents users> ");
     keys(&mut p, "exit\r");
     p.exp_eof().unwrap();
 }
@@ -108,11 +116,39 @@ fn ctrl_c_on_the_prompt_cancels_the_line_and_ctrl_d_leaves() {
     let env = TestEnv::demo();
     let mut p = shell(&env);
     keys(&mut p, "users delete 3");
-    p.send_control('c').unwrap();
-    p.flush().unwrap();
-    prompt(&mut p, "epicevents> ");
+    interrupt(&mut p, "epicevents> ");
     p.send_control('d').unwrap();
     p.flush().unwrap();
     p.exp_eof().unwrap();
     assert_eq!(env.count("SELECT COUNT(*) FROM collaborators"), 5);
+}
+
+#[test]
+fn tab_offers_only_the_ids_that_make_sense_with_their_labels() {
+    let env = TestEnv::demo();
+    env.login(crate::helpers::BILL);
+    let mut p = shell(&env);
+    // Bill may sign one contract only: his client Kevin Casey's unsigned one.
+    keys(&mut p, "contracts sign \t");
+    p.exp_string("contracts sign 5").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("Contract 5 with Kevin Casey is signed.")
+        .unwrap();
+    prompt(&mut p, "epicevents> ");
+    keys(&mut p, "exit\r");
+    p.exp_eof().unwrap();
+
+    env.login(ALICE);
+    let mut p = shell(&env);
+    // Assigning support offers the support collaborators, each with a label: as in bash, the
+    // first Tab completes what is common, the second lists the choices.
+    keys(&mut p, "events assign 2 \t");
+    p.exp_string("events assign 2 ").unwrap();
+    keys(&mut p, "\t");
+    p.exp_string("Kate Hastroff (support)").unwrap();
+    // rexpect reads the terminal as Latin-1, so match the ASCII part of "Aliénor Vichum".
+    p.exp_string("Vichum (support)").unwrap();
+    interrupt(&mut p, "epicevents> ");
+    keys(&mut p, "exit\r");
+    p.exp_eof().unwrap();
 }
