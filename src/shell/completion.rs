@@ -7,14 +7,13 @@
 
 use std::borrow::Cow;
 
-use clap::CommandFactory;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;
 use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::Validator;
 use rustyline::{Context as LineContext, Helper};
 
-use super::grammar::{self, Cli, Menu};
+use super::grammar::{self, Menu};
 use crate::domain::Collaborator;
 use crate::service::Context;
 use crate::service::completion::{self, IdKind};
@@ -105,7 +104,7 @@ pub fn complete(
         return (start, words(candidates));
     }
     let previous = grammar::in_menu(previous, menu);
-    let root = Cli::command();
+    let root = grammar::command();
     let mut command = &root;
     let mut path = Vec::new();
     let mut rest = previous.as_slice();

@@ -6,7 +6,7 @@
 //! (`list`): [`resolve`] puts the menu's name in front before parsing.
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::ui::output::Format;
@@ -411,9 +411,20 @@ impl Menu {
     }
 }
 
+/// The grammar as a clap command. Negative numbers are values everywhere, so that
+/// `pay 3 -5` is a bad amount (a field error) rather than an unknown flag.
+pub fn command() -> clap::Command {
+    fn numbers_are_values(command: clap::Command) -> clap::Command {
+        command
+            .allow_negative_numbers(true)
+            .mut_subcommands(numbers_are_values)
+    }
+    numbers_are_values(Cli::command())
+}
+
 /// The names of the top-level commands (with aliases).
 pub fn top_level_names() -> Vec<String> {
-    Cli::command()
+    command()
         .get_subcommands()
         .flat_map(|c| {
             std::iter::once(c.get_name().to_owned()).chain(c.get_all_aliases().map(str::to_owned))
@@ -423,7 +434,7 @@ pub fn top_level_names() -> Vec<String> {
 
 /// The names of the commands of `menu`.
 pub fn menu_command_names(menu: &str) -> Vec<String> {
-    Cli::command()
+    command()
         .find_subcommand(menu)
         .map(|m| {
             m.get_subcommands()
@@ -435,7 +446,7 @@ pub fn menu_command_names(menu: &str) -> Vec<String> {
 
 /// Whether `name` is a menu (a top-level command with commands of its own).
 pub fn is_menu(name: &str) -> bool {
-    Cli::command()
+    command()
         .find_subcommand(name)
         .is_some_and(|c| c.has_subcommands())
 }
@@ -503,7 +514,10 @@ pub enum Parsed {
 
 /// Parses resolved words.
 pub fn parse(words: &[String]) -> Result<Parsed> {
-    match Cli::try_parse_from(words) {
+    let parsed = command()
+        .try_get_matches_from(words)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    match parsed {
         Ok(cli) => Ok(Parsed::Command(cli.command)),
         Err(err)
             if matches!(
@@ -566,7 +580,7 @@ mod tests {
 
     #[test]
     fn the_grammar_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]

@@ -1,10 +1,8 @@
 //! `help`: the commands of the current menu, or the full help of one command. The text is
 //! the grammar's own doc comments, so it cannot drift from what the parser accepts.
 
-use clap::CommandFactory;
-
 use super::Shell;
-use super::grammar::{self, Cli};
+use super::grammar;
 use crate::error::Result;
 
 pub(super) fn show(shell: &mut Shell, words: &[String]) -> Result<()> {
@@ -16,7 +14,7 @@ pub(super) fn show(shell: &mut Shell, words: &[String]) -> Result<()> {
     } else {
         grammar::resolve(words.to_vec(), shell.menu)?
     };
-    let mut root = Cli::command();
+    let mut root = grammar::command();
     root.build();
     let mut command = &root;
     for word in &path {
