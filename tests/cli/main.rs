@@ -5,9 +5,12 @@
 //! terminal shows, through a pseudo-terminal), and asserts outcomes: output lines, exit
 //! codes and rows in the database.
 
+mod filters;
 mod grammar;
 mod helpers;
+mod matrix;
 mod pty;
 mod session;
 mod startup;
 mod users;
+mod workflow;
