@@ -25,6 +25,17 @@ pub fn for_each(
     clients::for_each(ctx.conn(), filter, window, f)
 }
 
+/// The sales contact id that `--mine` stands for: only sales collaborators have clients of
+/// their own.
+pub fn own_clients_of(actor: &Collaborator) -> Result<i64> {
+    match actor.department {
+        Department::Sales => Ok(actor.id),
+        other => Err(Error::refused(format!(
+            "--mine lists a salesperson's own clients, and {other} has none: leave it out to see them all"
+        ))),
+    }
+}
+
 pub fn get(ctx: &Context, id: i64) -> Result<Client> {
     clients::get(ctx.conn(), id)
 }

@@ -32,7 +32,7 @@ pub(super) const KEYS: &[&str] = &[
 ];
 
 const LISTING: Listing<Client> = Listing {
-    noun: "clients",
+    noun: ("client", "clients"),
     keys: KEYS,
     columns: &[
         fixed("id"),
@@ -79,7 +79,7 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
             list,
         } => {
             let filter = clients::Filter {
-                sales_contact_id: mine.then_some(me.id),
+                sales_contact_id: mine.then(|| clients::own_clients_of(&me)).transpose()?,
                 unassigned,
                 search,
                 ..Default::default()

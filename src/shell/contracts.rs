@@ -8,7 +8,7 @@ use crate::domain::{Collaborator, Contract, ContractPatch, Id, Money, NewContrac
 use crate::error::Result;
 use crate::repo::Window;
 use crate::service::permissions::{self, Action};
-use crate::service::{Context, contracts};
+use crate::service::{Context, clients, contracts};
 use crate::ui::output::Format;
 use crate::ui::table::{Column, fixed, text};
 
@@ -36,7 +36,7 @@ const KEYS: &[&str] = &[
 ];
 
 const LISTING: Listing<Contract> = Listing {
-    noun: "contracts",
+    noun: ("contract", "contracts"),
     keys: KEYS,
     columns: &[
         fixed("id"),
@@ -101,7 +101,7 @@ impl Source<Contract> for contracts::Filter {
 
 pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
     let me = shell.actor()?;
-    let mine = |mine: bool| mine.then_some(me.id);
+    let mine = |mine: bool| mine.then(|| clients::own_clients_of(&me)).transpose();
     match command {
         ContractsCommand::List {
             client,
@@ -115,7 +115,7 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
                 .map(Id::get);
             let filter = contracts::Filter {
                 client_id,
-                sales_contact_id: mine(only_mine),
+                sales_contact_id: mine(only_mine)?,
                 ..Default::default()
             };
             shell.print_list(&LISTING, &list, &filter)
@@ -126,7 +126,7 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
         } => {
             let filter = contracts::Filter {
                 unsigned: true,
-                sales_contact_id: mine(only_mine),
+                sales_contact_id: mine(only_mine)?,
                 ..Default::default()
             };
             shell.print_list(&LISTING, &list, &filter)
@@ -137,7 +137,7 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
         } => {
             let filter = contracts::Filter {
                 unpaid: true,
-                sales_contact_id: mine(only_mine),
+                sales_contact_id: mine(only_mine)?,
                 ..Default::default()
             };
             shell.print_list(&LISTING, &list, &filter)

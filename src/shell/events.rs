@@ -68,7 +68,7 @@ const KEYS: &[&str] = &[
 ];
 
 const LISTING: Listing<Event> = Listing {
-    noun: "events",
+    noun: ("event", "events"),
     keys: KEYS,
     columns: &[
         fixed("id"),

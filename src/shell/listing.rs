@@ -12,8 +12,8 @@ use crate::ui::table::{self, Column};
 
 /// How one kind of record is listed.
 pub struct Listing<T> {
-    /// Plural noun for the footer, e.g. "collaborators".
-    pub noun: &'static str,
+    /// Nouns for the footer: one, and more than one (e.g. "collaborator", "collaborators").
+    pub noun: (&'static str, &'static str),
     /// JSON/CSV keys, in order (PRODUCT.md §2).
     pub keys: &'static [&'static str],
     /// Table columns.
@@ -104,13 +104,29 @@ impl Shell {
         Ok(())
     }
 
-    fn footer(&self, noun: &str, offset: u64, shown: u64, total: u64, args: &ListArgs) -> String {
+    fn footer(
+        &self,
+        (one, many): (&str, &str),
+        offset: u64,
+        shown: u64,
+        total: u64,
+        args: &ListArgs,
+    ) -> String {
+        let noun = if total == 1 { one } else { many };
         let (page, pages) = (args.page, total.div_ceil(u64::from(args.page_size)));
         if total == 0 {
-            return format!("No {noun} match.");
+            return format!("No {many} match.");
         }
         if shown == 0 {
-            return format!("Page {page} is empty: there are {total} {noun} ({pages} pages).");
+            let pages = if pages == 1 {
+                "1 page".to_owned()
+            } else {
+                format!("{pages} pages")
+            };
+            return format!(
+                "Page {page} is empty: there {} {total} {noun} ({pages}).",
+                if total == 1 { "is" } else { "are" }
+            );
         }
         let (first, last) = (offset + 1, offset + shown);
         let more = total - last;

@@ -38,7 +38,7 @@ const KEYS: &[&str] = &[
 ];
 
 const LISTING: Listing<Collaborator> = Listing {
-    noun: "collaborators",
+    noun: ("collaborator", "collaborators"),
     keys: KEYS,
     columns: &[
         fixed("id"),

@@ -34,11 +34,12 @@ fn ids(env: &TestEnv, who: &str, args: &[&str]) -> Vec<i64> {
         .map(|row| row["id"].as_i64().expect("every row has an id"))
         .collect();
     let table = env.run_as(who, args, "").ok().to_owned();
-    let noun = args[0];
-    let footer = if ids.is_empty() {
-        format!("No {noun} match.")
-    } else {
-        format!("1–{n} of {n} {noun}.", n = ids.len())
+    // The menu's name is the plural noun; one row takes the singular.
+    let many = args[0];
+    let footer = match ids.len() {
+        0 => format!("No {many} match."),
+        1 => format!("1–1 of 1 {}.", many.trim_end_matches('s')),
+        n => format!("1–{n} of {n} {many}."),
     };
     assert_eq!(
         table.lines().last().unwrap_or_default(),
@@ -437,4 +438,36 @@ fn invalid_filter_values_fail_in_one_line_naming_the_field() {
         assert!(line.starts_with(message), "{args:?}: {line}");
         assert_eq!(run.stdout, "", "{args:?} printed rows");
     }
+}
+
+#[test]
+fn mine_is_refused_to_departments_that_have_no_clients_of_their_own() {
+    let env = TestEnv::demo();
+    for (who, department) in [(ALICE, "management"), (KATE, "support")] {
+        env.login(who);
+        for args in [
+            &["clients", "list", "--mine"][..],
+            &["contracts", "unpaid", "--mine"][..],
+        ] {
+            let run = env.run(args, "");
+            assert_eq!(
+                run.fails(1),
+                format!(
+                    "error: --mine lists a salesperson's own clients, and {department} has none: leave it out to see them all"
+                ),
+                "{args:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_single_row_footer_uses_the_singular() {
+    let env = TestEnv::demo();
+    env.login(ALICE);
+    let out = env
+        .run(&["clients", "list", "--unassigned"], "")
+        .ok()
+        .to_owned();
+    assert_eq!(out.lines().last(), Some("1–1 of 1 client."), "{out}");
 }

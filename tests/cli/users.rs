@@ -94,7 +94,7 @@ fn lists_filter_by_department_and_page() {
         .ok()
         .to_owned();
     assert!(
-        past.contains("Page 9 is empty: there are 5 collaborators (1 pages)."),
+        past.contains("Page 9 is empty: there are 5 collaborators (1 page)."),
         "{past}"
     );
     let csv = env
