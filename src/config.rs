@@ -14,6 +14,9 @@ pub struct Config {
     pub db_path: PathBuf,
     /// `EPICEVENTS_SECRET`, when set; otherwise a key file beside the database is used.
     pub secret: Option<String>,
+    /// Where to report errors; no reporting at all when unset.
+    pub sentry_dsn: Option<String>,
+    pub sentry_environment: Option<String>,
 }
 
 impl Config {
@@ -32,6 +35,8 @@ impl Config {
             home,
             db_path,
             secret: var("EPICEVENTS_SECRET"),
+            sentry_dsn: var("SENTRY_DSN"),
+            sentry_environment: var("SENTRY_ENVIRONMENT"),
         }
     }
 

@@ -13,4 +13,5 @@ pub mod repo;
 pub mod secret;
 pub mod service;
 pub mod shell;
+pub mod telemetry;
 pub mod ui;

@@ -1,8 +1,10 @@
 //! The audit trail: one row per write, in the write's own transaction.
 
-use rusqlite::{Connection, named_params};
+use rusqlite::{Connection, Row, named_params};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::{Conditions, Window};
 use crate::error::Result;
 
 /// What changed, as `{"field": [old, new]}`. Never holds a password or a hash: callers add
@@ -58,6 +60,84 @@ pub fn record(conn: &Connection, at: &str, entry: &Entry<'_>) -> Result<()> {
         ":changes": entry.changes.to_json(),
     })?;
     Ok(())
+}
+
+/// An audit row as read back. The keys are those of the JSON and CSV output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor_id: Option<i64>,
+    /// The actor's name, while they exist.
+    pub actor: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    /// `{"field": [old, new]}`.
+    pub changes: Value,
+}
+
+const SELECT: &str = r"
+    SELECT a.id, a.at, a.actor_id, c.full_name, a.action, a.entity, a.entity_id, a.changes
+    FROM audit_log a LEFT JOIN collaborators c ON c.id = a.actor_id";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
+    let changes: String = row.get(7)?;
+    Ok(AuditEntry {
+        id: row.get(0)?,
+        at: row.get(1)?,
+        actor_id: row.get(2)?,
+        actor: row.get(3)?,
+        action: row.get(4)?,
+        entity: row.get(5)?,
+        entity_id: row.get(6)?,
+        changes: serde_json::from_str(&changes).unwrap_or(Value::Null),
+    })
+}
+
+/// Filters of `audit list`; all given ones apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub entity: Option<&'static str>,
+    pub entity_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    /// Rows at or after this stored time.
+    pub since: Option<String>,
+}
+
+impl Filter {
+    fn conditions(&self) -> Conditions {
+        let mut conditions = Conditions::default();
+        if let Some(entity) = self.entity {
+            conditions.bind("a.entity = :entity", ":entity", entity.to_owned());
+        }
+        if let Some(id) = self.entity_id {
+            conditions.bind("a.entity_id = :entity_id", ":entity_id", id);
+        }
+        if let Some(id) = self.actor_id {
+            conditions.bind("a.actor_id = :actor", ":actor", id);
+        }
+        if let Some(since) = &self.since {
+            conditions.bind("a.at >= :since", ":since", since.clone());
+        }
+        conditions
+    }
+}
+
+pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
+    filter.conditions().count(conn, "FROM audit_log a")
+}
+
+/// The newest rows first.
+pub fn for_each(
+    conn: &Connection,
+    filter: &Filter,
+    window: Option<Window>,
+    f: &mut dyn FnMut(AuditEntry) -> Result<()>,
+) -> Result<()> {
+    filter
+        .conditions()
+        .visit(conn, SELECT, "a.id DESC", window, from_row, f)
 }
 
 #[cfg(test)]

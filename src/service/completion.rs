@@ -185,6 +185,8 @@ mod tests {
             home: dir.path().join("home"),
             db_path: dir.path().join("crm.db"),
             secret: None,
+            sentry_dsn: None,
+            sentry_environment: None,
         };
         let mut ctx = Context::open(config).unwrap();
         demo::load(&mut ctx).unwrap();

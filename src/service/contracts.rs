@@ -9,6 +9,7 @@ use crate::domain::{Collaborator, Contract, ContractPatch, Event, Money, NewCont
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
 use crate::repo::{Window, clients, contracts, events};
+use crate::telemetry::{self, Sensitive};
 
 pub use crate::repo::contracts::Filter;
 
@@ -84,6 +85,9 @@ pub fn create(ctx: &mut Context, actor: &Collaborator, new: &NewContract) -> Res
     record(&tx, &now, actor, "create", "contract", id, changes)?;
     let created = contracts::get(&tx, id)?;
     tx.commit()?;
+    if created.signed {
+        telemetry::sensitive(Sensitive::ContractSigned, actor.id, id);
+    }
     Ok(created)
 }
 
@@ -185,6 +189,7 @@ pub fn sign(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Contract
     )?;
     let after = contracts::get(&tx, id)?;
     tx.commit()?;
+    telemetry::sensitive(Sensitive::ContractSigned, actor.id, id);
     Ok(after)
 }
 

@@ -4,6 +4,7 @@
 //! collaborator as stored now, validates the state of the records, and performs the write and
 //! its audit row in one `BEGIN IMMEDIATE` transaction. Services never print.
 
+pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod completion;
@@ -23,7 +24,7 @@ use crate::config::Config;
 use crate::db;
 use crate::domain::{Collaborator, Timestamp};
 use crate::error::Result;
-use crate::repo::audit::{self, Changes, Entry};
+use crate::repo::audit::{Changes, Entry};
 use crate::secret::Secret;
 
 /// Everything a service needs: the database, the configuration, the signing secret (loaded
@@ -85,7 +86,7 @@ pub(crate) fn record(
     id: i64,
     changes: Changes,
 ) -> Result<()> {
-    audit::record(
+    crate::repo::audit::record(
         conn,
         now,
         &Entry {

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::repo::Window;
 use crate::repo::audit::{self, Changes, Entry};
 use crate::repo::collaborators;
+use crate::telemetry::{self, Sensitive};
 
 /// Filters of `users list`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -57,6 +58,7 @@ pub fn create(
     audit::record(&tx, &now, &entry)?;
     let created = collaborators::get(&tx, id)?;
     tx.commit()?;
+    telemetry::sensitive(Sensitive::CollaboratorCreated, actor.id, id);
     Ok(created)
 }
 
@@ -134,6 +136,7 @@ pub fn update(
     };
     audit::record(&tx, &now, &entry)?;
     tx.commit()?;
+    telemetry::sensitive(Sensitive::CollaboratorUpdated, actor.id, id);
     outcome.updated = Some(after);
     Ok(outcome)
 }
@@ -191,5 +194,6 @@ pub fn delete(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Collab
     };
     audit::record(&tx, &now, &entry)?;
     tx.commit()?;
+    telemetry::sensitive(Sensitive::CollaboratorDeleted, actor.id, id);
     Ok(before)
 }

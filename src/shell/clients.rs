@@ -160,7 +160,8 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
         .map(super::events::short_row)
         .collect::<Vec<_>>();
     let hint = more(events.len(), format!("events list --client {}", c.id));
-    shell.print_related("Events:", super::events::SHORT_COLUMNS, events, hint)
+    shell.print_related("Events:", super::events::SHORT_COLUMNS, events, hint)?;
+    super::audit::print_history(shell, format, "client", id.get())
 }
 
 /// "Bill Boquet (2)", or "none" for a missing contact.

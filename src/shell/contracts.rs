@@ -216,7 +216,8 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
         None,
     )?;
     let events = detail.events.iter().map(super::events::short_row).collect();
-    shell.print_related("Events:", super::events::SHORT_COLUMNS, events, None)
+    shell.print_related("Events:", super::events::SHORT_COLUMNS, events, None)?;
+    super::audit::print_history(shell, format, "contract", id.get())
 }
 
 fn create(

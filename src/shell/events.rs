@@ -211,7 +211,8 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
         ),
         ("notes", e.notes.clone()),
     ];
-    shell.print_record(format, KEYS, &e, &fields)
+    shell.print_record(format, KEYS, &e, &fields)?;
+    super::audit::print_history(shell, format, "event", e.id)
 }
 
 fn create(shell: &mut Shell, me: &Collaborator, fields: EventFields) -> Result<()> {

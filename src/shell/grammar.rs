@@ -54,6 +54,11 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<EventsCommand>,
     },
+    /// The audit trail (management): who changed what, and when.
+    Audit {
+        #[command(subcommand)]
+        command: Option<AuditCommand>,
+    },
     /// Collaborators: everyone may read them, management administers them.
     Users {
         #[command(subcommand)]
@@ -391,9 +396,31 @@ pub struct EventFields {
     pub notes: Option<String>,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// List changes, newest first.
+    List {
+        /// Only changes of this kind of record: client, collaborator, contract or event.
+        #[arg(long, value_name = "E")]
+        entity: Option<String>,
+        /// Only changes of the record with this id (with --entity).
+        #[arg(long, value_name = "N")]
+        id: Option<IdArg>,
+        /// Only changes made by this collaborator.
+        #[arg(long, value_name = "ID")]
+        actor: Option<IdArg>,
+        /// Only changes made on or after DATE (2026-06-04 or 2026-06-04 13:00, UTC).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+}
+
 /// The menus of the shell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Menu {
+    Audit,
     Clients,
     Contracts,
     Events,
@@ -403,6 +430,7 @@ pub enum Menu {
 impl Menu {
     pub fn name(self) -> &'static str {
         match self {
+            Menu::Audit => "audit",
             Menu::Clients => "clients",
             Menu::Contracts => "contracts",
             Menu::Events => "events",

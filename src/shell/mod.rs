@@ -6,6 +6,7 @@
 //! it to the handler of its menu. Handlers call services and print; nothing else prints.
 
 mod account;
+mod audit;
 mod clients;
 mod completion;
 mod contracts;
@@ -25,6 +26,7 @@ use std::rc::Rc;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::service::{Context, auth};
+use crate::telemetry;
 use crate::ui::prompter::{InquirePrompter, LinePrompter, Prompter, SharedInput};
 use crate::ui::{style, table};
 
@@ -83,9 +85,13 @@ pub fn main(args: Vec<String>) -> u8 {
         (true, true) => Mode::Repl,
         (true, false) => Mode::Script,
     };
-    let ctx = match Context::open(Config::from_env()) {
+    let config = Config::from_env();
+    // Reporting lasts until this guard drops, after the last command, when it flushes.
+    let _sentry = telemetry::init(&config);
+    let ctx = match Context::open(config) {
         Ok(ctx) => ctx,
         Err(err) => {
+            telemetry::report(&err);
             report(&err, None);
             return err.exit_code();
         }
@@ -150,6 +156,12 @@ impl Shell {
     }
 
     fn dispatch(&mut self, command: Command) -> Result<Flow> {
+        // Debug builds only: lets the tests prove that a panic reaches Sentry, scrubbed, and
+        // that the user still sees one sentence. Release builds do not contain this.
+        #[cfg(debug_assertions)]
+        if std::env::var_os("EPICEVENTS_TEST_PANIC").is_some() {
+            panic!("test panic while running {:?}", self.words);
+        }
         match command {
             Command::Login { email } => account::login(self, email)?,
             Command::Logout => account::logout(self)?,
@@ -157,6 +169,10 @@ impl Shell {
             Command::Password => account::password(self)?,
             Command::Setup(args) => account::setup(self, args)?,
             Command::Demo => account::demo(self)?,
+            Command::Audit {
+                command: Some(command),
+            } => audit::run(self, command)?,
+            Command::Audit { command: None } => self.enter(Menu::Audit)?,
             Command::Clients {
                 command: Some(command),
             } => clients::run(self, command)?,
@@ -205,6 +221,7 @@ impl Shell {
             return 0;
         }
         let _ = self.out.flush();
+        telemetry::report(err);
         report(err, line_number);
         err.exit_code()
     }
@@ -272,6 +289,8 @@ mod tests {
             home: dir.path().join("home"),
             db_path: dir.path().join("crm.db"),
             secret: Some("a test secret of at least thirty-two bytes".into()),
+            sentry_dsn: None,
+            sentry_environment: None,
         };
         let mut ctx = Context::open(config).unwrap();
         demo::load(&mut ctx).unwrap();

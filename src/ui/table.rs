@@ -113,6 +113,25 @@ fn shorten(cell: &str, width: usize) -> String {
     out
 }
 
+/// A list whose long cells wrap instead of being shortened (under a `show` view, where
+/// nothing is cut).
+pub fn wrapped_list(columns: &[Column], rows: Vec<Vec<String>>, width: usize) -> String {
+    let mut builder = Builder::default();
+    builder.push_record(columns.iter().map(|c| c.name));
+    for row in rows {
+        builder.push_record(row.iter().map(|cell| text::escape(cell, true).into_owned()));
+    }
+    builder
+        .build()
+        .with(Style::sharp())
+        .with(
+            Width::wrap(width)
+                .keep_words(true)
+                .priority(PriorityMax::right()),
+        )
+        .to_string()
+}
+
 /// One record, field by field, with long values wrapped (never truncated) to fit `width`.
 pub fn record(fields: &[(&str, String)], width: usize) -> String {
     let mut builder = Builder::default();

@@ -5,11 +5,13 @@
 //! terminal shows, through a pseudo-terminal), and asserts outcomes: output lines, exit
 //! codes and rows in the database.
 
+mod audit;
 mod filters;
 mod grammar;
 mod helpers;
 mod matrix;
 mod pty;
+mod sentry;
 mod session;
 mod startup;
 mod users;
