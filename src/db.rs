@@ -47,6 +47,12 @@ pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
     Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
 }
 
+/// Refreshes the query planner's statistics (after a bulk load).
+pub fn analyze(conn: &Connection) -> Result<()> {
+    conn.execute_batch("ANALYZE")?;
+    Ok(())
+}
+
 /// The newest migration version this binary knows.
 pub fn latest_version() -> i32 {
     embedded::migrations::runner()

@@ -2,14 +2,35 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-use super::{Conditions, Window, contains_pattern, unique_violation};
+use super::{Conditions, Total, Window, contains_pattern, unique_violation};
 use crate::domain::{Client, ClientPatch, NewClient};
 use crate::error::{Error, Result};
 
-const SELECT: &str = r"
-    SELECT c.id, c.full_name, c.email, c.phone, c.company_name, c.sales_contact_id, s.full_name,
-           c.created_at, c.updated_at
-    FROM clients c LEFT JOIN collaborators s ON s.id = c.sales_contact_id";
+/// The columns of a client, written once for both ways of reading clients.
+macro_rules! columns {
+    () => {
+        r"
+        SELECT c.id, c.full_name, c.email, c.phone, c.company_name, c.sales_contact_id, s.full_name,
+               c.created_at, c.updated_at"
+    };
+}
+
+const COLUMNS: &str = columns!();
+const SELECT: &str = concat!(
+    columns!(),
+    r"
+    FROM clients c LEFT JOIN collaborators s ON s.id = c.sales_contact_id"
+);
+
+/// A search of three characters or more starts from the trigram index, whose matches come
+/// in id order, so the first page streams instead of waiting for every match.
+const FROM_SEARCH: &str = r"
+    FROM clients_search f JOIN clients c ON c.id = f.rowid
+    LEFT JOIN collaborators s ON s.id = c.sales_contact_id";
+
+/// A search counts at most this many matches: a word found in most of a million clients
+/// would otherwise cost a count of all of them.
+pub const SEARCH_COUNT_CAP: u64 = 10_000;
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
     Ok(Client {
@@ -56,11 +77,21 @@ impl Filter {
         if self.unassigned {
             conditions.add("c.sales_contact_id IS NULL");
         }
-        if let Some(text) = &self.search {
+        if let Some(text) = self.search.as_deref().filter(|t| !uses_index(t)) {
+            // Fewer than three characters cannot form a trigram: those scan, with % and _
+            // escaped so that they match themselves.
             conditions.bind(
                 r"(c.full_name LIKE :search ESCAPE '\' OR c.email LIKE :search ESCAPE '\' OR c.company_name LIKE :search ESCAPE '\')",
                 ":search",
                 contains_pattern(text),
+            );
+        }
+        if let Some(text) = self.search.as_deref().filter(|t| uses_index(t)) {
+            // A phrase of the trigram index matches the text anywhere, literally.
+            conditions.bind(
+                "clients_search MATCH :search",
+                ":search",
+                format!("\"{}\"", text.replace('"', "\"\"")),
             );
         }
         if let Some(prefix) = &self.id_prefix {
@@ -74,8 +105,25 @@ impl Filter {
     }
 }
 
-pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
-    filter.conditions().count(conn, "FROM clients c")
+/// Whether a search goes through the trigram index (three characters or more).
+fn uses_index(text: &str) -> bool {
+    text.chars().count() >= 3
+}
+
+pub fn count(conn: &Connection, filter: &Filter) -> Result<Total> {
+    match filter.search.as_deref() {
+        Some(text) if uses_index(text) => {
+            filter
+                .conditions()
+                .count_at_most(conn, FROM_SEARCH, SEARCH_COUNT_CAP)
+        }
+        Some(_) => filter
+            .conditions()
+            .count_at_most(conn, "FROM clients c", SEARCH_COUNT_CAP),
+        None => Ok(Total::Exact(
+            filter.conditions().count(conn, "FROM clients c")?,
+        )),
+    }
 }
 
 pub fn for_each(
@@ -84,9 +132,17 @@ pub fn for_each(
     window: Option<Window>,
     f: &mut dyn FnMut(Client) -> Result<()>,
 ) -> Result<()> {
-    filter
-        .conditions()
-        .visit(conn, SELECT, "c.id", window, from_row, f)
+    match filter.search.as_deref() {
+        Some(text) if uses_index(text) => {
+            let select = format!("{COLUMNS} {FROM_SEARCH}");
+            filter
+                .conditions()
+                .visit(conn, &select, "f.rowid", window, from_row, f)
+        }
+        _ => filter
+            .conditions()
+            .visit(conn, SELECT, "c.id", window, from_row, f),
+    }
 }
 
 pub fn find(conn: &Connection, id: i64) -> Result<Option<Client>> {

@@ -8,11 +8,11 @@ use crate::db;
 use crate::domain::{Client, ClientPatch, Collaborator, Contract, Department, Event, NewClient};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
-use crate::repo::{Window, clients, collaborators, contracts, events};
+use crate::repo::{Total, Window, clients, collaborators, contracts, events};
 
 pub use crate::repo::clients::Filter;
 
-pub fn count(ctx: &Context, filter: &Filter) -> Result<u64> {
+pub fn count(ctx: &Context, filter: &Filter) -> Result<Total> {
     clients::count(ctx.conn(), filter)
 }
 

@@ -12,6 +12,7 @@ pub mod contracts;
 pub mod demo;
 pub mod events;
 pub mod permissions;
+pub mod scale;
 pub mod session;
 pub mod users;
 

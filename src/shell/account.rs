@@ -116,7 +116,18 @@ pub(super) fn setup(shell: &mut Shell, args: SetupArgs) -> Result<()> {
     ))
 }
 
-pub(super) fn demo(shell: &mut Shell) -> Result<()> {
+pub(super) fn demo(shell: &mut Shell, scale: Option<String>) -> Result<()> {
+    if let Some(n) = scale {
+        let n = n
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| Error::invalid("scale", "expected a whole number of clients"))?;
+        let added = crate::service::scale::load(&mut shell.ctx, n)?;
+        return shell.say(format!(
+            "Added {} collaborators, {} clients, {} contracts with {} payments, and {} events. Logins: management1@scale.epic.com, sales1@scale.epic.com, support1@scale.epic.com, password {:?}.",
+            added.collaborators, added.clients, added.contracts, added.payments, added.events, demo_data::DEMO_PASSWORD
+        ));
+    }
     let summary = demo_data::load(&mut shell.ctx)?;
     shell.say(format!(
         "Loaded the demo data: {} collaborators, {} clients, {} contracts, {} events.",

@@ -5,8 +5,8 @@ use super::grammar::AuditCommand;
 use super::listing::{Listing, Source};
 use crate::domain::{Collaborator, DateBound, Id};
 use crate::error::Result;
-use crate::repo::Window;
 use crate::repo::audit::AuditEntry;
+use crate::repo::{Total, Window};
 use crate::service::{Context, audit};
 use crate::ui::output::Format;
 use crate::ui::table::{self, fixed, text};
@@ -52,8 +52,8 @@ struct Trail<'a> {
 }
 
 impl Source<AuditEntry> for Trail<'_> {
-    fn count(&self, ctx: &Context) -> Result<u64> {
-        audit::count(ctx, self.actor, &self.filter)
+    fn count(&self, ctx: &Context) -> Result<Total> {
+        audit::count(ctx, self.actor, &self.filter).map(Total::Exact)
     }
 
     fn visit(

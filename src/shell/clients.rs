@@ -7,7 +7,7 @@ use super::grammar::{ClientFields, ClientsCommand};
 use super::listing::{Listing, Source};
 use crate::domain::{Client, ClientPatch, Collaborator, Email, Id, Name, NewClient, Phone};
 use crate::error::Result;
-use crate::repo::Window;
+use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
 use crate::service::{Context, clients};
 use crate::ui::output::Format;
@@ -55,7 +55,7 @@ const LISTING: Listing<Client> = Listing {
 };
 
 impl Source<Client> for clients::Filter {
-    fn count(&self, ctx: &Context) -> Result<u64> {
+    fn count(&self, ctx: &Context) -> Result<Total> {
         clients::count(ctx, self)
     }
 

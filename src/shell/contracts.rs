@@ -6,7 +6,7 @@ use super::grammar::ContractsCommand;
 use super::listing::{Listing, Source};
 use crate::domain::{Collaborator, Contract, ContractPatch, Id, Money, NewContract};
 use crate::error::Result;
-use crate::repo::Window;
+use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
 use crate::service::{Context, clients, contracts};
 use crate::ui::output::Format;
@@ -85,8 +85,8 @@ fn signed(c: &Contract) -> String {
 }
 
 impl Source<Contract> for contracts::Filter {
-    fn count(&self, ctx: &Context) -> Result<u64> {
-        contracts::count(ctx, self)
+    fn count(&self, ctx: &Context) -> Result<Total> {
+        contracts::count(ctx, self).map(Total::Exact)
     }
 
     fn visit(

@@ -9,7 +9,7 @@ use crate::domain::{
     Attendees, Collaborator, DateBound, Event, EventPatch, EventTime, Id, Name, NewEvent, Notes,
 };
 use crate::error::{Error, Result};
-use crate::repo::Window;
+use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
 use crate::service::{Context, events};
 use crate::ui::output::Format;
@@ -111,8 +111,8 @@ fn display_time(stored: &str) -> String {
 }
 
 impl Source<Event> for events::Filter {
-    fn count(&self, ctx: &Context) -> Result<u64> {
-        events::count(ctx, self)
+    fn count(&self, ctx: &Context) -> Result<Total> {
+        events::count(ctx, self).map(Total::Exact)
     }
 
     fn visit(

@@ -38,7 +38,12 @@ pub enum Command {
     /// Create the first management collaborator on an empty database.
     Setup(SetupArgs),
     /// Load the demo data set (documented logins) into an empty database.
-    Demo,
+    Demo {
+        /// Instead, add N clients, N contracts and N events (and the collaborators they need)
+        /// to a database without clients, for benchmarks.
+        #[arg(long, value_name = "N")]
+        scale: Option<String>,
+    },
     /// Clients: sales records and follows them, management reassigns and deletes them.
     Clients {
         #[command(subcommand)]

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::Shell;
 use super::grammar::ListArgs;
 use crate::error::Result;
-use crate::repo::Window;
+use crate::repo::{Total, Window};
 use crate::service::Context;
 use crate::ui::output::{self, Format, Stream};
 use crate::ui::table::{self, Column};
@@ -24,7 +24,7 @@ pub struct Listing<T> {
 
 /// The rows of a list, from a service: how many match, and a way to visit a window of them.
 pub trait Source<T> {
-    fn count(&self, ctx: &Context) -> Result<u64>;
+    fn count(&self, ctx: &Context) -> Result<Total>;
     fn visit(
         &self,
         ctx: &Context,
@@ -109,34 +109,48 @@ impl Shell {
         (one, many): (&str, &str),
         offset: u64,
         shown: u64,
-        total: u64,
+        total: Total,
         args: &ListArgs,
     ) -> String {
-        let noun = if total == 1 { one } else { many };
-        let (page, pages) = (args.page, total.div_ceil(u64::from(args.page_size)));
-        if total == 0 {
-            return format!("No {many} match.");
+        let page = args.page;
+        match total {
+            Total::Exact(0) => format!("No {many} match."),
+            Total::Exact(total) if shown == 0 => {
+                let pages = total.div_ceil(u64::from(args.page_size));
+                let pages = if pages == 1 {
+                    "1 page".to_owned()
+                } else {
+                    format!("{pages} pages")
+                };
+                let (verb, noun) = if total == 1 {
+                    ("is", one)
+                } else {
+                    ("are", many)
+                };
+                format!("Page {page} is empty: there {verb} {total} {noun} ({pages}).")
+            }
+            Total::AtLeast(counted) if shown == 0 => {
+                format!("Page {page} is empty: the first {counted} {many} end before it.")
+            }
+            Total::Exact(total) => {
+                let (first, last) = (offset + 1, offset + shown);
+                let noun = if total == 1 { one } else { many };
+                match total - last {
+                    0 => format!("{first}–{last} of {total} {noun}."),
+                    more => format!(
+                        "{first}–{last} of {total} {noun}; {more} more: `{}`.",
+                        self.next_page_line(page + 1)
+                    ),
+                }
+            }
+            Total::AtLeast(counted) => {
+                let (first, last) = (offset + 1, offset + shown);
+                format!(
+                    "{first}–{last} of more than {counted} {many}; more: `{}`, or narrow the search.",
+                    self.next_page_line(page + 1)
+                )
+            }
         }
-        if shown == 0 {
-            let pages = if pages == 1 {
-                "1 page".to_owned()
-            } else {
-                format!("{pages} pages")
-            };
-            return format!(
-                "Page {page} is empty: there {} {total} {noun} ({pages}).",
-                if total == 1 { "is" } else { "are" }
-            );
-        }
-        let (first, last) = (offset + 1, offset + shown);
-        let more = total - last;
-        if more == 0 {
-            return format!("{first}–{last} of {total} {noun}.");
-        }
-        format!(
-            "{first}–{last} of {total} {noun}; {more} more: `{}`.",
-            self.next_page_line(page + 1)
-        )
     }
 
     /// The current line with `--page` set to `page`, quoted so it can be typed again.

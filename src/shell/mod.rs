@@ -168,7 +168,7 @@ impl Shell {
             Command::Whoami { format } => account::whoami(self, format)?,
             Command::Password => account::password(self)?,
             Command::Setup(args) => account::setup(self, args)?,
-            Command::Demo => account::demo(self)?,
+            Command::Demo { scale } => account::demo(self, scale)?,
             Command::Audit {
                 command: Some(command),
             } => audit::run(self, command)?,

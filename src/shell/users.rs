@@ -9,7 +9,7 @@ use crate::domain::{
     Collaborator, CollaboratorPatch, Department, Email, EmployeeNumber, Id, Name, Phone,
 };
 use crate::error::Result;
-use crate::repo::Window;
+use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
 use crate::service::{Context, users};
 use crate::ui::output::Format;
@@ -62,8 +62,8 @@ const LISTING: Listing<Collaborator> = Listing {
 };
 
 impl Source<Collaborator> for users::Filter {
-    fn count(&self, ctx: &Context) -> Result<u64> {
-        users::count(ctx, *self)
+    fn count(&self, ctx: &Context) -> Result<Total> {
+        users::count(ctx, *self).map(Total::Exact)
     }
 
     fn visit(

@@ -1,0 +1,246 @@
+//! `demo --scale N`: a large, realistic data set for benchmarks.
+//!
+//! N clients, N contracts (about 70% signed; of those, half paid in full, a quarter partly,
+//! the rest not yet, through payment rows) and N events on the signed contracts (about 80%
+//! with support), spread over sales and support collaborators added for the purpose (one of
+//! each per 10,000 clients). Everything goes in one transaction through prepared statements,
+//! with the schema's triggers and constraints in force, and the data is the same on every
+//! run (a fixed pseudo-random sequence).
+
+use super::Context;
+use super::auth::hash_password;
+use super::demo::DEMO_PASSWORD;
+use crate::db;
+use crate::domain::{
+    Attendees, Department, Email, EmployeeNumber, EventTime, Money, Name, NewClient,
+    NewCollaborator, NewContract, NewEvent, Notes, Password, Phone,
+};
+use crate::error::{Error, Result};
+use crate::repo::audit::{self, Changes, Entry};
+use crate::repo::{clients, collaborators, contracts, events};
+
+/// The largest scale accepted.
+pub const MAX: u64 = 10_000_000;
+
+const FIRST: [&str; 16] = [
+    "Kevin", "Lou", "John", "Gaëlle", "Ana", "Hugo", "Inès", "Léa", "Omar", "Chloé", "Yanis",
+    "Zoé", "Nina", "Paul", "Sofia", "Malik",
+];
+const LAST: [&str; 16] = [
+    "Casey", "Bouzin", "Ouick", "Martin", "Ribeiro", "Durand", "Nguyen", "Moreau", "Haddad",
+    "Lefèvre", "Rossi", "Dubois", "Keller", "Petit", "Garcia", "Fontaine",
+];
+const COMPANIES: [&str; 8] = [
+    "Startup",
+    "Industries",
+    "& Co",
+    "Studio",
+    "Events",
+    "Consulting",
+    "Labs",
+    "Group",
+];
+const PLACES: [&str; 6] = ["Paris", "Lyon", "Bordeaux", "Nantes", "Lille", "Marseille"];
+const EVENTS: [&str; 6] = [
+    "Wedding",
+    "General Assembly",
+    "Launch Party",
+    "Seminar",
+    "Gala",
+    "Conference",
+];
+
+/// A small deterministic generator (xorshift64*): the same data set on every run.
+struct Sequence(u64);
+
+impl Sequence {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// What was added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub collaborators: u64,
+    pub clients: u64,
+    pub contracts: u64,
+    pub payments: u64,
+    pub events: u64,
+}
+
+/// Adds the scaled data set to a database that has no clients yet.
+pub fn load(ctx: &mut Context, n: u64) -> Result<Summary> {
+    if n == 0 || n > MAX {
+        return Err(Error::invalid(
+            "scale",
+            format!("expected a number from 1 to {MAX}"),
+        ));
+    }
+    // One hash for every account added: they share the documented demo password.
+    let hash = hash_password(&Password::parse(DEMO_PASSWORD.to_owned())?)?;
+    let now = ctx.now().to_sql();
+    let tx = db::write(ctx.conn_mut())?;
+    if clients::count(&tx, &clients::Filter::default())?.counted() > 0 {
+        return Err(Error::refused(
+            "--scale only goes into a database without clients: point EPICEVENTS_DB at a new file",
+        ));
+    }
+    let mut seq = Sequence(0x5EED_CAFE_F00D_u64 ^ n);
+    let teams = n.div_ceil(10_000).clamp(1, 500);
+    let mut summary = Summary {
+        collaborators: 0,
+        clients: 0,
+        contracts: 0,
+        payments: 0,
+        events: 0,
+    };
+    let mut add_person =
+        |department: Department, k: u64, tx: &rusqlite::Connection| -> Result<i64> {
+            let tag = department.as_str();
+            let new = NewCollaborator {
+                employee_number: EmployeeNumber::parse(&format!("SCALE-{}-{k}", &tag[..2]))?,
+                full_name: Name::parse(
+                    "full name",
+                    &format!("{} {tag} {k}", FIRST[k as usize % FIRST.len()]),
+                )?,
+                email: Email::parse(&format!("{tag}{k}@scale.epic.com"))?,
+                phone: Phone::parse(&format!(
+                    "+33 1 {:02} {:02} {:02} {:02}",
+                    k % 100,
+                    (k / 100) % 100,
+                    k % 7,
+                    k % 11
+                ))?,
+                department,
+            };
+            summary.collaborators += 1;
+            collaborators::insert(tx, &new, &hash, &now)
+        };
+    if collaborators::count_management(&tx)? == 0 {
+        add_person(Department::Management, 1, &tx)?;
+    }
+    let sales: Vec<i64> = (1..=teams)
+        .map(|k| add_person(Department::Sales, k, &tx))
+        .collect::<Result<_>>()?;
+    let support: Vec<i64> = (1..=teams)
+        .map(|k| add_person(Department::Support, k, &tx))
+        .collect::<Result<_>>()?;
+    let mut signed = Vec::with_capacity(n as usize);
+    for i in 1..=n {
+        let (first, last) = (seq.pick(&FIRST), seq.pick(&LAST));
+        let client = NewClient {
+            full_name: Name::parse("full name", &format!("{first} {last}"))?,
+            email: Email::parse(&format!(
+                "client{i}@{}.example.com",
+                last.to_lowercase().replace(['è', 'é'], "e")
+            ))?,
+            phone: Phone::parse(&format!(
+                "+33 6 {:02} {:02} {:02} {:02}",
+                i % 100,
+                (i / 100) % 100,
+                (i / 10_000) % 100,
+                seq.below(100)
+            ))?,
+            company_name: Name::parse("company name", &format!("{last} {}", seq.pick(&COMPANIES)))?,
+        };
+        let client_id = clients::insert(&tx, &client, sales[seq.below(teams) as usize], &now)?;
+        let total = Money::from_cents(100_000 + seq.below(5_000_000) as i64);
+        let is_signed = seq.below(10) < 7;
+        let contract_id = contracts::insert(
+            &tx,
+            &NewContract {
+                client_id,
+                total,
+                signed: is_signed,
+            },
+            &now,
+        )?;
+        summary.contracts += 1;
+        if is_signed {
+            let paid = match seq.below(4) {
+                0 | 1 => total.cents(),
+                2 => total.cents() / 2,
+                _ => 0,
+            };
+            if paid > 0 {
+                contracts::insert_payment(
+                    &tx,
+                    contract_id,
+                    Money::from_cents(paid),
+                    sales[0],
+                    &now,
+                )?;
+                summary.payments += 1;
+            }
+            signed.push(contract_id);
+        }
+    }
+    summary.clients = n;
+    for i in 0..n {
+        // Every event goes under a signed contract; some contracts get two.
+        let contract_id = signed[(i as usize) % signed.len()];
+        let day = seq.below(3 * 365);
+        let start = start_time(day, 9 + seq.below(12));
+        let end = start_time(day, 9 + seq.below(12) + 13);
+        let event = NewEvent {
+            contract_id,
+            name: Name::parse(
+                "name",
+                &format!("{} {}", seq.pick(&LAST), seq.pick(&EVENTS)),
+            )?,
+            start: EventTime::parse("start", &start)?,
+            end: EventTime::parse("end", &end)?,
+            location: Name::parse("location", seq.pick(&PLACES))?,
+            attendees: Attendees::parse(&seq.below(500).to_string())?,
+            notes: Notes::default(),
+        };
+        let id = events::insert(&tx, &event, &now)?;
+        if seq.below(10) < 8 {
+            events::set_support(&tx, id, Some(support[seq.below(teams) as usize]), &now)?;
+        }
+    }
+    summary.events = n;
+    let changes = Changes::new()
+        .field(
+            "collaborators",
+            serde_json::Value::Null,
+            summary.collaborators,
+        )
+        .field("clients", serde_json::Value::Null, summary.clients)
+        .field("contracts", serde_json::Value::Null, summary.contracts)
+        .field("events", serde_json::Value::Null, summary.events);
+    audit::record(
+        &tx,
+        &now,
+        &Entry {
+            actor_id: None,
+            action: "demo_scale",
+            entity: "database",
+            entity_id: None,
+            changes,
+        },
+    )?;
+    tx.commit()?;
+    // Fresh statistics let the planner pick the right index on tables this size.
+    db::analyze(ctx.conn())?;
+    Ok(summary)
+}
+
+/// `YYYY-MM-DD HH:MM` for `day` days after 2026-01-01 at `hour` (which may run into the next
+/// days).
+fn start_time(day: u64, hour: u64) -> String {
+    let date = time::macros::date!(2026 - 01 - 01) + time::Duration::days((day + hour / 24) as i64);
+    format!("{date} {:02}:00", hour % 24)
+}
