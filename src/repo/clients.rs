@@ -64,8 +64,8 @@ pub struct Filter {
     pub unassigned: bool,
     /// Only the clients whose name, email or company contains this text.
     pub search: Option<String>,
-    /// Only the ids that start with these digits (completion).
-    pub id_prefix: Option<String>,
+    /// Only the ids in this range (completion).
+    pub id_range: Option<(i64, i64)>,
 }
 
 impl Filter {
@@ -94,12 +94,8 @@ impl Filter {
                 format!("\"{}\"", text.replace('"', "\"\"")),
             );
         }
-        if let Some(prefix) = &self.id_prefix {
-            conditions.bind(
-                "CAST(c.id AS TEXT) LIKE :prefix",
-                ":prefix",
-                super::prefix_pattern(prefix),
-            );
+        if let Some(range) = self.id_range {
+            conditions.id_range("c.id BETWEEN :id_lo AND :id_hi", range);
         }
         conditions
     }

@@ -36,8 +36,8 @@ pub struct Filter {
     pub signed: bool,
     /// Only the contracts with something left to pay.
     pub unpaid: bool,
-    /// Only the ids that start with these digits (completion).
-    pub id_prefix: Option<String>,
+    /// Only the ids in this range (completion).
+    pub id_range: Option<(i64, i64)>,
 }
 
 impl Filter {
@@ -65,12 +65,8 @@ impl Filter {
         if self.unpaid {
             conditions.add("ct.remaining_cents > 0");
         }
-        if let Some(prefix) = &self.id_prefix {
-            conditions.bind(
-                "CAST(ct.id AS TEXT) LIKE :prefix",
-                ":prefix",
-                super::prefix_pattern(prefix),
-            );
+        if let Some(range) = self.id_range {
+            conditions.id_range("ct.id BETWEEN :id_lo AND :id_hi", range);
         }
         conditions
     }

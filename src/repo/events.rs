@@ -43,8 +43,8 @@ pub struct Filter {
     pub sales_contact_id: Option<i64>,
     pub no_support: bool,
     pub has_support: bool,
-    /// Only the ids that start with these digits (completion).
-    pub id_prefix: Option<String>,
+    /// Only the ids in this range (completion).
+    pub id_range: Option<(i64, i64)>,
     /// Events starting at or after this stored time (`YYYY-MM-DDTHH:MM`).
     pub from: Option<String>,
     /// Events starting before this stored time.
@@ -79,12 +79,8 @@ impl Filter {
         if self.has_support {
             conditions.add("e.support_contact_id IS NOT NULL");
         }
-        if let Some(prefix) = &self.id_prefix {
-            conditions.bind(
-                "CAST(e.id AS TEXT) LIKE :prefix",
-                ":prefix",
-                super::prefix_pattern(prefix),
-            );
+        if let Some(range) = self.id_range {
+            conditions.id_range("e.id BETWEEN :id_lo AND :id_hi", range);
         }
         if let Some(from) = &self.from {
             conditions.bind("e.starts_at >= :from", ":from", from.clone());

@@ -67,6 +67,13 @@ impl Conditions {
         self.fragments.push(fragment);
     }
 
+    /// Restricts `column` to ids from `lo` to `hi` (id completion), e.g. `c.id`.
+    pub fn id_range(&mut self, fragment: &'static str, (lo, hi): (i64, i64)) {
+        self.fragments.push(fragment);
+        self.params.push((":id_lo", lo.into()));
+        self.params.push((":id_hi", hi.into()));
+    }
+
     /// Adds a condition that uses the parameter `name`, e.g. `ct.client_id = :client`.
     pub fn bind(&mut self, fragment: &'static str, name: &'static str, value: impl Into<Value>) {
         self.fragments.push(fragment);
@@ -186,16 +193,36 @@ pub(crate) fn contains_pattern(text: &str) -> String {
     pattern
 }
 
-/// A `LIKE` pattern for ids starting with `digits` (anything else in `digits` is dropped).
-pub(crate) fn prefix_pattern(digits: &str) -> String {
-    let mut pattern: String = digits.chars().filter(char::is_ascii_digit).collect();
-    pattern.push('%');
-    pattern
+/// The id ranges whose decimal form starts with `prefix`, smallest first: "12" gives 12,
+/// 120–129, 1200–1299 and so on. Reading them in turn lists matching ids in numeric order
+/// through the primary key, where `CAST(id AS TEXT) LIKE '12%'` would scan the table.
+pub fn prefix_ranges(prefix: &str) -> Vec<(i64, i64)> {
+    let Ok(start) = prefix.parse::<i64>() else { return Vec::new() };
+    if prefix.starts_with(['0', '+', '-']) {
+        return Vec::new();
+    }
+    let mut ranges = Vec::new();
+    let mut scale: i64 = 1;
+    while let (Some(lo), Some(next)) = (start.checked_mul(scale), (start + 1).checked_mul(scale)) {
+        ranges.push((lo, next - 1));
+        match scale.checked_mul(10) {
+            Some(bigger) => scale = bigger,
+            None => break,
+        }
+    }
+    ranges
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn id_prefixes_become_ranges_in_numeric_order() {
+        assert_eq!(prefix_ranges("12")[..3], [(12, 12), (120, 129), (1200, 1299)]);
+        assert_eq!(prefix_ranges("9").last(), Some(&(900_000_000_000_000_000, 999_999_999_999_999_999)));
+        assert!(prefix_ranges("0").is_empty() && prefix_ranges("x").is_empty() && prefix_ranges("-1").is_empty());
+    }
 
     #[test]
     fn like_wildcards_match_themselves() {

@@ -4,7 +4,7 @@
 use super::Context;
 use crate::domain::{Collaborator, Department};
 use crate::error::Result;
-use crate::repo::{Window, clients, collaborators, contracts, events};
+use crate::repo::{Window, clients, collaborators, contracts, events, prefix_ranges};
 
 /// The records an id argument refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,133 +45,111 @@ pub enum IdKind {
 /// How many candidates Tab lists at most.
 const LIMIT: u32 = 20;
 
-/// Ids of `kind` starting with `prefix`, for `actor`, with their labels.
-pub fn candidates(
-    ctx: &Context,
-    actor: &Collaborator,
-    kind: IdKind,
-    prefix: &str,
-) -> Result<Vec<(i64, String)>> {
-    use Department::{Management, Sales, Support};
-    use IdKind::*;
+/// Ids of `kind` starting with `prefix`, for `actor`, with their labels, in numeric order.
+pub fn candidates(ctx: &Context, actor: &Collaborator, kind: IdKind, prefix: &str) -> Result<Vec<(i64, String)>> {
     let conn = ctx.conn();
-    let window = Some(Window {
-        limit: LIMIT,
-        offset: 0,
-    });
-    let mine = Some(actor.id);
-    let id_prefix = Some(prefix.to_owned()).filter(|p| !p.is_empty());
-    let mut out = Vec::new();
-    let department = actor.department;
-    let client_filter = match (kind, department) {
-        (Client, _) | (ManagedClient, Management) | (ContractableClient, Management) => {
-            Some(clients::Filter::default())
-        }
-        (UpdatableClient | ContractableClient, Sales) => Some(clients::Filter {
-            sales_contact_id: mine,
-            ..Default::default()
-        }),
-        _ => None,
+    // No prefix: the first ids. A prefix: the id ranges it stands for, smallest first.
+    let ranges: Vec<Option<(i64, i64)>> = match prefix {
+        "" => vec![None],
+        digits => prefix_ranges(digits).into_iter().map(Some).collect(),
     };
-    if let Some(filter) = client_filter {
-        let filter = clients::Filter {
-            id_prefix,
-            ..filter
-        };
-        clients::for_each(conn, &filter, window, &mut |c| {
-            out.push((c.id, format!("{} ({})", c.full_name, c.company_name)));
-            Ok(())
-        })?;
-        return Ok(out);
-    }
-    let own = |d: Department| if d == Sales { mine } else { None };
-    let contract_filter = match (kind, department) {
-        (Contract, _) | (ManagedContract, Management) => Some(contracts::Filter::default()),
-        (UpdatableContract, Management | Sales) => Some(contracts::Filter {
-            sales_contact_id: own(department),
-            ..Default::default()
-        }),
-        (SignableContract, Management | Sales) => Some(contracts::Filter {
-            unsigned: true,
-            sales_contact_id: own(department),
-            ..Default::default()
-        }),
-        (PayableContract, Management | Sales) => Some(contracts::Filter {
-            signed: true,
-            unpaid: true,
-            sales_contact_id: own(department),
-            ..Default::default()
-        }),
-        (EventableContract, Sales) => Some(contracts::Filter {
-            signed: true,
-            sales_contact_id: mine,
-            ..Default::default()
-        }),
-        _ => None,
-    };
-    if let Some(filter) = contract_filter {
-        let filter = contracts::Filter {
-            id_prefix,
-            ..filter
-        };
-        contracts::for_each(conn, &filter, window, &mut |c| {
-            let state = if c.signed {
-                format!("{} left", c.remaining_amount)
-            } else {
-                "unsigned".to_owned()
-            };
-            out.push((
-                c.id,
-                format!("{}, {}, {state}", c.client_name, c.total_amount),
-            ));
-            Ok(())
-        })?;
-        return Ok(out);
-    }
-    let event_filter = match (kind, department) {
-        (Event, _) | (ManagedEvent, Management) => Some(events::Filter::default()),
-        (AssignedEvent, Management) => Some(events::Filter {
-            has_support: true,
-            ..Default::default()
-        }),
-        (UpdatableEvent, Sales) => Some(events::Filter {
-            sales_contact_id: mine,
-            no_support: true,
-            ..Default::default()
-        }),
-        (UpdatableEvent, Support) => Some(events::Filter {
-            support_contact_id: mine,
-            ..Default::default()
-        }),
-        _ => None,
-    };
-    if let Some(filter) = event_filter {
-        let filter = events::Filter {
-            id_prefix,
-            ..filter
-        };
-        events::for_each(conn, &filter, window, &mut |e| {
-            out.push((e.id, format!("{}, {}", e.name, e.start.replace('T', " "))));
-            Ok(())
-        })?;
-        return Ok(out);
-    }
-    let collaborator_department = match (kind, department) {
-        (Collaborator, _) | (ManagedCollaborator, Management) => Some(None),
-        (SalesCollaborator, _) => Some(Some(Sales)),
-        (SupportCollaborator, _) => Some(Some(Support)),
-        _ => None,
-    };
-    if let Some(only) = collaborator_department {
-        // Collaborators are few: filter the prefix here rather than in SQL.
-        collaborators::for_each(conn, only, None, &mut |c| {
-            if out.len() < LIMIT as usize && c.id.to_string().starts_with(prefix) {
-                out.push((c.id, format!("{} ({})", c.full_name, c.department)));
+    let mut out: Vec<(i64, String)> = Vec::new();
+    let mut read = |visit: &mut dyn FnMut(Option<(i64, i64)>, Window, &mut Vec<(i64, String)>) -> Result<()>| -> Result<()> {
+        for range in &ranges {
+            let left = LIMIT.saturating_sub(out.len() as u32);
+            if left == 0 {
+                break;
             }
-            Ok(())
-        })?;
+            visit(*range, Window { limit: left, offset: 0 }, &mut out)?;
+        }
+        Ok(())
+    };
+    match Target::of(kind, actor) {
+        Target::Clients(filter) => read(&mut |id_range, window, out| {
+            let filter = clients::Filter { id_range, ..filter.clone() };
+            clients::for_each(conn, &filter, Some(window), &mut |c| {
+                out.push((c.id, format!("{} ({})", c.full_name, c.company_name)));
+                Ok(())
+            })
+        })?,
+        Target::Contracts(filter) => read(&mut |id_range, window, out| {
+            let filter = contracts::Filter { id_range, ..filter.clone() };
+            contracts::for_each(conn, &filter, Some(window), &mut |c| {
+                let state = if c.signed { format!("{} left", c.remaining_amount) } else { "unsigned".to_owned() };
+                out.push((c.id, format!("{}, {}, {state}", c.client_name, c.total_amount)));
+                Ok(())
+            })
+        })?,
+        Target::Events(filter) => read(&mut |id_range, window, out| {
+            let filter = events::Filter { id_range, ..filter.clone() };
+            events::for_each(conn, &filter, Some(window), &mut |e| {
+                out.push((e.id, format!("{}, {}", e.name, e.start.replace('T', " "))));
+                Ok(())
+            })
+        })?,
+        Target::Collaborators(department) => {
+            // Collaborators are few: filter the prefix here rather than in SQL.
+            collaborators::for_each(conn, department, None, &mut |c| {
+                if out.len() < LIMIT as usize && c.id.to_string().starts_with(prefix) {
+                    out.push((c.id, format!("{} ({})", c.full_name, c.department)));
+                }
+                Ok(())
+            })?;
+        }
+        Target::Nothing => {}
     }
     Ok(out)
+}
+
+/// Which records an id kind means for one collaborator: those the command accepts and the
+/// collaborator may act on.
+enum Target {
+    Clients(clients::Filter),
+    Contracts(contracts::Filter),
+    Events(events::Filter),
+    Collaborators(Option<Department>),
+    Nothing,
+}
+
+impl Target {
+    fn of(kind: IdKind, actor: &Collaborator) -> Target {
+        use Department::{Management, Sales, Support};
+        use IdKind::*;
+        let mine = Some(actor.id);
+        let own = if actor.department == Sales { mine } else { None };
+        match (kind, actor.department) {
+            (Client, _) | (ManagedClient | ContractableClient, Management) => Target::Clients(clients::Filter::default()),
+            (UpdatableClient | ContractableClient, Sales) => {
+                Target::Clients(clients::Filter { sales_contact_id: mine, ..Default::default() })
+            }
+            (Contract, _) | (ManagedContract, Management) => Target::Contracts(contracts::Filter::default()),
+            (UpdatableContract, Management | Sales) => {
+                Target::Contracts(contracts::Filter { sales_contact_id: own, ..Default::default() })
+            }
+            (SignableContract, Management | Sales) => {
+                Target::Contracts(contracts::Filter { unsigned: true, sales_contact_id: own, ..Default::default() })
+            }
+            (PayableContract, Management | Sales) => Target::Contracts(contracts::Filter {
+                signed: true,
+                unpaid: true,
+                sales_contact_id: own,
+                ..Default::default()
+            }),
+            (EventableContract, Sales) => {
+                Target::Contracts(contracts::Filter { signed: true, sales_contact_id: mine, ..Default::default() })
+            }
+            (Event, _) | (ManagedEvent, Management) => Target::Events(events::Filter::default()),
+            (AssignedEvent, Management) => Target::Events(events::Filter { has_support: true, ..Default::default() }),
+            (UpdatableEvent, Sales) => {
+                Target::Events(events::Filter { sales_contact_id: mine, no_support: true, ..Default::default() })
+            }
+            (UpdatableEvent, Support) => Target::Events(events::Filter { support_contact_id: mine, ..Default::default() }),
+            (Collaborator, _) | (ManagedCollaborator, Management) => Target::Collaborators(None),
+            (SalesCollaborator, _) => Target::Collaborators(Some(Sales)),
+            (SupportCollaborator, _) => Target::Collaborators(Some(Support)),
+            _ => Target::Nothing,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -260,6 +238,23 @@ mod tests {
             ids(&ctx, 1, IdKind::UpdatableEvent, "").is_empty(),
             "management does not update events"
         );
+    }
+
+    #[test]
+    fn a_prefix_lists_matching_ids_in_numeric_order_across_magnitudes() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            home: dir.path().join("home"),
+            db_path: dir.path().join("crm.db"),
+            secret: None,
+            sentry_dsn: None,
+            sentry_environment: None,
+        };
+        let mut ctx = Context::open(config).unwrap();
+        crate::service::scale::load(&mut ctx, 150).unwrap();
+        let expected: Vec<i64> = [1].into_iter().chain(10..=19).chain(100..=108).collect();
+        assert_eq!(ids(&ctx, 1, IdKind::Client, "1"), expected);
+        assert_eq!(ids(&ctx, 1, IdKind::Client, "14"), [14, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149]);
     }
 
     #[test]
