@@ -11,6 +11,8 @@ pub mod collaborators;
 pub mod contracts;
 pub mod events;
 pub mod meta;
+#[cfg(test)]
+mod plans;
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, Row, ToSql};
