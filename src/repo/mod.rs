@@ -199,7 +199,9 @@ pub(crate) fn contains_pattern(text: &str) -> String {
 /// 120–129, 1200–1299 and so on. Reading them in turn lists matching ids in numeric order
 /// through the primary key, where `CAST(id AS TEXT) LIKE '12%'` would scan the table.
 pub fn prefix_ranges(prefix: &str) -> Vec<(i64, i64)> {
-    let Ok(start) = prefix.parse::<i64>() else { return Vec::new() };
+    let Ok(start) = prefix.parse::<i64>() else {
+        return Vec::new();
+    };
     if prefix.starts_with(['0', '+', '-']) {
         return Vec::new();
     }
@@ -221,9 +223,19 @@ mod tests {
 
     #[test]
     fn id_prefixes_become_ranges_in_numeric_order() {
-        assert_eq!(prefix_ranges("12")[..3], [(12, 12), (120, 129), (1200, 1299)]);
-        assert_eq!(prefix_ranges("9").last(), Some(&(900_000_000_000_000_000, 999_999_999_999_999_999)));
-        assert!(prefix_ranges("0").is_empty() && prefix_ranges("x").is_empty() && prefix_ranges("-1").is_empty());
+        assert_eq!(
+            prefix_ranges("12")[..3],
+            [(12, 12), (120, 129), (1200, 1299)]
+        );
+        assert_eq!(
+            prefix_ranges("9").last(),
+            Some(&(900_000_000_000_000_000, 999_999_999_999_999_999))
+        );
+        assert!(
+            prefix_ranges("0").is_empty()
+                && prefix_ranges("x").is_empty()
+                && prefix_ranges("-1").is_empty()
+        );
     }
 
     #[test]

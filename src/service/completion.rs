@@ -46,7 +46,12 @@ pub enum IdKind {
 const LIMIT: u32 = 20;
 
 /// Ids of `kind` starting with `prefix`, for `actor`, with their labels, in numeric order.
-pub fn candidates(ctx: &Context, actor: &Collaborator, kind: IdKind, prefix: &str) -> Result<Vec<(i64, String)>> {
+pub fn candidates(
+    ctx: &Context,
+    actor: &Collaborator,
+    kind: IdKind,
+    prefix: &str,
+) -> Result<Vec<(i64, String)>> {
     let conn = ctx.conn();
     // No prefix: the first ids. A prefix: the id ranges it stands for, smallest first.
     let ranges: Vec<Option<(i64, i64)>> = match prefix {
@@ -54,34 +59,57 @@ pub fn candidates(ctx: &Context, actor: &Collaborator, kind: IdKind, prefix: &st
         digits => prefix_ranges(digits).into_iter().map(Some).collect(),
     };
     let mut out: Vec<(i64, String)> = Vec::new();
-    let mut read = |visit: &mut dyn FnMut(Option<(i64, i64)>, Window, &mut Vec<(i64, String)>) -> Result<()>| -> Result<()> {
+    let mut read = |visit: &mut Visit<'_>| -> Result<()> {
         for range in &ranges {
             let left = LIMIT.saturating_sub(out.len() as u32);
             if left == 0 {
                 break;
             }
-            visit(*range, Window { limit: left, offset: 0 }, &mut out)?;
+            visit(
+                *range,
+                Window {
+                    limit: left,
+                    offset: 0,
+                },
+                &mut out,
+            )?;
         }
         Ok(())
     };
     match Target::of(kind, actor) {
         Target::Clients(filter) => read(&mut |id_range, window, out| {
-            let filter = clients::Filter { id_range, ..filter.clone() };
+            let filter = clients::Filter {
+                id_range,
+                ..filter.clone()
+            };
             clients::for_each(conn, &filter, Some(window), &mut |c| {
                 out.push((c.id, format!("{} ({})", c.full_name, c.company_name)));
                 Ok(())
             })
         })?,
         Target::Contracts(filter) => read(&mut |id_range, window, out| {
-            let filter = contracts::Filter { id_range, ..filter.clone() };
+            let filter = contracts::Filter {
+                id_range,
+                ..filter.clone()
+            };
             contracts::for_each(conn, &filter, Some(window), &mut |c| {
-                let state = if c.signed { format!("{} left", c.remaining_amount) } else { "unsigned".to_owned() };
-                out.push((c.id, format!("{}, {}, {state}", c.client_name, c.total_amount)));
+                let state = if c.signed {
+                    format!("{} left", c.remaining_amount)
+                } else {
+                    "unsigned".to_owned()
+                };
+                out.push((
+                    c.id,
+                    format!("{}, {}, {state}", c.client_name, c.total_amount),
+                ));
                 Ok(())
             })
         })?,
         Target::Events(filter) => read(&mut |id_range, window, out| {
-            let filter = events::Filter { id_range, ..filter.clone() };
+            let filter = events::Filter {
+                id_range,
+                ..filter.clone()
+            };
             events::for_each(conn, &filter, Some(window), &mut |e| {
                 out.push((e.id, format!("{}, {}", e.name, e.start.replace('T', " "))));
                 Ok(())
@@ -101,6 +129,9 @@ pub fn candidates(ctx: &Context, actor: &Collaborator, kind: IdKind, prefix: &st
     Ok(out)
 }
 
+/// Reads the candidates within one id range (or none) and one window into the list.
+type Visit<'a> = dyn FnMut(Option<(i64, i64)>, Window, &mut Vec<(i64, String)>) -> Result<()> + 'a;
+
 /// Which records an id kind means for one collaborator: those the command accepts and the
 /// collaborator may act on.
 enum Target {
@@ -116,34 +147,56 @@ impl Target {
         use Department::{Management, Sales, Support};
         use IdKind::*;
         let mine = Some(actor.id);
-        let own = if actor.department == Sales { mine } else { None };
+        let own = if actor.department == Sales {
+            mine
+        } else {
+            None
+        };
         match (kind, actor.department) {
-            (Client, _) | (ManagedClient | ContractableClient, Management) => Target::Clients(clients::Filter::default()),
-            (UpdatableClient | ContractableClient, Sales) => {
-                Target::Clients(clients::Filter { sales_contact_id: mine, ..Default::default() })
+            (Client, _) | (ManagedClient | ContractableClient, Management) => {
+                Target::Clients(clients::Filter::default())
             }
-            (Contract, _) | (ManagedContract, Management) => Target::Contracts(contracts::Filter::default()),
-            (UpdatableContract, Management | Sales) => {
-                Target::Contracts(contracts::Filter { sales_contact_id: own, ..Default::default() })
+            (UpdatableClient | ContractableClient, Sales) => Target::Clients(clients::Filter {
+                sales_contact_id: mine,
+                ..Default::default()
+            }),
+            (Contract, _) | (ManagedContract, Management) => {
+                Target::Contracts(contracts::Filter::default())
             }
-            (SignableContract, Management | Sales) => {
-                Target::Contracts(contracts::Filter { unsigned: true, sales_contact_id: own, ..Default::default() })
-            }
+            (UpdatableContract, Management | Sales) => Target::Contracts(contracts::Filter {
+                sales_contact_id: own,
+                ..Default::default()
+            }),
+            (SignableContract, Management | Sales) => Target::Contracts(contracts::Filter {
+                unsigned: true,
+                sales_contact_id: own,
+                ..Default::default()
+            }),
             (PayableContract, Management | Sales) => Target::Contracts(contracts::Filter {
                 signed: true,
                 unpaid: true,
                 sales_contact_id: own,
                 ..Default::default()
             }),
-            (EventableContract, Sales) => {
-                Target::Contracts(contracts::Filter { signed: true, sales_contact_id: mine, ..Default::default() })
-            }
+            (EventableContract, Sales) => Target::Contracts(contracts::Filter {
+                signed: true,
+                sales_contact_id: mine,
+                ..Default::default()
+            }),
             (Event, _) | (ManagedEvent, Management) => Target::Events(events::Filter::default()),
-            (AssignedEvent, Management) => Target::Events(events::Filter { has_support: true, ..Default::default() }),
-            (UpdatableEvent, Sales) => {
-                Target::Events(events::Filter { sales_contact_id: mine, no_support: true, ..Default::default() })
-            }
-            (UpdatableEvent, Support) => Target::Events(events::Filter { support_contact_id: mine, ..Default::default() }),
+            (AssignedEvent, Management) => Target::Events(events::Filter {
+                has_support: true,
+                ..Default::default()
+            }),
+            (UpdatableEvent, Sales) => Target::Events(events::Filter {
+                sales_contact_id: mine,
+                no_support: true,
+                ..Default::default()
+            }),
+            (UpdatableEvent, Support) => Target::Events(events::Filter {
+                support_contact_id: mine,
+                ..Default::default()
+            }),
             (Collaborator, _) | (ManagedCollaborator, Management) => Target::Collaborators(None),
             (SalesCollaborator, _) => Target::Collaborators(Some(Sales)),
             (SupportCollaborator, _) => Target::Collaborators(Some(Support)),
@@ -254,7 +307,10 @@ mod tests {
         crate::service::scale::load(&mut ctx, 150).unwrap();
         let expected: Vec<i64> = [1].into_iter().chain(10..=19).chain(100..=108).collect();
         assert_eq!(ids(&ctx, 1, IdKind::Client, "1"), expected);
-        assert_eq!(ids(&ctx, 1, IdKind::Client, "14"), [14, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149]);
+        assert_eq!(
+            ids(&ctx, 1, IdKind::Client, "14"),
+            [14, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149]
+        );
     }
 
     #[test]

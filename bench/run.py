@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Time epicevents one-shot lists on a large database, beside the sqlite3 floor.
+
+    bench/run.py [--scale N] [--runs R]
+
+Builds the release binary, builds the database once (target/bench/scale-N.db, reused by
+later runs), logs in one collaborator per department, then runs every one-shot list and
+filter R times through the real binary, and the same SQL R times through the `sqlite3`
+shell (the floor: what SQLite alone costs, process start included). Prints a Markdown
+table of the median wall time and the peak memory (RSS) of each whole process, as
+reported by wait4, plus the machine it ran on. Needs python3 and the sqlite3 shell.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "epicevents")
+PASSWORD = "epicevents-demo"
+
+# The SQL the repositories run for each list: the first page, then the footer's count.
+# Mirrors src/repo/*.rs; the query-plan test there keeps those on indexes.
+CLIENT = ("SELECT c.id, c.full_name, c.email, c.phone, c.company_name, c.sales_contact_id, s.full_name, "
+          "c.created_at, c.updated_at FROM clients c LEFT JOIN collaborators s ON s.id = c.sales_contact_id")
+CLIENT_SEARCH = ("SELECT c.id, c.full_name, c.email, c.phone, c.company_name, c.sales_contact_id, s.full_name, "
+                 "c.created_at, c.updated_at FROM clients_search f JOIN clients c ON c.id = f.rowid "
+                 "LEFT JOIN collaborators s ON s.id = c.sales_contact_id")
+CONTRACT = ("SELECT ct.id, ct.client_id, c.full_name, c.sales_contact_id, ct.total_cents, ct.remaining_cents, "
+            "ct.signed_at, ct.created_at FROM contracts ct JOIN clients c ON c.id = ct.client_id")
+EVENT = ("SELECT e.id, e.contract_id, c.full_name, c.email, c.phone, e.name, e.starts_at, e.ends_at, e.location, "
+         "e.attendees, e.notes, e.support_contact_id, s.full_name, c.sales_contact_id FROM events e "
+         "JOIN contracts ct ON ct.id = e.contract_id JOIN clients c ON c.id = ct.client_id "
+         "LEFT JOIN collaborators s ON s.id = e.support_contact_id")
+EVENT_JOINS = "FROM events e JOIN contracts ct ON ct.id = e.contract_id JOIN clients c ON c.id = ct.client_id"
+AUDIT = ("SELECT a.id, a.at, a.actor_id, c.full_name, a.action, a.entity, a.entity_id, a.changes "
+         "FROM audit_log a LEFT JOIN collaborators c ON c.id = a.actor_id")
+PAGE = "LIMIT 25 OFFSET 0"
+
+SALES, SUPPORT = 2, 150  # sales1 and one support collaborator of the scaled data set
+
+
+def cases():
+    """(label, who, arguments, floor SQL, floor sqlite3 options)."""
+    return [
+        ("whoami", "sales", ["whoami"], "SELECT id, token_version FROM collaborators WHERE id = 2", []),
+        ("clients list", "management", ["clients", "list"],
+         f"{CLIENT} ORDER BY c.id {PAGE}; SELECT COUNT(*) FROM clients c", []),
+        ("clients list --mine", "sales", ["clients", "list", "--mine"],
+         f"{CLIENT} WHERE c.sales_contact_id = {SALES} ORDER BY c.id {PAGE}; "
+         f"SELECT COUNT(*) FROM clients c WHERE c.sales_contact_id = {SALES}", []),
+        ("clients list --unassigned", "management", ["clients", "list", "--unassigned"],
+         f"{CLIENT} WHERE c.sales_contact_id IS NULL ORDER BY c.id {PAGE}; "
+         "SELECT COUNT(*) FROM clients c WHERE c.sales_contact_id IS NULL", []),
+        ("clients list --search casey", "management", ["clients", "list", "--search", "casey"],
+         f"{CLIENT_SEARCH} WHERE clients_search MATCH '\"casey\"' ORDER BY f.rowid {PAGE}; "
+         "SELECT COUNT(*) FROM (SELECT 1 FROM clients_search f JOIN clients c ON c.id = f.rowid "
+         "LEFT JOIN collaborators s ON s.id = c.sales_contact_id WHERE clients_search MATCH '\"casey\"' LIMIT 10001)", []),
+        ("contracts list", "management", ["contracts", "list"],
+         f"{CONTRACT} ORDER BY ct.id {PAGE}; SELECT COUNT(*) FROM contracts ct", []),
+        ("contracts list --client 500000", "management", ["contracts", "list", "--client", "500000"],
+         f"{CONTRACT} WHERE ct.client_id = 500000 ORDER BY ct.id {PAGE}; "
+         "SELECT COUNT(*) FROM contracts ct WHERE ct.client_id = 500000", []),
+        ("contracts list --mine", "sales", ["contracts", "list", "--mine"],
+         f"{CONTRACT} WHERE +c.sales_contact_id = {SALES} ORDER BY ct.id {PAGE}; "
+         f"SELECT COUNT(*) FROM contracts ct JOIN clients c ON c.id = ct.client_id WHERE c.sales_contact_id = {SALES}", []),
+        ("contracts unsigned", "management", ["contracts", "unsigned"],
+         f"{CONTRACT} WHERE ct.signed_at IS NULL ORDER BY ct.id {PAGE}; "
+         "SELECT COUNT(*) FROM contracts ct WHERE ct.signed_at IS NULL", []),
+        ("contracts unpaid", "management", ["contracts", "unpaid"],
+         f"{CONTRACT} WHERE ct.remaining_cents > 0 ORDER BY ct.id {PAGE}; "
+         "SELECT COUNT(*) FROM contracts ct WHERE ct.remaining_cents > 0", []),
+        ("contracts unpaid --mine", "sales", ["contracts", "unpaid", "--mine"],
+         f"{CONTRACT} WHERE +c.sales_contact_id = {SALES} AND ct.remaining_cents > 0 ORDER BY ct.id {PAGE}; "
+         f"SELECT COUNT(*) FROM contracts ct JOIN clients c ON c.id = ct.client_id "
+         f"WHERE c.sales_contact_id = {SALES} AND ct.remaining_cents > 0", []),
+        ("events list", "management", ["events", "list"],
+         f"{EVENT} ORDER BY e.starts_at, e.id {PAGE}; SELECT COUNT(*) FROM events e", []),
+        ("events list --client 500000", "management", ["events", "list", "--client", "500000"],
+         f"{EVENT} WHERE ct.client_id = 500000 ORDER BY e.starts_at, e.id {PAGE}; "
+         f"SELECT COUNT(*) {EVENT_JOINS} WHERE ct.client_id = 500000", []),
+        ("events list --support 150", "management", ["events", "list", "--support", str(SUPPORT)],
+         f"{EVENT} WHERE e.support_contact_id = {SUPPORT} ORDER BY e.starts_at, e.id {PAGE}; "
+         f"SELECT COUNT(*) FROM events e WHERE e.support_contact_id = {SUPPORT}", []),
+        ("events list --from --to (a month)", "management",
+         ["events", "list", "--from", "2027-01-01", "--to", "2027-01-31"],
+         f"{EVENT} WHERE e.starts_at >= '2027-01-01T00:00' AND e.starts_at < '2027-02-01T00:00' "
+         f"ORDER BY e.starts_at, e.id {PAGE}; SELECT COUNT(*) FROM events e "
+         "WHERE e.starts_at >= '2027-01-01T00:00' AND e.starts_at < '2027-02-01T00:00'", []),
+        ("events no-support", "management", ["events", "no-support"],
+         f"{EVENT} WHERE e.support_contact_id IS NULL ORDER BY e.starts_at, e.id {PAGE}; "
+         "SELECT COUNT(*) FROM events e WHERE e.support_contact_id IS NULL", []),
+        ("events mine (support)", "support", ["events", "mine"],
+         f"{EVENT} WHERE e.support_contact_id = {SUPPORT} ORDER BY e.starts_at, e.id {PAGE}; "
+         f"SELECT COUNT(*) FROM events e WHERE e.support_contact_id = {SUPPORT}", []),
+        ("events mine (sales)", "sales", ["events", "mine"],
+         f"{EVENT} WHERE +c.sales_contact_id = {SALES} ORDER BY e.starts_at, e.id {PAGE}; "
+         f"SELECT COUNT(*) {EVENT_JOINS} WHERE c.sales_contact_id = {SALES}", []),
+        ("audit list", "management", ["audit", "list"],
+         f"{AUDIT} ORDER BY a.id DESC {PAGE}; SELECT COUNT(*) FROM audit_log a", []),
+        ("clients list --format csv (all rows)", "management", ["clients", "list", "--format", "csv"],
+         f"{CLIENT} ORDER BY c.id", ["-csv", "-header"]),
+        ("events list --format json (all rows)", "management", ["events", "list", "--format", "json"],
+         f"{EVENT} ORDER BY e.starts_at, e.id", ["-json"]),
+    ]
+
+
+def measure(argv, env):
+    """Wall seconds and peak RSS (KiB) of one process, its output discarded."""
+    with open(os.devnull, "wb") as null:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=null, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(argv)}: {process.stderr.read().decode()}")
+    return wall, usage.ru_maxrss
+
+
+def median(runs, argv, env):
+    measure(argv, env)  # warm the page cache
+    samples = [measure(argv, env) for _ in range(runs)]
+    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    sqlite = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split()[0]
+    return f"{os.cpu_count()} × {cpu}, {memory:.0f} GiB, {platform.system()} {platform.release()}, sqlite3 shell {sqlite}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=11)
+    args = parser.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    data = os.path.join(ROOT, "target", "bench")
+    os.makedirs(data, exist_ok=True)
+    db = os.path.join(data, f"scale-{args.scale}.db")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("EPICEVENTS_", "SENTRY_"))}
+    base.update(EPICEVENTS_DB=db, NO_COLOR="1", COLUMNS="100")
+    if not os.path.exists(db):
+        env = dict(base, EPICEVENTS_HOME=os.path.join(data, "home-build"))
+        start = time.perf_counter()
+        subprocess.run([BIN, "demo", "--scale", str(args.scale)], env=env, check=True, stdout=subprocess.DEVNULL)
+        print(f"Built {db} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    homes = {}
+    for who, email in [("management", "management1"), ("sales", "sales1"), ("support", f"support{SUPPORT - 101}")]:
+        homes[who] = dict(base, EPICEVENTS_HOME=os.path.join(data, f"home-{who}"))
+        subprocess.run([BIN, "login", f"{email}@scale.epic.com"], env=homes[who], input=PASSWORD + "\n",
+                       text=True, check=True, stdout=subprocess.DEVNULL)
+    print(f"Machine: {machine()}. Database: {args.scale:,} clients, contracts and events. "
+          f"Median of {args.runs} runs after one warm-up; peak RSS of the whole process.\n")
+    print("| command | epicevents | peak RSS | sqlite3 floor | peak RSS | ratio |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, who, argv, sql, options in cases():
+        ours, our_rss = median(args.runs, [BIN, *argv], homes[who])
+        floor, floor_rss = median(args.runs, ["sqlite3", *options, db, sql], base)
+        print(f"| `{label}` | {ours * 1000:.1f} ms | {our_rss / 1024:.1f} MB | {floor * 1000:.1f} ms | "
+              f"{floor_rss / 1024:.1f} MB | {ours / floor:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

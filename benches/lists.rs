@@ -1,0 +1,202 @@
+//! Every list and filter at scale, in-process: the first page (25 rows) and the footer's
+//! count, through the repositories exactly as the shell runs them.
+//!
+//! `cargo bench` uses `target/bench/scale-1000000.db` (built by `bench/run.py`, or here on
+//! first use, which takes about a minute), or the database named by `EPICEVENTS_BENCH_DB`.
+//! The process-level figures (start-up, memory, the sqlite3 floor) come from
+//! `bench/run.py`; see docs/performance.md.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use epicevents::config::Config;
+use epicevents::repo::{Window, audit, clients, contracts, events};
+use epicevents::service::{Context, scale};
+use rusqlite::Connection;
+
+const PAGE: Option<Window> = Some(Window {
+    limit: 25,
+    offset: 0,
+});
+const SALES: i64 = 2;
+const SUPPORT: i64 = 150;
+
+fn database() -> Connection {
+    let path = std::env::var_os("EPICEVENTS_BENCH_DB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench/scale-1000000.db")
+        });
+    if !path.exists() {
+        let config = Config {
+            home: path.with_extension("home"),
+            db_path: path.clone(),
+            secret: None,
+            sentry_dsn: None,
+            sentry_environment: None,
+        };
+        let mut ctx = Context::open(config).expect("the bench database opens");
+        scale::load(&mut ctx, 1_000_000).expect("the bench data set loads");
+    }
+    epicevents::db::open(&path).expect("the bench database opens")
+}
+
+/// Takes a row as the shell would, so the optimiser cannot drop the read.
+fn consume<T>(row: T) -> epicevents::error::Result<()> {
+    black_box(row);
+    Ok(())
+}
+
+fn lists(c: &mut Criterion) {
+    let conn = database();
+    let mut group = c.benchmark_group("first page and count");
+    let client_filters = [
+        ("clients list", clients::Filter::default()),
+        (
+            "clients list --mine",
+            clients::Filter {
+                sales_contact_id: Some(SALES),
+                ..Default::default()
+            },
+        ),
+        (
+            "clients list --unassigned",
+            clients::Filter {
+                unassigned: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "clients list --search casey",
+            clients::Filter {
+                search: Some("casey".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "clients list --search ab",
+            clients::Filter {
+                search: Some("ab".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, filter) in &client_filters {
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                clients::for_each(&conn, filter, PAGE, &mut consume).unwrap();
+                black_box(clients::count(&conn, filter).unwrap())
+            })
+        });
+    }
+    let contract_filters = [
+        ("contracts list", contracts::Filter::default()),
+        (
+            "contracts list --client",
+            contracts::Filter {
+                client_id: Some(500_000),
+                ..Default::default()
+            },
+        ),
+        (
+            "contracts list --mine",
+            contracts::Filter {
+                sales_contact_id: Some(SALES),
+                ..Default::default()
+            },
+        ),
+        (
+            "contracts unsigned",
+            contracts::Filter {
+                unsigned: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "contracts unpaid",
+            contracts::Filter {
+                unpaid: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "contracts unpaid --mine",
+            contracts::Filter {
+                unpaid: true,
+                sales_contact_id: Some(SALES),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, filter) in &contract_filters {
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                contracts::for_each(&conn, filter, PAGE, &mut consume).unwrap();
+                black_box(contracts::count(&conn, filter).unwrap())
+            })
+        });
+    }
+    let event_filters = [
+        ("events list", events::Filter::default()),
+        (
+            "events list --client",
+            events::Filter {
+                client_id: Some(500_000),
+                ..Default::default()
+            },
+        ),
+        (
+            "events list --support",
+            events::Filter {
+                support_contact_id: Some(SUPPORT),
+                ..Default::default()
+            },
+        ),
+        (
+            "events no-support",
+            events::Filter {
+                no_support: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "events mine (sales)",
+            events::Filter {
+                sales_contact_id: Some(SALES),
+                ..Default::default()
+            },
+        ),
+        (
+            "events list --from --to",
+            events::Filter {
+                from: Some("2027-01-01T00:00".into()),
+                to: Some("2027-02-01T00:00".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, filter) in &event_filters {
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                events::for_each(&conn, filter, PAGE, &mut consume).unwrap();
+                black_box(events::count(&conn, filter).unwrap())
+            })
+        });
+    }
+    group.bench_function("audit list", |b| {
+        let filter = audit::Filter::default();
+        b.iter(|| {
+            audit::for_each(&conn, &filter, PAGE, &mut consume).unwrap();
+            black_box(audit::count(&conn, &filter).unwrap())
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = lists
+}
+criterion_main!(benches);
