@@ -12,6 +12,8 @@ mod completion;
 mod contracts;
 mod events;
 mod fields;
+#[cfg(test)]
+mod fuzz;
 mod grammar;
 mod help;
 mod listing;
@@ -88,6 +90,7 @@ pub fn main(args: Vec<String>) -> u8 {
     let config = Config::from_env();
     // Reporting lasts until this guard drops, after the last command, when it flushes.
     let _sentry = telemetry::init(&config);
+    warn_if_exposed(&config);
     let ctx = match Context::open(config) {
         Ok(ctx) => ctx,
         Err(err) => {
@@ -224,6 +227,20 @@ impl Shell {
         telemetry::report(err);
         report(err, line_number);
         err.exit_code()
+    }
+}
+
+/// Warns when the database or the key file can be read by other users: whoever can read
+/// them is past every check epicevents makes (README, security model).
+fn warn_if_exposed(config: &Config) {
+    let key = crate::secret::key_path(&config.db_path);
+    for (what, path) in [("database", &config.db_path), ("key file", &key)] {
+        if crate::private_files::readable_by_others(path) {
+            eprintln!(
+                "warning: the {what} {} can be read by other users; `chmod 600` it unless they are meant to",
+                path.display()
+            );
+        }
     }
 }
 

@@ -6,12 +6,16 @@
 //! codes and rows in the database.
 
 mod audit;
+mod canary;
 mod filters;
+mod forged;
 mod grammar;
 mod helpers;
+mod hostile;
 mod matrix;
 mod pty;
 mod sentry;
+mod robustness;
 mod session;
 mod startup;
 mod users;
