@@ -40,6 +40,18 @@ impl Config {
         }
     }
 
+    /// Everything inside `dir`, nothing from the environment (tests).
+    #[cfg(test)]
+    pub(crate) fn in_dir(dir: &std::path::Path) -> Config {
+        Config {
+            home: dir.join("home"),
+            db_path: dir.join("crm.db"),
+            secret: None,
+            sentry_dsn: None,
+            sentry_environment: None,
+        }
+    }
+
     /// The stored session token.
     pub fn session_path(&self) -> PathBuf {
         self.home.join("session")

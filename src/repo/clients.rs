@@ -229,7 +229,9 @@ pub fn suspend_search_index(conn: &Connection) -> Result<()> {
 /// Rebuilds the search index in one pass (for a million clients, seconds rather than the
 /// minute and a half that row-by-row indexing costs) and resumes indexing new clients.
 pub fn rebuild_search_index(conn: &Connection) -> Result<()> {
-    conn.execute_batch(&format!("INSERT INTO clients_search (clients_search) VALUES ('rebuild'); {SEARCH_INSERT_TRIGGER};"))?;
+    conn.execute_batch(&format!(
+        "INSERT INTO clients_search (clients_search) VALUES ('rebuild'); {SEARCH_INSERT_TRIGGER};"
+    ))?;
     Ok(())
 }
 
@@ -250,7 +252,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::db::open(&dir.path().join("t.db")).unwrap();
         let trigger = |conn: &Connection| -> String {
-            conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'clients_search_insert'", [], |r| r.get(0)).unwrap()
+            conn.query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'clients_search_insert'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
         };
         let migrated = trigger(&conn);
         let tx = conn.transaction().unwrap();
@@ -264,7 +271,18 @@ mod tests {
         rebuild_search_index(&tx).unwrap();
         tx.commit().unwrap();
         assert_eq!(trigger(&conn), migrated);
-        let found = count(&conn, &Filter { search: Some("startup".into()), ..Default::default() }).unwrap();
-        assert_eq!(found, Total::Exact(1), "the client loaded while suspended is found");
+        let found = count(
+            &conn,
+            &Filter {
+                search: Some("startup".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            found,
+            Total::Exact(1),
+            "the client loaded while suspended is found"
+        );
     }
 }

@@ -82,6 +82,14 @@ impl Conditions {
         self.params.push((name, value.into()));
     }
 
+    /// The bound values, as rusqlite takes named parameters.
+    fn bound(&self) -> Vec<(&str, &dyn ToSql)> {
+        self.params
+            .iter()
+            .map(|(n, v)| (*n, v as &dyn ToSql))
+            .collect()
+    }
+
     fn clause(&self) -> String {
         if self.fragments.is_empty() {
             String::new()
@@ -93,11 +101,7 @@ impl Conditions {
     /// `SELECT COUNT(*) {from} {where}`.
     pub fn count(&self, conn: &Connection, from: &str) -> Result<u64> {
         let sql = format!("SELECT COUNT(*) {from} {}", self.clause());
-        let params: Vec<(&str, &dyn ToSql)> = self
-            .params
-            .iter()
-            .map(|(n, v)| (*n, v as &dyn ToSql))
-            .collect();
+        let params = self.bound();
         let count: i64 = conn
             .prepare_cached(&sql)?
             .query_row(params.as_slice(), |row| row.get(0))?;
@@ -111,11 +115,7 @@ impl Conditions {
             self.clause(),
             cap + 1
         );
-        let params: Vec<(&str, &dyn ToSql)> = self
-            .params
-            .iter()
-            .map(|(n, v)| (*n, v as &dyn ToSql))
-            .collect();
+        let params = self.bound();
         let count: i64 = conn
             .prepare_cached(&sql)?
             .query_row(params.as_slice(), |row| row.get(0))?;
@@ -148,11 +148,7 @@ impl Conditions {
             "{select} {} ORDER BY {order} LIMIT :limit OFFSET :offset",
             self.clause()
         );
-        let mut params: Vec<(&str, &dyn ToSql)> = self
-            .params
-            .iter()
-            .map(|(n, v)| (*n, v as &dyn ToSql))
-            .collect();
+        let mut params = self.bound();
         params.push((":limit", &limit));
         params.push((":offset", &offset));
         let mut stmt = conn.prepare_cached(&sql)?;

@@ -97,13 +97,7 @@ fn full_scan(conn: &Connection, sql: &str) -> Option<String> {
 #[test]
 fn every_list_filter_count_and_completion_uses_an_index() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        home: dir.path().join("home"),
-        db_path: dir.path().join("crm.db"),
-        secret: None,
-        sentry_dsn: None,
-        sentry_environment: None,
-    };
+    let config = Config::in_dir(dir.path());
     let mut ctx = Context::open(config).unwrap();
     // Enough rows, over enough salespeople, for the planner's statistics to mean something.
     scale::load(&mut ctx, 30_000).unwrap();

@@ -8,7 +8,7 @@ use crate::db;
 use crate::domain::{Client, ClientPatch, Collaborator, Contract, Department, Event, NewClient};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
-use crate::repo::{Total, Window, clients, collaborators, contracts, events};
+use crate::repo::{Total, Window, clients, contracts, events};
 
 pub use crate::repo::clients::Filter;
 
@@ -106,9 +106,7 @@ pub fn update(
     patch: &ClientPatch,
 ) -> Result<Client> {
     if patch.is_empty() {
-        return Err(Error::Usage(
-            "nothing to update: give at least one field to change".into(),
-        ));
+        return Err(super::nothing_to_update());
     }
     let now = ctx.now().to_sql();
     let tx = db::write(ctx.conn_mut())?;
@@ -144,18 +142,7 @@ pub fn reassign(ctx: &mut Context, actor: &Collaborator, id: i64, sales_id: i64)
     let now = ctx.now().to_sql();
     let tx = db::write(ctx.conn_mut())?;
     let before = clients::get(&tx, id)?;
-    let sales = collaborators::find(&tx, sales_id)?.ok_or_else(|| {
-        Error::invalid(
-            "sales contact",
-            format!("there is no collaborator {sales_id}"),
-        )
-    })?;
-    if sales.department != Department::Sales {
-        return Err(Error::invalid(
-            "sales contact",
-            format!("{} is in {}, not sales", sales.full_name, sales.department),
-        ));
-    }
+    super::contact_in(&tx, sales_id, Department::Sales, "sales contact")?;
     clients::set_sales_contact(&tx, id, Some(sales_id), &now)?;
     let changes = Changes::new().field("sales_contact_id", before.sales_contact_id, sales_id);
     record(&tx, &now, actor, "reassign", "client", id, changes)?;

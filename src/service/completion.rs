@@ -212,13 +212,7 @@ mod tests {
     use crate::service::{demo, users};
 
     fn demo_context(dir: &tempfile::TempDir) -> Context {
-        let config = Config {
-            home: dir.path().join("home"),
-            db_path: dir.path().join("crm.db"),
-            secret: None,
-            sentry_dsn: None,
-            sentry_environment: None,
-        };
+        let config = Config::in_dir(dir.path());
         let mut ctx = Context::open(config).unwrap();
         demo::load(&mut ctx).unwrap();
         ctx
@@ -296,13 +290,7 @@ mod tests {
     #[test]
     fn a_prefix_lists_matching_ids_in_numeric_order_across_magnitudes() {
         let dir = tempfile::tempdir().unwrap();
-        let config = Config {
-            home: dir.path().join("home"),
-            db_path: dir.path().join("crm.db"),
-            secret: None,
-            sentry_dsn: None,
-            sentry_environment: None,
-        };
+        let config = Config::in_dir(dir.path());
         let mut ctx = Context::open(config).unwrap();
         crate::service::scale::load(&mut ctx, 150).unwrap();
         let expected: Vec<i64> = [1].into_iter().chain(10..=19).chain(100..=108).collect();

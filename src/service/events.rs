@@ -108,9 +108,7 @@ pub fn update(
     patch: &EventPatch,
 ) -> Result<Event> {
     if patch.is_empty() {
-        return Err(Error::Usage(
-            "nothing to update: give at least one field to change".into(),
-        ));
+        return Err(super::nothing_to_update());
     }
     let now = ctx.now().to_sql();
     let tx = db::write(ctx.conn_mut())?;
@@ -156,21 +154,7 @@ pub fn assign(ctx: &mut Context, actor: &Collaborator, id: i64, support_id: i64)
     let now = ctx.now().to_sql();
     let tx = db::write(ctx.conn_mut())?;
     let before = events::get(&tx, id)?;
-    let support = collaborators::find(&tx, support_id)?.ok_or_else(|| {
-        Error::invalid(
-            "support contact",
-            format!("there is no collaborator {support_id}"),
-        )
-    })?;
-    if support.department != Department::Support {
-        return Err(Error::invalid(
-            "support contact",
-            format!(
-                "{} is in {}, not support",
-                support.full_name, support.department
-            ),
-        ));
-    }
+    super::contact_in(&tx, support_id, Department::Support, "support contact")?;
     events::set_support(&tx, id, Some(support_id), &now)?;
     let changes = Changes::new().field("support_contact_id", before.support_contact_id, support_id);
     record(&tx, &now, actor, "assign", "event", id, changes)?;

@@ -23,8 +23,8 @@ use time::OffsetDateTime;
 
 use crate::config::Config;
 use crate::db;
-use crate::domain::{Collaborator, Timestamp};
-use crate::error::Result;
+use crate::domain::{Collaborator, Department, Timestamp};
+use crate::error::{Error, Result};
 use crate::repo::audit::{Changes, Entry};
 use crate::secret::Secret;
 
@@ -74,6 +74,33 @@ impl Context {
         let secret = Secret::load(self.config.secret.as_deref(), &self.config.db_path)?;
         Ok(self.secret.get_or_init(|| secret))
     }
+}
+
+/// The collaborator `id`, who must be in `department` to become the record's `field` (a
+/// client's sales contact, an event's support contact).
+pub(crate) fn contact_in(
+    conn: &Connection,
+    id: i64,
+    department: Department,
+    field: &'static str,
+) -> Result<Collaborator> {
+    let contact = crate::repo::collaborators::find(conn, id)?
+        .ok_or_else(|| Error::invalid(field, format!("there is no collaborator {id}")))?;
+    if contact.department != department {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{} is in {}, not {department}",
+                contact.full_name, contact.department
+            ),
+        ));
+    }
+    Ok(contact)
+}
+
+/// The refusal of an update that changes nothing.
+pub(crate) fn nothing_to_update() -> Error {
+    Error::Usage("nothing to update: give at least one field to change".into())
 }
 
 /// Records `actor`'s `action` on `entity` `id` in the audit trail (inside the write's

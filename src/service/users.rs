@@ -93,9 +93,7 @@ pub fn update(
 ) -> Result<UpdateOutcome> {
     permissions::check(actor, Action::UpdateCollaborator, Target::none())?;
     if patch.is_empty() {
-        return Err(Error::Usage(
-            "nothing to update: give at least one field to change".into(),
-        ));
+        return Err(super::nothing_to_update());
     }
     let now = ctx.now().to_sql();
     let tx = db::write(ctx.conn_mut())?;

@@ -303,11 +303,8 @@ mod tests {
     /// `answers`.
     fn shell(dir: &tempfile::TempDir, answers: ScriptedPrompter) -> (Shell, Captured) {
         let config = Config {
-            home: dir.path().join("home"),
-            db_path: dir.path().join("crm.db"),
             secret: Some("a test secret of at least thirty-two bytes".into()),
-            sentry_dsn: None,
-            sentry_environment: None,
+            ..Config::in_dir(dir.path())
         };
         let mut ctx = Context::open(config).unwrap();
         demo::load(&mut ctx).unwrap();

@@ -11,11 +11,9 @@ use crate::service::{Context, contracts, demo, users};
 
 fn config(dir: &tempfile::TempDir) -> Config {
     Config {
-        home: dir.path().join("home"),
-        db_path: dir.path().join("crm.db"),
         secret: Some("a-secret-that-is-long-enough-to-be-used".to_owned()),
-        sentry_dsn: None,
         sentry_environment: Some("staging".to_owned()),
+        ..Config::in_dir(dir.path())
     }
 }
 
