@@ -25,8 +25,13 @@ impl Id {
 
 /// Echoes at most 20 characters of a bad value back to the user.
 pub(crate) fn shorten(input: &str) -> String {
-    let mut out: String = input.chars().take(20).collect();
-    if input.chars().nth(20).is_some() {
+    shorten_to(input, 20)
+}
+
+/// At most `max` characters of `input`, with `…` when cut.
+pub(crate) fn shorten_to(input: &str, max: usize) -> String {
+    let mut out: String = input.chars().take(max).collect();
+    if input.chars().nth(max).is_some() {
         out.push('…');
     }
     out

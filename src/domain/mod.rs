@@ -29,7 +29,7 @@ pub use email::Email;
 pub use employee_number::EmployeeNumber;
 pub use event::{Event, EventPatch, NewEvent};
 pub use id::Id;
-pub(crate) use id::shorten;
+pub(crate) use id::{shorten, shorten_to};
 pub use money::Money;
 pub use password::Password;
 pub use phone::Phone;

@@ -78,7 +78,7 @@ pub fn complete(
     ids: IdLookup<'_>,
 ) -> (usize, Vec<Candidate>) {
     let before = &line[..pos];
-    let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let start = before.rfind(is_separator).map_or(0, |i| i + 1);
     let word = &before[start..];
     let previous: Vec<String> = before[..start]
         .split_whitespace()
@@ -175,6 +175,12 @@ pub fn complete(
         })
         .collect();
     (start, found)
+}
+
+/// What separates words: what shlex splits on, so completion sees the parser's words. All
+/// three are one byte long, so the byte after one is a character boundary.
+fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n')
 }
 
 /// The argument the next word fills, given the words typed after the command: the value of

@@ -523,8 +523,11 @@ pub fn resolve(words: Vec<String>, menu: Option<Menu>) -> Result<Vec<String>> {
 
 fn unknown_command(word: &str, menu: Option<&str>, known: &[String]) -> Error {
     let place = menu.map(|m| format!(" in {m}")).unwrap_or_default();
+    // A word much longer or shorter than a name cannot be a typo of it: skip the comparison
+    // (which costs the product of the lengths).
     let nearest = known
         .iter()
+        .filter(|k| word.len().abs_diff(k.len()) <= 3)
         .map(|k| (strsim::damerau_levenshtein(word, k), k))
         .filter(|(distance, k)| *distance <= 2.max(k.len() / 3))
         .min_by_key(|(distance, _)| *distance);
@@ -566,13 +569,18 @@ pub fn parse(words: &[String]) -> Result<Parsed> {
 
 /// One line for a clap error: what is wrong, and where to read more.
 fn usage_error(err: &clap::Error, words: &[String]) -> Error {
-    let path: Vec<&str> = words
-        .iter()
-        .take_while(|w| !w.starts_with('-'))
-        .take(2)
-        .map(String::as_str)
-        .collect();
+    // Only known command names go into the hint: the other words are the user's values,
+    // which could hold anything, line breaks and escape sequences included.
+    let mut path: Vec<&str> = words.first().map(String::as_str).into_iter().collect();
+    if let (Some(menu), Some(second)) = (words.first(), words.get(1))
+        && is_menu(menu)
+        && menu_command_names(menu).contains(second)
+    {
+        path.push(second);
+    }
     let see = format!("see `help {}`", path.join(" "));
+    // Values echoed back are shortened and escaped like every other user text.
+    let echo = |value: String| crate::ui::text::cell(&crate::domain::shorten(&value));
     let context = |kind| match err.get(kind) {
         Some(ContextValue::String(s)) => Some(s.clone()),
         Some(ContextValue::Strings(s)) => Some(s.join(", ")),
@@ -585,22 +593,27 @@ fn usage_error(err: &clap::Error, words: &[String]) -> Error {
         ),
         ErrorKind::UnknownArgument => {
             let arg = context(ContextKind::InvalidArg).unwrap_or_default();
+            let what = if arg.starts_with('-') {
+                "unknown flag"
+            } else {
+                "unexpected argument"
+            };
             match context(ContextKind::SuggestedArg) {
-                Some(suggested) => format!("unknown flag '{arg}': did you mean '{suggested}'?"),
-                None => format!("unknown flag '{arg}'"),
+                Some(suggested) => format!("{what} '{}': did you mean '{suggested}'?", echo(arg)),
+                None => format!("{what} '{}'", echo(arg)),
             }
         }
         _ => {
             let rendered = err.render().to_string();
-            rendered
+            let first = rendered
                 .lines()
                 .next()
                 .unwrap_or_default()
-                .trim_start_matches("error: ")
-                .to_owned()
+                .trim_start_matches("error: ");
+            crate::ui::text::cell(&crate::domain::shorten_to(first, 200))
         }
     };
-    Error::Usage(format!("{}; {see}", crate::ui::text::cell(&message)))
+    Error::Usage(format!("{message}; {see}"))
 }
 
 #[cfg(test)]
