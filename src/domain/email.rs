@@ -13,7 +13,11 @@ impl Email {
     pub fn parse(input: &str) -> Result<Self> {
         let value = input.trim().to_lowercase();
         let invalid = || Error::invalid("email", EXPECTED);
-        if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if value.len() > 254
+            || value
+                .chars()
+                .any(|c| c.is_whitespace() || super::is_forbidden_in_line(c))
+        {
             return Err(invalid());
         }
         let (local, domain) = value.split_once('@').ok_or_else(invalid)?;

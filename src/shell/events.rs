@@ -156,6 +156,12 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
                     .map(DateBound::to_sql),
                 ..Default::default()
             };
+            // A range that ends before it starts is a typo, not a question with no answer.
+            if let (Some(start), Some(end)) = (&filter.from, &filter.to)
+                && end <= start
+            {
+                return Err(Error::invalid("to", "must be after --from"));
+            }
             shell.print_list(&LISTING, &list, &filter)
         }
         EventsCommand::NoSupport { list } => shell.print_list(

@@ -41,8 +41,12 @@ impl Shell {
         source: &dyn Source<T>,
     ) -> Result<()> {
         if args.format != Format::Table {
-            let mut stream =
-                Stream::begin(&mut self.out, args.format == Format::Csv, listing.keys)?;
+            let mut stream = Stream::begin(
+                &mut self.out,
+                args.format == Format::Csv,
+                listing.keys,
+                self.stdout_terminal,
+            )?;
             source.visit(&self.ctx, None, &mut |record| Ok(stream.push(&record)?))?;
             stream.finish()?;
             return Ok(());
@@ -77,7 +81,7 @@ impl Shell {
         match format {
             Format::Json => Ok(output::json_object(&mut self.out, record)?),
             Format::Csv => {
-                let mut stream = Stream::begin(&mut self.out, true, keys)?;
+                let mut stream = Stream::begin(&mut self.out, true, keys, self.stdout_terminal)?;
                 stream.push(record)?;
                 Ok(stream.finish()?)
             }

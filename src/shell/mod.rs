@@ -30,7 +30,7 @@ use crate::error::{Error, Result};
 use crate::service::{Context, auth};
 use crate::telemetry;
 use crate::ui::prompter::{InquirePrompter, LinePrompter, Prompter, SharedInput};
-use crate::ui::{style, table};
+use crate::ui::{style, table, text};
 
 pub use grammar::{Cli, Menu};
 use grammar::{Command, Parsed};
@@ -60,6 +60,8 @@ pub struct Shell {
     /// The words of the line being run, to suggest its next page.
     words: Vec<String>,
     width: usize,
+    /// Whether standard output is a terminal (CSV then escapes control characters).
+    stdout_terminal: bool,
 }
 
 /// Runs epicevents with the process arguments (without the program name); returns the exit
@@ -107,6 +109,7 @@ pub fn main(args: Vec<String>) -> u8 {
         menu: None,
         words: Vec::new(),
         width: table::terminal_width(),
+        stdout_terminal: io::stdout().is_terminal(),
     };
     let code = match mode {
         Mode::OneShot => shell.run_one(args),
@@ -213,8 +216,11 @@ impl Shell {
         auth::current(&self.ctx)
     }
 
+    /// Prints a message or a table. Stored text reaches it (names in "Created …", the command
+    /// line in a footer), so control characters are escaped here, once for every message;
+    /// tables arrive already escaped and pass unchanged.
     fn say(&mut self, line: impl AsRef<str>) -> Result<()> {
-        writeln!(self.out, "{}", line.as_ref())?;
+        writeln!(self.out, "{}", text::escape(line.as_ref(), true))?;
         Ok(())
     }
 
@@ -253,7 +259,12 @@ fn report(err: &Error, line_number: Option<usize>) {
         .unwrap_or_default();
     let message = match err {
         Error::Cancelled => format!("{at}cancelled"),
-        _ => format!("{at}{} {err}", style::red("error:", color)),
+        // Errors quote stored text too (a collaborator's name); they are one line.
+        _ => format!(
+            "{at}{} {}",
+            style::red("error:", color),
+            text::escape(&err.to_string(), false)
+        ),
     };
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "{message}");
@@ -323,6 +334,7 @@ mod tests {
             menu: None,
             words: Vec::new(),
             width: 100,
+            stdout_terminal: false,
         };
         (shell, out)
     }

@@ -25,6 +25,9 @@ pub enum Format {
 pub struct Stream<'w> {
     out: &'w mut dyn Write,
     csv: bool,
+    /// Escape control characters in CSV cells: standard output is a terminal, where raw ones
+    /// would act (piped CSV stays byte-exact).
+    on_terminal: bool,
     keys: &'static [&'static str],
     written: u64,
 }
@@ -35,6 +38,7 @@ impl<'w> Stream<'w> {
         out: &'w mut dyn Write,
         csv: bool,
         keys: &'static [&'static str],
+        on_terminal: bool,
     ) -> io::Result<Self> {
         if csv {
             writeln!(out, "{}", keys.join(","))?;
@@ -44,6 +48,7 @@ impl<'w> Stream<'w> {
         Ok(Stream {
             out,
             csv,
+            on_terminal,
             keys,
             written: 0,
         })
@@ -55,13 +60,13 @@ impl<'w> Stream<'w> {
             let cells: Vec<String> = self
                 .keys
                 .iter()
-                .map(|key| csv_cell(value.get(*key).unwrap_or(&Value::Null)))
+                .map(|key| csv_cell(value.get(*key).unwrap_or(&Value::Null), self.on_terminal))
                 .collect();
             writeln!(self.out, "{}", cells.join(","))?;
         } else {
             let separator = if self.written == 0 { "\n  " } else { ",\n  " };
             // Serialised directly, so the keys keep the documented order.
-            let text = serde_json::to_string(record).map_err(io::Error::other)?;
+            let text = json_safe(serde_json::to_string(record).map_err(io::Error::other)?);
             write!(self.out, "{separator}{text}")?;
         }
         self.written += 1;
@@ -79,14 +84,35 @@ impl<'w> Stream<'w> {
 
 /// One record as a JSON object (for `show --format json`).
 pub fn json_object<T: Serialize>(out: &mut dyn Write, record: &T) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(record).map_err(io::Error::other)?;
+    let text = json_safe(serde_json::to_string_pretty(record).map_err(io::Error::other)?);
     writeln!(out, "{text}")
 }
 
+/// serde_json escapes C0 controls but prints C1 controls (U+009B can start an escape
+/// sequence) and bidirectional overrides as they are. Those can only stand inside strings,
+/// where `\uXXXX` is the same JSON value.
+fn json_safe(json: String) -> String {
+    let unsafe_char =
+        |c: char| ('\u{80}'..='\u{9f}').contains(&c) || crate::domain::is_bidi_control(c);
+    if !json.chars().any(unsafe_char) {
+        return json;
+    }
+    json.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                format!("\\u{:04x}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A CSV cell (RFC 4180): quoted when it holds a comma, quote or line break.
-fn csv_cell(value: &Value) -> String {
+fn csv_cell(value: &Value, on_terminal: bool) -> String {
     let text = match value {
         Value::Null => return String::new(),
+        Value::String(s) if on_terminal => super::text::escape(s, true).into_owned(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
@@ -112,7 +138,7 @@ mod tests {
 
     fn stream(csv: bool, records: &[Value]) -> String {
         let mut out = Vec::new();
-        let mut stream = Stream::begin(&mut out, csv, &["id", "name", "note"]).unwrap();
+        let mut stream = Stream::begin(&mut out, csv, &["id", "name", "note"], false).unwrap();
         for record in records {
             stream.push(record).unwrap();
         }
@@ -132,6 +158,27 @@ mod tests {
         ];
         let parsed: Value = serde_json::from_str(&stream(false, &records)).unwrap();
         assert_eq!(parsed, json!(records));
+    }
+
+    #[test]
+    fn json_escapes_c1_controls_and_bidi_overrides_as_the_same_value() {
+        let mut out = Vec::new();
+        json_object(&mut out, &json!({"name": "a\u{9b}31m\u{202E}b"})).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.contains('\u{9b}') && !text.contains('\u{202E}'),
+            "{text}"
+        );
+        assert_eq!(
+            serde_json::from_str::<Value>(&text).unwrap()["name"],
+            "a\u{9b}31m\u{202E}b"
+        );
+    }
+
+    #[test]
+    fn csv_escapes_controls_only_for_a_terminal() {
+        assert_eq!(csv_cell(&json!("a\u{1b}[2Jb"), true), "a\\u{1b}[2Jb");
+        assert_eq!(csv_cell(&json!("a\u{1b}[2Jb"), false), "a\u{1b}[2Jb");
     }
 
     #[test]
