@@ -30,6 +30,10 @@ impl Secret {
     }
 
     fn from_key_file(path: &Path) -> Result<Secret> {
+        // The usual case, on every command: the key exists.
+        if let Some(stored) = private_files::read_small(path, 4096).context("reading the key file")? {
+            return Self::from_stored(path, &stored);
+        }
         let mut random = [0u8; MIN_BYTES];
         getrandom::fill(&mut random)
             .map_err(|e| Error::internal(anyhow::anyhow!("no randomness: {e}")))?;
@@ -38,7 +42,11 @@ impl Secret {
         let stored = private_files::read_small(path, 4096)
             .context("reading the key file")?
             .unwrap_or_default();
-        let key = String::from_utf8_lossy(&stored).trim().as_bytes().to_vec();
+        Self::from_stored(path, &stored)
+    }
+
+    fn from_stored(path: &Path, stored: &[u8]) -> Result<Secret> {
+        let key = String::from_utf8_lossy(stored).trim().as_bytes().to_vec();
         if key.len() < MIN_BYTES {
             return Err(Error::refused(format!(
                 "the key file {} is damaged: delete it to create a new one (everyone will have to log in again)",

@@ -104,8 +104,7 @@ pub fn complete(
         return (start, words(candidates));
     }
     let previous = grammar::in_menu(previous, menu);
-    let root = grammar::command();
-    let mut command = &root;
+    let mut command = grammar::grammar();
     let mut path = Vec::new();
     let mut rest = previous.as_slice();
     while let Some((first, tail)) = rest.split_first() {

@@ -5,6 +5,8 @@
 //! comments below are the help text. Inside a menu, a menu command may be typed alone
 //! (`list`): [`resolve`] puts the menu's name in front before parsing.
 
+use std::sync::LazyLock;
+
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
@@ -444,20 +446,29 @@ impl Menu {
     }
 }
 
-/// The grammar as a clap command. Negative numbers are values everywhere, so that
-/// `pay 3 -5` is a bad amount (a field error) rather than an unknown flag.
-pub fn command() -> clap::Command {
-    fn numbers_are_values(command: clap::Command) -> clap::Command {
+/// The grammar as a clap command, built once per process: a line consults it several times
+/// (menus, names, parsing). Negative numbers are values everywhere, so that `pay 3 -5` is a
+/// bad amount (a field error) rather than an unknown flag.
+pub fn grammar() -> &'static clap::Command {
+    static GRAMMAR: LazyLock<clap::Command> = LazyLock::new(|| {
+        fn numbers_are_values(command: clap::Command) -> clap::Command {
+            command.allow_negative_numbers(true).mut_subcommands(numbers_are_values)
+        }
+        let mut command = numbers_are_values(Cli::command());
+        command.build();
         command
-            .allow_negative_numbers(true)
-            .mut_subcommands(numbers_are_values)
-    }
-    numbers_are_values(Cli::command())
+    });
+    &GRAMMAR
+}
+
+/// An owned copy of [`grammar`], for what consumes or changes it (parsing, help).
+pub fn command() -> clap::Command {
+    grammar().clone()
 }
 
 /// The names of the top-level commands (with aliases).
 pub fn top_level_names() -> Vec<String> {
-    command()
+    grammar()
         .get_subcommands()
         .flat_map(|c| {
             std::iter::once(c.get_name().to_owned()).chain(c.get_all_aliases().map(str::to_owned))
@@ -467,7 +478,7 @@ pub fn top_level_names() -> Vec<String> {
 
 /// The names of the commands of `menu`.
 pub fn menu_command_names(menu: &str) -> Vec<String> {
-    command()
+    grammar()
         .find_subcommand(menu)
         .map(|m| {
             m.get_subcommands()
@@ -479,7 +490,7 @@ pub fn menu_command_names(menu: &str) -> Vec<String> {
 
 /// Whether `name` is a menu (a top-level command with commands of its own).
 pub fn is_menu(name: &str) -> bool {
-    command()
+    grammar()
         .find_subcommand(name)
         .is_some_and(|c| c.has_subcommands())
 }
