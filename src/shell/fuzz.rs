@@ -758,7 +758,9 @@ fn most_lightly_mutated_lines_parse() {
             CONTEXTS.iter().any(|&menu| {
                 shlex::split(line)
                     .and_then(|words| grammar::resolve(words, menu).ok())
-                    .is_some_and(|words| matches!(grammar::parse(&words), Ok(Parsed::Command(_))))
+                    // A request for help (`--help`, which the walk finds on every command) is a
+                    // successful parse too.
+                    .is_some_and(|words| grammar::parse(&words).is_ok())
             })
         })
         .count();
