@@ -11,7 +11,13 @@ fn main() {
     let latest = fs::read_dir("sql/migrations")
         .expect("sql/migrations exists")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter_map(|name| name.strip_prefix('V')?.split_once("__")?.0.parse::<u32>().ok())
+        .filter_map(|name| {
+            name.strip_prefix('V')?
+                .split_once("__")?
+                .0
+                .parse::<u32>()
+                .ok()
+        })
         .max()
         .expect("at least one migration named V{n}__name.sql");
     println!("cargo:rustc-env=EPICEVENTS_LATEST_MIGRATION={latest}");

@@ -31,7 +31,9 @@ impl Secret {
 
     fn from_key_file(path: &Path) -> Result<Secret> {
         // The usual case, on every command: the key exists.
-        if let Some(stored) = private_files::read_small(path, 4096).context("reading the key file")? {
+        if let Some(stored) =
+            private_files::read_small(path, 4096).context("reading the key file")?
+        {
             return Self::from_stored(path, &stored);
         }
         let mut random = [0u8; MIN_BYTES];

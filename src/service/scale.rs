@@ -91,6 +91,7 @@ pub fn load(ctx: &mut Context, n: u64) -> Result<Summary> {
     // One hash for every account added: they share the documented demo password.
     let hash = hash_password(&Password::parse(DEMO_PASSWORD.to_owned())?)?;
     let now = ctx.now().to_sql();
+    db::use_bulk_cache(ctx.conn())?;
     let tx = db::write(ctx.conn_mut())?;
     if clients::count(&tx, &clients::Filter::default())?.counted() > 0 {
         return Err(Error::refused(

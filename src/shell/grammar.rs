@@ -452,7 +452,9 @@ impl Menu {
 pub fn grammar() -> &'static clap::Command {
     static GRAMMAR: LazyLock<clap::Command> = LazyLock::new(|| {
         fn numbers_are_values(command: clap::Command) -> clap::Command {
-            command.allow_negative_numbers(true).mut_subcommands(numbers_are_values)
+            command
+                .allow_negative_numbers(true)
+                .mut_subcommands(numbers_are_values)
         }
         let mut command = numbers_are_values(Cli::command());
         command.build();
