@@ -15,16 +15,12 @@
 //! Each source is also checked positively (it was collected and holds what the session did),
 //! so the test cannot pass on empty texts.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
 
 use rexpect::session::{PtySession, spawn_command};
 
-use crate::helpers::{ALICE, DEMO_PASSWORD, KATE, Run, TestEnv};
+use crate::helpers::{ALICE, DEMO_PASSWORD, KATE, Run, SentryReceiver, TestEnv};
 
 const PASSWORD: &str = "canary-P4ssw0rd-7f3a";
 const WRONG_PASSWORD: &str = "canary-Wr0ng-9c1e-guess";
@@ -42,82 +38,10 @@ const CLIENT_PHONE_2: &str = "+33 7 61 42 93 17";
 
 const TIMEOUT_MS: u64 = 30_000;
 
-/// A local HTTP server that answers every request with 200 and hands over the bodies
-/// (the receiver of tests/cli/sentry.rs).
-struct Receiver {
-    port: u16,
-    bodies: mpsc::Receiver<String>,
-}
-
-impl Receiver {
-    fn start() -> Receiver {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let (tx, bodies) = mpsc::channel();
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { return };
-                let tx = tx.clone();
-                thread::spawn(move || serve(stream, &tx));
-            }
-        });
-        Receiver { port, bodies }
-    }
-
-    fn dsn(&self) -> String {
-        format!("http://public-key@127.0.0.1:{}/1", self.port)
-    }
-
-    /// The next body received, waiting at most ten seconds.
-    fn next(&self) -> Option<String> {
-        self.bodies.recv_timeout(Duration::from_secs(10)).ok()
-    }
-
-    /// Whatever else arrives, until nothing has for half a second.
-    fn rest(&self) -> Vec<String> {
-        std::iter::from_fn(|| self.bodies.recv_timeout(Duration::from_millis(500)).ok()).collect()
-    }
-}
-
-/// Reads HTTP/1.1 requests with a Content-Length from one connection.
-fn serve(stream: std::net::TcpStream, tx: &mpsc::Sender<String>) {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut writer = stream.try_clone().unwrap();
-    let mut reader = BufReader::new(stream);
-    loop {
-        let mut length = 0;
-        let mut line = String::new();
-        loop {
-            line.clear();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            if line == "\r\n" {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let _ = writer.write_all(
-            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}",
-        );
-        let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
-    }
-}
-
 /// The database, the Sentry receiver and everything collected so far.
 struct Canary {
     env: TestEnv,
-    sentry: Receiver,
+    sentry: SentryReceiver,
     /// Every run: what was run, and what it printed.
     runs: Vec<(String, Run)>,
     bodies: Vec<String>,
@@ -220,7 +144,7 @@ fn audit_rows(env: &TestEnv) -> String {
 fn no_secret_reaches_any_output_history_audit_or_sentry() {
     let mut canary = Canary {
         env: TestEnv::demo(),
-        sentry: Receiver::start(),
+        sentry: SentryReceiver::start(),
         runs: Vec::new(),
         bodies: Vec::new(),
         tokens: Vec::new(),

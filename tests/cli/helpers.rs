@@ -1,9 +1,13 @@
 //! A hermetic environment around the real binary: its own data directory, database and key
 //! file, no inherited configuration, and helpers to read the database directly.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
 
 use rusqlite::Connection;
 use tempfile::TempDir;
@@ -194,4 +198,76 @@ fn pipe(mut command: Command, stdin: &str) -> Run {
 /// Parses JSON output.
 pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+/// A local HTTP server that answers every request with 200 and hands over the bodies
+/// (the receiver of tests/cli/sentry.rs).
+pub struct SentryReceiver {
+    port: u16,
+    bodies: mpsc::Receiver<String>,
+}
+
+impl SentryReceiver {
+    pub fn start() -> SentryReceiver {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, bodies) = mpsc::channel();
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { return };
+                let tx = tx.clone();
+                thread::spawn(move || serve(stream, &tx));
+            }
+        });
+        SentryReceiver { port, bodies }
+    }
+
+    pub fn dsn(&self) -> String {
+        format!("http://public-key@127.0.0.1:{}/1", self.port)
+    }
+
+    /// The next body received, waiting at most ten seconds.
+    pub fn next(&self) -> Option<String> {
+        self.bodies.recv_timeout(Duration::from_secs(10)).ok()
+    }
+
+    /// Whatever else arrives, until nothing has for half a second.
+    pub fn rest(&self) -> Vec<String> {
+        std::iter::from_fn(|| self.bodies.recv_timeout(Duration::from_millis(500)).ok()).collect()
+    }
+}
+
+/// Reads HTTP/1.1 requests with a Content-Length from one connection.
+fn serve(stream: std::net::TcpStream, tx: &mpsc::Sender<String>) {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut length = 0;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let _ = writer.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}",
+        );
+        let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
+    }
 }

@@ -1,85 +1,16 @@
-//! Sentry from the outside: delivery to a real HTTP receiver on 127.0.0.1, and commands that
+//! Sentry from the outside: delivery to a real HTTP receiver on 127.0.0.1
+//! ([`SentryReceiver`]), and commands that
 //! succeed when Sentry cannot be reached.
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
 
-use crate::helpers::{ALICE, BILL, TestEnv};
-
-/// A local HTTP server that answers every request with 200 and hands over the bodies.
-struct Receiver {
-    port: u16,
-    bodies: mpsc::Receiver<String>,
-}
-
-impl Receiver {
-    fn start() -> Receiver {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let (tx, bodies) = mpsc::channel();
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { return };
-                let tx = tx.clone();
-                thread::spawn(move || serve(stream, &tx));
-            }
-        });
-        Receiver { port, bodies }
-    }
-
-    fn dsn(&self) -> String {
-        format!("http://public-key@127.0.0.1:{}/1", self.port)
-    }
-
-    /// The next body received, waiting at most ten seconds.
-    fn next(&self) -> Option<String> {
-        self.bodies.recv_timeout(Duration::from_secs(10)).ok()
-    }
-}
-
-/// Reads HTTP/1.1 requests with a Content-Length from one connection.
-fn serve(stream: std::net::TcpStream, tx: &mpsc::Sender<String>) {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut writer = stream.try_clone().unwrap();
-    let mut reader = BufReader::new(stream);
-    loop {
-        let mut length = 0;
-        let mut line = String::new();
-        loop {
-            line.clear();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            if line == "\r\n" {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let _ = writer.write_all(
-            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}",
-        );
-        let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
-    }
-}
+use crate::helpers::{ALICE, BILL, SentryReceiver, TestEnv};
 
 #[test]
 fn a_contract_signature_is_delivered_to_sentry_without_personal_data() {
     let env = TestEnv::demo();
     env.login(BILL);
-    let receiver = Receiver::start();
+    let receiver = SentryReceiver::start();
     let mut command = env.command("default");
     command
         .env("SENTRY_DSN", receiver.dsn())
@@ -122,7 +53,7 @@ fn a_contract_signature_is_delivered_to_sentry_without_personal_data() {
 fn a_panic_is_delivered_scrubbed_and_the_user_sees_one_sentence() {
     let env = TestEnv::demo();
     env.login(ALICE);
-    let receiver = Receiver::start();
+    let receiver = SentryReceiver::start();
     let mut command = env.command("default");
     command
         .env("SENTRY_DSN", receiver.dsn())
@@ -151,7 +82,7 @@ fn an_internal_error_is_delivered_with_its_kind() {
             [],
         )
         .unwrap();
-    let receiver = Receiver::start();
+    let receiver = SentryReceiver::start();
     let mut command = env.command("default");
     command
         .env("SENTRY_DSN", receiver.dsn())
