@@ -154,6 +154,27 @@ mod tests {
     }
 
     #[test]
+    fn opening_a_current_database_takes_no_migration_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("current.db");
+        drop(open(&path).unwrap());
+        // A migration would need this lock; a directory in its place makes that fail.
+        let lock = dir.path().join("current.db.lock");
+        std::fs::remove_file(&lock).unwrap();
+        std::fs::create_dir(&lock).unwrap();
+        assert!(
+            open(&path).is_ok(),
+            "a current schema opens without the migration lock"
+        );
+        let fresh = dir.path().join("new.db");
+        std::fs::create_dir(dir.path().join("new.db.lock")).unwrap();
+        assert!(
+            open(&fresh).is_err(),
+            "a new database does migrate, under the lock"
+        );
+    }
+
+    #[test]
     fn the_schema_refuses_what_the_domain_forbids() {
         let dir = tempfile::tempdir().unwrap();
         let conn = open(&dir.path().join("rules.db")).unwrap();

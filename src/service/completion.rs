@@ -76,8 +76,8 @@ pub fn candidates(
         }
         Ok(())
     };
-    match Target::of(kind, actor) {
-        Target::Clients(filter) => read(&mut |id_range, window, out| {
+    match Records::of(kind, actor) {
+        Records::Clients(filter) => read(&mut |id_range, window, out| {
             let filter = clients::Filter {
                 id_range,
                 ..filter.clone()
@@ -87,7 +87,7 @@ pub fn candidates(
                 Ok(())
             })
         })?,
-        Target::Contracts(filter) => read(&mut |id_range, window, out| {
+        Records::Contracts(filter) => read(&mut |id_range, window, out| {
             let filter = contracts::Filter {
                 id_range,
                 ..filter.clone()
@@ -105,7 +105,7 @@ pub fn candidates(
                 Ok(())
             })
         })?,
-        Target::Events(filter) => read(&mut |id_range, window, out| {
+        Records::Events(filter) => read(&mut |id_range, window, out| {
             let filter = events::Filter {
                 id_range,
                 ..filter.clone()
@@ -115,7 +115,7 @@ pub fn candidates(
                 Ok(())
             })
         })?,
-        Target::Collaborators(department) => {
+        Records::Collaborators(department) => {
             // Collaborators are few: filter the prefix here rather than in SQL.
             collaborators::for_each(conn, department, None, &mut |c| {
                 if out.len() < LIMIT as usize && c.id.to_string().starts_with(prefix) {
@@ -124,7 +124,7 @@ pub fn candidates(
                 Ok(())
             })?;
         }
-        Target::Nothing => {}
+        Records::Nothing => {}
     }
     Ok(out)
 }
@@ -134,7 +134,7 @@ type Visit<'a> = dyn FnMut(Option<(i64, i64)>, Window, &mut Vec<(i64, String)>) 
 
 /// Which records an id kind means for one collaborator: those the command accepts and the
 /// collaborator may act on.
-enum Target {
+enum Records {
     Clients(clients::Filter),
     Contracts(contracts::Filter),
     Events(events::Filter),
@@ -142,8 +142,8 @@ enum Target {
     Nothing,
 }
 
-impl Target {
-    fn of(kind: IdKind, actor: &Collaborator) -> Target {
+impl Records {
+    fn of(kind: IdKind, actor: &Collaborator) -> Records {
         use Department::{Management, Sales, Support};
         use IdKind::*;
         let mine = Some(actor.id);
@@ -154,53 +154,53 @@ impl Target {
         };
         match (kind, actor.department) {
             (Client, _) | (ManagedClient | ContractableClient, Management) => {
-                Target::Clients(clients::Filter::default())
+                Records::Clients(clients::Filter::default())
             }
-            (UpdatableClient | ContractableClient, Sales) => Target::Clients(clients::Filter {
+            (UpdatableClient | ContractableClient, Sales) => Records::Clients(clients::Filter {
                 sales_contact_id: mine,
                 ..Default::default()
             }),
             (Contract, _) | (ManagedContract, Management) => {
-                Target::Contracts(contracts::Filter::default())
+                Records::Contracts(contracts::Filter::default())
             }
-            (UpdatableContract, Management | Sales) => Target::Contracts(contracts::Filter {
+            (UpdatableContract, Management | Sales) => Records::Contracts(contracts::Filter {
                 sales_contact_id: own,
                 ..Default::default()
             }),
-            (SignableContract, Management | Sales) => Target::Contracts(contracts::Filter {
+            (SignableContract, Management | Sales) => Records::Contracts(contracts::Filter {
                 unsigned: true,
                 sales_contact_id: own,
                 ..Default::default()
             }),
-            (PayableContract, Management | Sales) => Target::Contracts(contracts::Filter {
+            (PayableContract, Management | Sales) => Records::Contracts(contracts::Filter {
                 signed: true,
                 unpaid: true,
                 sales_contact_id: own,
                 ..Default::default()
             }),
-            (EventableContract, Sales) => Target::Contracts(contracts::Filter {
+            (EventableContract, Sales) => Records::Contracts(contracts::Filter {
                 signed: true,
                 sales_contact_id: mine,
                 ..Default::default()
             }),
-            (Event, _) | (ManagedEvent, Management) => Target::Events(events::Filter::default()),
-            (AssignedEvent, Management) => Target::Events(events::Filter {
+            (Event, _) | (ManagedEvent, Management) => Records::Events(events::Filter::default()),
+            (AssignedEvent, Management) => Records::Events(events::Filter {
                 has_support: true,
                 ..Default::default()
             }),
-            (UpdatableEvent, Sales) => Target::Events(events::Filter {
+            (UpdatableEvent, Sales) => Records::Events(events::Filter {
                 sales_contact_id: mine,
                 no_support: true,
                 ..Default::default()
             }),
-            (UpdatableEvent, Support) => Target::Events(events::Filter {
+            (UpdatableEvent, Support) => Records::Events(events::Filter {
                 support_contact_id: mine,
                 ..Default::default()
             }),
-            (Collaborator, _) | (ManagedCollaborator, Management) => Target::Collaborators(None),
-            (SalesCollaborator, _) => Target::Collaborators(Some(Sales)),
-            (SupportCollaborator, _) => Target::Collaborators(Some(Support)),
-            _ => Target::Nothing,
+            (Collaborator, _) | (ManagedCollaborator, Management) => Records::Collaborators(None),
+            (SalesCollaborator, _) => Records::Collaborators(Some(Sales)),
+            (SupportCollaborator, _) => Records::Collaborators(Some(Support)),
+            _ => Records::Nothing,
         }
     }
 }

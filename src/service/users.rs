@@ -72,10 +72,10 @@ pub(crate) fn creation_changes(new: &NewCollaborator) -> Changes {
         .field("department", Value::Null, new.department.as_str())
 }
 
-/// What an update did besides changing fields.
-#[derive(Debug, Default, PartialEq, Eq)]
+/// The updated collaborator, and what the update did besides changing fields.
+#[derive(Debug, PartialEq, Eq)]
 pub struct UpdateOutcome {
-    pub updated: Option<Collaborator>,
+    pub updated: Collaborator,
     /// Clients left without a sales contact because their contact left sales.
     pub released_clients: usize,
     /// Events left without support because their contact left support.
@@ -98,9 +98,8 @@ pub fn update(
     let now = ctx.now().to_sql();
     let tx = db::write(ctx.conn_mut())?;
     let before = collaborators::get(&tx, id)?;
-    let new_department = patch.department.filter(|d| *d != before.department);
-    let mut outcome = UpdateOutcome::default();
-    if new_department.is_some() {
+    let (mut released_clients, mut released_events) = (0, 0);
+    if patch.department.is_some_and(|d| d != before.department) {
         if before.department == Department::Management && collaborators::count_management(&tx)? == 1
         {
             return Err(Error::refused(format!(
@@ -109,21 +108,21 @@ pub fn update(
             )));
         }
         if before.department == Department::Sales {
-            outcome.released_clients = collaborators::release_clients(&tx, id, &now)?;
+            released_clients = collaborators::release_clients(&tx, id, &now)?;
         }
         if before.department == Department::Support {
-            outcome.released_events = collaborators::release_events(&tx, id, &now)?;
+            released_events = collaborators::release_events(&tx, id, &now)?;
         }
         collaborators::bump_token_version(&tx, id)?;
     }
     collaborators::update(&tx, id, patch, &now)?;
     let after = collaborators::get(&tx, id)?;
     let mut changes = field_changes(&before, &after);
-    if outcome.released_clients > 0 {
-        changes = changes.field("released_clients", Value::Null, outcome.released_clients);
+    if released_clients > 0 {
+        changes = changes.field("released_clients", Value::Null, released_clients);
     }
-    if outcome.released_events > 0 {
-        changes = changes.field("released_events", Value::Null, outcome.released_events);
+    if released_events > 0 {
+        changes = changes.field("released_events", Value::Null, released_events);
     }
     let entry = Entry {
         actor_id: Some(actor.id),
@@ -135,8 +134,11 @@ pub fn update(
     audit::record(&tx, &now, &entry)?;
     tx.commit()?;
     telemetry::sensitive(Sensitive::CollaboratorUpdated, actor.id, id);
-    outcome.updated = Some(after);
-    Ok(outcome)
+    Ok(UpdateOutcome {
+        updated: after,
+        released_clients,
+        released_events,
+    })
 }
 
 fn field_changes(before: &Collaborator, after: &Collaborator) -> Changes {

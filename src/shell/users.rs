@@ -130,8 +130,8 @@ fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: UserFields) ->
     let current = users::get(&shell.ctx, id.get())?;
     let patch = patch_from(shell, fields, &current)?;
     let outcome = users::update(&mut shell.ctx, me, id.get(), &patch)?;
-    let updated = outcome.updated.unwrap_or(current.clone());
-    shell.say(format!("Updated {}.", account::describe(&updated)))?;
+    let updated = &outcome.updated;
+    shell.say(format!("Updated {}.", account::describe(updated)))?;
     if updated.department != current.department {
         shell.say(format!(
             "{} moved from {} to {}: their sessions have ended.",
