@@ -39,7 +39,7 @@ fn database() -> Connection {
         let mut ctx = Context::open(config).expect("the bench database opens");
         scale::load(&mut ctx, 1_000_000).expect("the bench data set loads");
     }
-    epicevents::db::open(&path).expect("the bench database opens")
+    epicevents::db::open(&path, epicevents::db::Create::No).expect("the bench database opens")
 }
 
 /// Takes a row as the shell would, so the optimiser cannot drop the read.

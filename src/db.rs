@@ -8,7 +8,12 @@
 //! Migrations are embedded from `sql/migrations/`. Start-up first checks, with one cheap
 //! read, whether the schema is current, which it almost always is; only when it is not does
 //! it take an exclusive lock on `<database>.lock` and let refinery migrate. The lock matters:
-//! refinery alone races when several processes start on a new database together.
+//! refinery alone races when several processes start on a new database together. A database
+//! whose schema is newer than this binary knows is refused before anything touches it.
+//!
+//! Only the commands that are meant to create a database (`setup`, `demo`, the interactive
+//! first start) open a missing file with [`Create::Yes`]; every other command says there is
+//! no database, so a mistyped `EPICEVENTS_DB` never leaves an empty database behind.
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
@@ -18,7 +23,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use crate::error::Result;
+use crate::error::{Error, Fault, Result};
 use crate::private_files;
 
 mod embedded {
@@ -27,14 +32,32 @@ mod embedded {
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Opens (creating if needed) the database at `path`, migrated to the current schema.
-pub fn open(path: &Path) -> Result<Connection> {
+/// Whether opening a database file that does not exist creates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    Yes,
+    No,
+}
+
+/// Opens the database at `path`, migrated to the current schema; a missing file is created
+/// only with [`Create::Yes`].
+pub fn open(path: &Path, create: Create) -> Result<Connection> {
+    if create == Create::No && !path.exists() {
+        return Err(Error::Fault(Fault::NoDatabase(path.to_owned())));
+    }
     private_files::touch(path).with_context(|| format!("creating {}", path.display()))?;
     let mut conn = Connection::open(path).context("opening the database")?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    if !schema_is_current(&conn) {
-        migrate(&mut conn, path)?;
+    match applied_version(&conn)? {
+        Some(applied) if applied == latest_version() => {}
+        Some(applied) if applied > latest_version() => {
+            return Err(Error::Fault(Fault::NewerSchema {
+                found: applied,
+                known: latest_version(),
+            }));
+        }
+        _ => migrate(&mut conn, path)?,
     }
     // With WAL, NORMAL loses no committed transaction when a process dies; only a power cut
     // can drop the last ones, and never corrupts the file.
@@ -69,7 +92,20 @@ pub fn latest_version() -> i32 {
         .expect("build.rs writes a number")
 }
 
-fn schema_is_current(conn: &Connection) -> bool {
+/// The newest migration applied to this database; `None` for a new (empty) database.
+fn applied_version(conn: &Connection) -> Result<Option<i32>> {
+    // One read of the schema tells a new database from one with history; the first read of
+    // a file that is not a database fails here, and says so.
+    let has_history: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'refinery_schema_history')",
+            [],
+            |row| row.get(0),
+        )
+        .context("reading the database schema")?;
+    if !has_history {
+        return Ok(None);
+    }
     let applied: Option<i32> = conn
         .query_row(
             "SELECT MAX(version) FROM refinery_schema_history",
@@ -77,10 +113,9 @@ fn schema_is_current(conn: &Connection) -> bool {
             |row| row.get(0),
         )
         .optional()
-        .ok()
-        .flatten()
+        .context("reading the schema version")?
         .flatten();
-    applied == Some(latest_version())
+    Ok(applied)
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
@@ -99,10 +134,23 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(anyhow::anyhow!("the database refused WAL mode ({mode})").into());
     }
-    embedded::migrations::runner()
+    // Some migrations rebuild tables (V3), which SQLite only allows safely with foreign keys
+    // off: dropping a parent table would otherwise run its ON DELETE actions on the children.
+    // The setting cannot change inside a transaction, so it is turned off around the run, and
+    // every reference is checked before foreign keys come back on.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let migrated = embedded::migrations::runner()
         .set_grouped(true)
         .run(conn)
-        .context("migrating the database")?;
+        .context("migrating the database");
+    let dangling: Option<String> = conn
+        .query_row("PRAGMA foreign_key_check", [], |row| row.get(0))
+        .optional()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrated?;
+    if let Some(table) = dangling {
+        return Err(anyhow::anyhow!("a migration left a dangling reference in {table}").into());
+    }
     Ok(())
 }
 
@@ -113,7 +161,7 @@ mod tests {
     #[test]
     fn a_new_database_is_migrated_with_wal_and_foreign_keys() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = open(&dir.path().join("new.db")).unwrap();
+        let conn = open(&dir.path().join("new.db"), Create::Yes).unwrap();
         let mode: String = conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
@@ -126,7 +174,7 @@ mod tests {
         assert_eq!(mode, "wal");
         assert_eq!(fk, 1);
         assert!(timeout >= 5000);
-        assert!(schema_is_current(&conn));
+        assert_eq!(applied_version(&conn).unwrap(), Some(latest_version()));
     }
 
     #[test]
@@ -143,8 +191,8 @@ mod tests {
     fn reopening_a_current_database_does_not_migrate_again() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("again.db");
-        drop(open(&path).unwrap());
-        let conn = open(&path).unwrap();
+        drop(open(&path, Create::Yes).unwrap());
+        let conn = open(&path, Create::No).unwrap();
         let applied: i64 = conn
             .query_row("SELECT COUNT(*) FROM refinery_schema_history", [], |r| {
                 r.get(0)
@@ -157,19 +205,19 @@ mod tests {
     fn opening_a_current_database_takes_no_migration_step() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("current.db");
-        drop(open(&path).unwrap());
+        drop(open(&path, Create::Yes).unwrap());
         // A migration would need this lock; a directory in its place makes that fail.
         let lock = dir.path().join("current.db.lock");
         std::fs::remove_file(&lock).unwrap();
         std::fs::create_dir(&lock).unwrap();
         assert!(
-            open(&path).is_ok(),
+            open(&path, Create::No).is_ok(),
             "a current schema opens without the migration lock"
         );
         let fresh = dir.path().join("new.db");
         std::fs::create_dir(dir.path().join("new.db.lock")).unwrap();
         assert!(
-            open(&fresh).is_err(),
+            open(&fresh, Create::Yes).is_err(),
             "a new database does migrate, under the lock"
         );
     }
@@ -177,7 +225,7 @@ mod tests {
     #[test]
     fn the_schema_refuses_what_the_domain_forbids() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = open(&dir.path().join("rules.db")).unwrap();
+        let conn = open(&dir.path().join("rules.db"), Create::Yes).unwrap();
         conn.execute_batch(
             "INSERT INTO collaborators (employee_number, full_name, email, phone, department_id, password_hash, created_at, updated_at)
              VALUES ('E1', 'Sam Support', 'sam@epic.com', '0612345678', 3, '$2b$x', 't', 't');

@@ -7,6 +7,9 @@
 //! SQL, path or stack trace ever reaches the screen.
 
 use std::fmt;
+use std::path::PathBuf;
+
+use rusqlite::ErrorCode;
 
 /// The result type used across the service, repository and shell layers.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -32,6 +35,16 @@ pub enum Error {
     /// No valid session: none stored, expired, forged, or ended by logout.
     #[error("you are not logged in: run `login` first")]
     NotLoggedIn,
+    /// The session was valid when the command started and ended before it could write
+    /// (logout elsewhere, a department change, a password reset, deletion).
+    #[error("your session has ended: log in again")]
+    SessionEnded,
+    /// The password was right, but management reset it: a new one must be chosen first.
+    #[error("your password was reset by management: choose a new one to log in")]
+    PasswordChangeRequired,
+    /// The database or the machine is in a state the user (or an administrator) must fix.
+    #[error("{0}")]
+    Fault(Fault),
     /// Unknown email, wrong password or locked account: deliberately indistinguishable.
     #[error("invalid email or password")]
     BadCredentials,
@@ -44,6 +57,80 @@ pub enum Error {
     /// Anything the user cannot fix. The cause is kept for reports, never displayed.
     #[error("internal error: epicevents could not complete this command and changed nothing")]
     Internal(#[source] anyhow::Error),
+}
+
+/// Something wrong with the database file or the machine, rather than with the command: one
+/// sentence on what is wrong and what to do.
+#[derive(Debug)]
+pub enum Fault {
+    /// The file (or its directory) cannot be written.
+    ReadOnly,
+    /// The disk (or the database's size limit) is full.
+    DiskFull,
+    /// A newer epicevents migrated this database.
+    NewerSchema { found: i32, known: i32 },
+    /// Not a database, or a damaged one.
+    Damaged,
+    /// Another command kept the database locked for longer than the busy timeout.
+    Busy,
+    /// No database file where one is configured.
+    NoDatabase(PathBuf),
+}
+
+impl Fault {
+    /// The stable tag of the fault in Sentry reports.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fault::ReadOnly => "read_only",
+            Fault::DiskFull => "disk_full",
+            Fault::NewerSchema { .. } => "newer_schema",
+            Fault::Damaged => "damaged",
+            Fault::Busy => "busy",
+            Fault::NoDatabase(_) => "no_database",
+        }
+    }
+
+    /// The fault a SQLite error stands for, if it is one.
+    fn of_sqlite(err: &rusqlite::Error) -> Option<Fault> {
+        let rusqlite::Error::SqliteFailure(e, _) = err else {
+            return None;
+        };
+        Some(match e.code {
+            ErrorCode::ReadOnly => Fault::ReadOnly,
+            ErrorCode::DiskFull => Fault::DiskFull,
+            ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => Fault::Damaged,
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Fault::Busy,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fault::ReadOnly => f.write_str(
+                "the database is read-only: epicevents needs to write to it and to its directory (check their permissions); nothing was changed",
+            ),
+            Fault::DiskFull => f.write_str(
+                "the disk holding the database is full: free some space and run the command again; nothing was changed",
+            ),
+            Fault::NewerSchema { found, known } => write!(
+                f,
+                "this database was upgraded by a newer epicevents (schema {found}; this one knows up to {known}): install the newer epicevents to use it"
+            ),
+            Fault::Damaged => f.write_str(
+                "the database file is damaged or is not an epicevents database: restore it from a backup (see docs/operations.md)",
+            ),
+            Fault::Busy => f.write_str(
+                "the database stayed busy with other commands for 10 seconds: run the command again; nothing was changed",
+            ),
+            Fault::NoDatabase(path) => write!(
+                f,
+                "there is no database at {}: run `epicevents setup` to create one (or `epicevents demo` for sample data), or set EPICEVENTS_DB",
+                path.display()
+            ),
+        }
+    }
 }
 
 impl Error {
@@ -62,8 +149,17 @@ impl Error {
         Error::Refused(reason.into())
     }
 
+    /// An internal error, unless its cause is a [`Fault`] the user can act on.
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
-        Error::Internal(err.into())
+        let err = err.into();
+        let fault = err
+            .chain()
+            .filter_map(|e| e.downcast_ref::<rusqlite::Error>())
+            .find_map(Fault::of_sqlite);
+        match fault {
+            Some(fault) => Error::Fault(fault),
+            None => Error::Internal(err),
+        }
     }
 
     /// The exit code of a one-shot command that failed with this error.
@@ -99,19 +195,19 @@ impl fmt::Display for DiagnosticChain<'_> {
 
 impl From<anyhow::Error> for Error {
     fn from(err: anyhow::Error) -> Self {
-        Error::Internal(err)
+        Error::internal(err)
     }
 }
 
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
-        Error::Internal(err.into())
+        Error::internal(err)
     }
 }
 
 impl From<std::io::Error> for Error {
     fn from(err: std::io::Error) -> Self {
-        Error::Internal(err.into())
+        Error::internal(err)
     }
 }
 
@@ -142,6 +238,23 @@ mod tests {
         let err = Error::internal(anyhow::anyhow!("UNIQUE constraint failed: clients.email"));
         assert!(!err.to_string().contains("UNIQUE"));
         assert!(err.diagnostic().unwrap().to_string().contains("UNIQUE"));
+    }
+
+    #[test]
+    fn database_faults_become_sentences_with_exit_code_1() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        );
+        let err = Error::from(anyhow::Error::new(full).context("inserting a payment"));
+        assert!(matches!(err, Error::Fault(Fault::DiskFull)), "{err:?}");
+        assert_eq!(err.exit_code(), 1);
+        assert!(err.to_string().contains("disk"));
+        let other = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+            None,
+        );
+        assert!(Error::from(other).is_internal());
     }
 
     #[test]

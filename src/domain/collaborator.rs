@@ -54,3 +54,13 @@ impl CollaboratorPatch {
             && self.department.is_none()
     }
 }
+
+/// What a session token names: a collaborator by id and by their random identity (which no
+/// other collaborator, present or future, ever has), and the token version it was issued for.
+/// It holds only while all three match the stored collaborator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub collaborator_id: i64,
+    pub identity: String,
+    pub version: i64,
+}

@@ -21,7 +21,7 @@ mod text;
 
 pub use attendees::Attendees;
 pub use client::{Client, ClientPatch, NewClient};
-pub use collaborator::{Collaborator, CollaboratorPatch, NewCollaborator};
+pub use collaborator::{Claim, Collaborator, CollaboratorPatch, NewCollaborator};
 pub use contract::{Contract, ContractPatch, NewContract, Payment};
 pub use datetime::{DateBound, EventTime, Timestamp};
 pub use department::Department;

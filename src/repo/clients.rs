@@ -250,7 +250,7 @@ mod tests {
     #[test]
     fn a_suspended_search_index_comes_back_exactly_as_migrated() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = crate::db::open(&dir.path().join("t.db")).unwrap();
+        let mut conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
         let trigger = |conn: &Connection| -> String {
             conn.query_row(
                 "SELECT sql FROM sqlite_master WHERE name = 'clients_search_insert'",

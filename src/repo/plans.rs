@@ -288,7 +288,7 @@ fn every_list_filter_count_and_completion_uses_an_index() {
 #[test]
 fn the_rule_catches_a_scan_that_nothing_stops() {
     let dir = tempfile::tempdir().unwrap();
-    let conn = crate::db::open(&dir.path().join("t.db")).unwrap();
+    let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
     assert!(
         full_scan(
             &conn,

@@ -1,13 +1,14 @@
 //! Authentication: set-up, login, the current session, logout, password change
 //! (PRODUCT.md §5).
 
+use serde_json::Value;
 use time::Duration;
 
 use super::Context;
 use super::permissions::{self, Action, Target};
-use super::session::{self, Claimed};
+use super::session::{self, Session};
 use crate::db;
-use crate::domain::{Collaborator, Department, Email, NewCollaborator, Password, Timestamp};
+use crate::domain::{Collaborator, Department, Email, NewCollaborator, Password};
 use crate::error::{Error, Result};
 use crate::repo::audit::{self, Changes, Entry};
 use crate::repo::{collaborators, meta};
@@ -70,78 +71,122 @@ pub fn setup(
 
 /// Checks the credentials, counts failures and locks the account after
 /// [`MAX_FAILED_LOGINS`]; on success stores a new session token. Every failure (unknown
-/// email, wrong password, locked account) is the same `BadCredentials`.
-pub fn login(ctx: &mut Context, email: &Email, password: &str) -> Result<Collaborator> {
+/// email, wrong password, locked account) is the same `BadCredentials`, and is audited with no
+/// actor and the attempted email.
+///
+/// After a management reset, the right password alone is not enough: without `new_password`
+/// the login fails with `PasswordChangeRequired` (changing nothing), and the caller asks for
+/// one and tries again.
+pub fn login(
+    ctx: &mut Context,
+    email: &Email,
+    password: &str,
+    new_password: Option<&Password>,
+) -> Result<Collaborator> {
     let credentials = collaborators::credentials(ctx.conn(), email)?;
     let hash = credentials
         .as_ref()
         .map_or(DUMMY_HASH, |c| c.password_hash.as_str());
     let matches = verify_password(password, hash);
+    let now = ctx.now();
+    let stamp = now.to_sql();
+    let attempt = Changes::new().field("email", Value::Null, email.as_ref());
     let Some(credentials) = credentials else {
+        let tx = db::write(ctx.conn_mut())?;
+        audit::record(&tx, &stamp, &anonymous("login_failed", None, attempt))?;
+        tx.commit()?;
         return Err(Error::BadCredentials);
     };
-    let now = ctx.now();
     let id = credentials.id;
+    if matches && credentials.must_change_password && new_password.is_none() {
+        return Err(Error::PasswordChangeRequired);
+    }
+    // Everything that can fail before the write is done before it, so that a login that
+    // cannot save its session leaves no trace.
+    let new_hash = match new_password.filter(|_| credentials.must_change_password) {
+        Some(new) => Some(hash_password(new)?),
+        None => None,
+    };
+    let secret = ctx.secret()?.clone();
+    let session_path = ctx.config.session_path();
     let tx = db::write(ctx.conn_mut())?;
-    let entry = |action| Entry {
+    collaborators::limit_lock(&tx, id, &now.plus(LOCK_DURATION).to_sql())?;
+    if !matches {
+        let lock_until = now.plus(LOCK_DURATION).to_sql();
+        let locked =
+            collaborators::count_failed_login(&tx, id, &stamp, &lock_until, MAX_FAILED_LOGINS)?;
+        audit::record(&tx, &stamp, &anonymous("login_failed", Some(id), attempt))?;
+        if locked {
+            audit::record(&tx, &stamp, &anonymous("lockout", Some(id), Changes::new()))?;
+        }
+        tx.commit()?;
+        return Err(Error::BadCredentials);
+    }
+    let Some(mut claim) = collaborators::accept_login(&tx, id, &stamp)? else {
+        audit::record(
+            &tx,
+            &stamp,
+            &anonymous("login_refused_locked", Some(id), attempt),
+        )?;
+        tx.commit()?;
+        return Err(Error::BadCredentials);
+    };
+    if let Some(hash) = &new_hash {
+        collaborators::set_password_hash(&tx, id, hash, &stamp)?;
+        claim.version = collaborators::bump_token_version(&tx, id)?;
+        audit::record(&tx, &stamp, &own(id, "password_change"))?;
+    }
+    audit::record(&tx, &stamp, &own(id, "login"))?;
+    let me = collaborators::get(&tx, id)?;
+    let instance = meta::instance_id(&tx)?;
+    let token = session::issue(&secret, &instance, &claim, now)?;
+    session::store(&session_path, &token)?;
+    if let Err(err) = tx.commit() {
+        let _ = session::forget(&session_path);
+        return Err(err.into());
+    }
+    Ok(me)
+}
+
+/// An audit entry about collaborator `id` (if known) with no actor: login attempts are made
+/// by whoever typed them, not by the account they name.
+fn anonymous(action: &'static str, id: Option<i64>, changes: Changes) -> Entry<'static> {
+    Entry {
+        actor_id: None,
+        action,
+        entity: "collaborator",
+        entity_id: id,
+        changes,
+    }
+}
+
+/// An audit entry about collaborator `id`, acting on their own account.
+fn own(id: i64, action: &'static str) -> Entry<'static> {
+    Entry {
         actor_id: Some(id),
         action,
         entity: "collaborator",
         entity_id: Some(id),
         changes: Changes::new(),
-    };
-    if !matches {
-        let lock_until = now.plus(LOCK_DURATION).to_sql();
-        let locked = collaborators::count_failed_login(
-            &tx,
-            id,
-            &now.to_sql(),
-            &lock_until,
-            MAX_FAILED_LOGINS,
-        )?;
-        audit::record(&tx, &now.to_sql(), &entry("login_failed"))?;
-        if locked {
-            audit::record(&tx, &now.to_sql(), &entry("lockout"))?;
-        }
-        tx.commit()?;
-        return Err(Error::BadCredentials);
     }
-    let Some(version) = collaborators::accept_login(&tx, id, &now.to_sql())? else {
-        audit::record(&tx, &now.to_sql(), &entry("login_refused_locked"))?;
-        tx.commit()?;
-        return Err(Error::BadCredentials);
-    };
-    audit::record(&tx, &now.to_sql(), &entry("login"))?;
-    let me = collaborators::get(&tx, id)?;
-    tx.commit()?;
-    start_session(
-        ctx,
-        Claimed {
-            collaborator_id: id,
-            version,
-        },
-        now,
-    )?;
-    Ok(me)
-}
-
-fn start_session(ctx: &Context, claimed: Claimed, now: Timestamp) -> Result<()> {
-    let instance = meta::instance_id(ctx.conn())?;
-    let token = session::issue(ctx.secret()?, &instance, claimed, now)?;
-    session::store(&ctx.config.session_path(), &token)
 }
 
 /// The collaborator of the stored session, as stored now; `NotLoggedIn` unless the token is
-/// valid and its version is still the collaborator's.
-pub fn current(ctx: &Context) -> Result<Collaborator> {
+/// valid and still names them (same identity, same token version).
+pub fn current(ctx: &Context) -> Result<Session> {
     let token = session::load(&ctx.config.session_path())?;
     let instance = meta::instance_id(ctx.conn())?;
-    let claimed = session::verify(ctx.secret()?, &instance, &token, ctx.now())?;
-    let version = collaborators::token_version(ctx.conn(), claimed.collaborator_id)?;
-    if version != Some(claimed.version) {
-        return Err(Error::NotLoggedIn);
-    }
-    collaborators::find(ctx.conn(), claimed.collaborator_id)?.ok_or(Error::NotLoggedIn)
+    let claim = session::verify(ctx.secret()?, &instance, &token, ctx.now())?;
+    let who = collaborators::find_for_session(ctx.conn(), &claim)?.ok_or(Error::NotLoggedIn)?;
+    Ok(Session::new(who, claim))
+}
+
+/// The session collaborator `id` would get by logging in now, without a password (tests that
+/// act as someone without paying for bcrypt).
+#[cfg(test)]
+pub(crate) fn session_for(ctx: &Context, id: i64) -> Result<Session> {
+    let claim = collaborators::claim(ctx.conn(), id)?;
+    Ok(Session::new(collaborators::get(ctx.conn(), id)?, claim))
 }
 
 /// Ends the session everywhere (the token version moves on) and removes the stored token.
@@ -156,61 +201,88 @@ pub fn logout(ctx: &mut Context) -> Result<Option<Collaborator>> {
         Err(err) => return Err(err),
     };
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
-    collaborators::bump_token_version(&tx, me.id)?;
-    let entry = Entry {
-        actor_id: Some(me.id),
-        action: "logout",
-        entity: "collaborator",
-        entity_id: Some(me.id),
-        changes: Changes::new(),
+    let session_path = ctx.config.session_path();
+    let (tx, actor) = match ctx.write_as(&me) {
+        Ok(started) => started,
+        // Ended meanwhile: there is nothing left to end but the stored token.
+        Err(Error::SessionEnded) => {
+            session::forget(&session_path)?;
+            return Ok(None);
+        }
+        Err(err) => return Err(err),
     };
-    audit::record(&tx, &now, &entry)?;
+    collaborators::bump_token_version(&tx, actor.id)?;
+    audit::record(&tx, &now, &own(actor.id, "logout"))?;
     tx.commit()?;
-    session::forget(&ctx.config.session_path())?;
-    Ok(Some(me))
+    session::forget(&session_path)?;
+    Ok(Some(actor))
 }
 
-/// Changes the actor's own password after checking the current one. Every other session of
+/// Changes the actor's own password after checking the current one. A wrong current password
+/// counts toward the same lock-out as a wrong login, and is audited. Every other session of
 /// the actor ends; this one continues with a new token.
 pub fn change_password(
     ctx: &mut Context,
-    actor: &Collaborator,
+    session: &Session,
     current: &str,
     new: &Password,
 ) -> Result<()> {
-    permissions::check(actor, Action::ChangeOwnPassword, Target::none())?;
-    if !verify_password(
-        current,
-        &collaborators::password_hash(ctx.conn(), actor.id)?,
-    ) {
+    permissions::check(&session.who, Action::ChangeOwnPassword, Target::none())?;
+    let stored = collaborators::password_hash(ctx.conn(), session.who.id)?;
+    let matches = verify_password(current, &stored);
+    let hash = if matches {
+        Some(hash_password(new)?)
+    } else {
+        None
+    };
+    let now = ctx.now();
+    let stamp = now.to_sql();
+    let secret = ctx.secret()?.clone();
+    let session_path = ctx.config.session_path();
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::ChangeOwnPassword, Target::none())?;
+    collaborators::limit_lock(&tx, actor.id, &now.plus(LOCK_DURATION).to_sql())?;
+    if let Some(until) = collaborators::locked_until(&tx, actor.id, &stamp)? {
+        return Err(Error::refused(format!(
+            "your account is locked after too many wrong passwords until {until} (UTC): try again then, or ask management to `users unlock {}`",
+            actor.id
+        )));
+    }
+    let Some(hash) = hash else {
+        let lock_until = now.plus(LOCK_DURATION).to_sql();
+        let locked = collaborators::count_failed_login(
+            &tx,
+            actor.id,
+            &stamp,
+            &lock_until,
+            MAX_FAILED_LOGINS,
+        )?;
+        audit::record(&tx, &stamp, &own(actor.id, "password_change_failed"))?;
+        if locked {
+            audit::record(
+                &tx,
+                &stamp,
+                &anonymous("lockout", Some(actor.id), Changes::new()),
+            )?;
+        }
+        tx.commit()?;
         return Err(Error::invalid(
             "current password",
             "it does not match; your password is unchanged",
         ));
-    }
-    let hash = hash_password(new)?;
-    let now = ctx.now();
-    let tx = db::write(ctx.conn_mut())?;
-    collaborators::set_password_hash(&tx, actor.id, &hash, &now.to_sql())?;
-    let version = collaborators::bump_token_version(&tx, actor.id)?;
-    let entry = Entry {
-        actor_id: Some(actor.id),
-        action: "password_change",
-        entity: "collaborator",
-        entity_id: Some(actor.id),
-        changes: Changes::new(),
     };
-    audit::record(&tx, &now.to_sql(), &entry)?;
-    tx.commit()?;
-    start_session(
-        ctx,
-        Claimed {
-            collaborator_id: actor.id,
-            version,
-        },
-        now,
-    )
+    collaborators::set_password_hash(&tx, actor.id, &hash, &stamp)?;
+    collaborators::bump_token_version(&tx, actor.id)?;
+    audit::record(&tx, &stamp, &own(actor.id, "password_change"))?;
+    let claim = collaborators::claim(&tx, actor.id)?;
+    let instance = meta::instance_id(&tx)?;
+    let token = session::issue(&secret, &instance, &claim, now)?;
+    session::store(&session_path, &token)?;
+    if let Err(err) = tx.commit() {
+        let _ = session::forget(&session_path);
+        return Err(err.into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

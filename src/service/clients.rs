@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::permissions::{self, Action, Target};
+use super::session::Session;
 use super::{Context, record};
-use crate::db;
 use crate::domain::{Client, ClientPatch, Collaborator, Contract, Department, Event, NewClient};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
@@ -82,10 +82,10 @@ pub fn detail(ctx: &Context, id: i64) -> Result<ClientDetail> {
 }
 
 /// Records a new client; its creator becomes its sales contact.
-pub fn create(ctx: &mut Context, actor: &Collaborator, new: &NewClient) -> Result<Client> {
-    permissions::check(actor, Action::CreateClient, Target::none())?;
+pub fn create(ctx: &mut Context, session: &Session, new: &NewClient) -> Result<Client> {
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::CreateClient, Target::none())?;
     let id = clients::insert(&tx, new, actor.id, &now)?;
     let changes = Changes::new()
         .field("full_name", Value::Null, new.full_name.as_ref())
@@ -93,7 +93,7 @@ pub fn create(ctx: &mut Context, actor: &Collaborator, new: &NewClient) -> Resul
         .field("phone", Value::Null, new.phone.as_ref())
         .field("company_name", Value::Null, new.company_name.as_ref())
         .field("sales_contact_id", Value::Null, actor.id);
-    record(&tx, &now, actor, "create", "client", id, changes)?;
+    record(&tx, &now, &actor, "create", "client", id, changes)?;
     let created = clients::get(&tx, id)?;
     tx.commit()?;
     Ok(created)
@@ -101,7 +101,7 @@ pub fn create(ctx: &mut Context, actor: &Collaborator, new: &NewClient) -> Resul
 
 pub fn update(
     ctx: &mut Context,
-    actor: &Collaborator,
+    session: &Session,
     id: i64,
     patch: &ClientPatch,
 ) -> Result<Client> {
@@ -109,10 +109,10 @@ pub fn update(
         return Err(super::nothing_to_update());
     }
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
     let before = clients::get(&tx, id)?;
     permissions::check(
-        actor,
+        &actor,
         Action::UpdateClient,
         Target::client(before.sales_contact_id),
     )?;
@@ -131,31 +131,31 @@ pub fn update(
             before.company_name.as_str(),
             after.company_name.as_str(),
         );
-    record(&tx, &now, actor, "update", "client", id, changes)?;
+    record(&tx, &now, &actor, "update", "client", id, changes)?;
     tx.commit()?;
     Ok(after)
 }
 
 /// Gives client `id` a new sales contact, who must be in sales.
-pub fn reassign(ctx: &mut Context, actor: &Collaborator, id: i64, sales_id: i64) -> Result<Client> {
-    permissions::check(actor, Action::ReassignClient, Target::none())?;
+pub fn reassign(ctx: &mut Context, session: &Session, id: i64, sales_id: i64) -> Result<Client> {
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::ReassignClient, Target::none())?;
     let before = clients::get(&tx, id)?;
     super::contact_in(&tx, sales_id, Department::Sales, "sales contact")?;
     clients::set_sales_contact(&tx, id, Some(sales_id), &now)?;
     let changes = Changes::new().field("sales_contact_id", before.sales_contact_id, sales_id);
-    record(&tx, &now, actor, "reassign", "client", id, changes)?;
+    record(&tx, &now, &actor, "reassign", "client", id, changes)?;
     let after = clients::get(&tx, id)?;
     tx.commit()?;
     Ok(after)
 }
 
 /// Deletes client `id`, refused while it has contracts.
-pub fn delete(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Client> {
-    permissions::check(actor, Action::DeleteClient, Target::none())?;
+pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Client> {
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::DeleteClient, Target::none())?;
     let before = clients::get(&tx, id)?;
     let contracts = clients::contract_count(&tx, id)?;
     if contracts > 0 {
@@ -168,7 +168,7 @@ pub fn delete(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Client
         .field("full_name", before.full_name.as_str(), Value::Null)
         .field("email", before.email.as_str(), Value::Null)
         .field("company_name", before.company_name.as_str(), Value::Null);
-    record(&tx, &now, actor, "delete", "client", id, changes)?;
+    record(&tx, &now, &actor, "delete", "client", id, changes)?;
     tx.commit()?;
     Ok(before)
 }

@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use super::permissions::{self, Action, Target};
+use super::session::Session;
 use super::{Context, record};
-use crate::db;
-use crate::domain::{Collaborator, Contract, ContractPatch, Event, Money, NewContract, Payment};
+use crate::domain::{Contract, ContractPatch, Event, Money, NewContract, Payment};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
 use crate::repo::{Window, clients, contracts, events};
@@ -60,19 +60,19 @@ pub fn detail(ctx: &Context, id: i64) -> Result<ContractDetail> {
     })
 }
 
-pub fn create(ctx: &mut Context, actor: &Collaborator, new: &NewContract) -> Result<Contract> {
+pub fn create(ctx: &mut Context, session: &Session, new: &NewContract) -> Result<Contract> {
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
     let client = clients::find(&tx, new.client_id)?
         .ok_or_else(|| Error::invalid("client", format!("there is no client {}", new.client_id)))?;
     permissions::check(
-        actor,
+        &actor,
         Action::CreateContract,
         Target::client(client.sales_contact_id),
     )?;
     if new.signed {
         permissions::check(
-            actor,
+            &actor,
             Action::SignContract,
             Target::client(client.sales_contact_id),
         )?;
@@ -82,7 +82,7 @@ pub fn create(ctx: &mut Context, actor: &Collaborator, new: &NewContract) -> Res
         .field("client_id", Value::Null, new.client_id)
         .field("total_amount", Value::Null, new.total.to_string())
         .field("signed", Value::Null, new.signed);
-    record(&tx, &now, actor, "create", "contract", id, changes)?;
+    record(&tx, &now, &actor, "create", "contract", id, changes)?;
     let created = contracts::get(&tx, id)?;
     tx.commit()?;
     if created.signed {
@@ -95,7 +95,7 @@ pub fn create(ctx: &mut Context, actor: &Collaborator, new: &NewContract) -> Res
 /// changes its total; a total never drops below what was paid.
 pub fn update(
     ctx: &mut Context,
-    actor: &Collaborator,
+    session: &Session,
     id: i64,
     patch: &ContractPatch,
 ) -> Result<Contract> {
@@ -105,10 +105,10 @@ pub fn update(
         ));
     }
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
     let before = contracts::get(&tx, id)?;
     permissions::check(
-        actor,
+        &actor,
         Action::UpdateContract,
         Target::client(before.sales_contact_id),
     )?;
@@ -122,7 +122,7 @@ pub fn update(
         let client = clients::find(&tx, client_id)?
             .ok_or_else(|| Error::invalid("client", format!("there is no client {client_id}")))?;
         permissions::check(
-            actor,
+            &actor,
             Action::UpdateContract,
             Target::client(client.sales_contact_id),
         )?;
@@ -131,7 +131,7 @@ pub fn update(
     if total != before.total_amount {
         if before.signed {
             permissions::check(
-                actor,
+                &actor,
                 Action::ChangeSignedTotal,
                 Target::client(before.sales_contact_id),
             )?;
@@ -158,17 +158,17 @@ pub fn update(
             before.remaining_amount.to_string(),
             after.remaining_amount.to_string(),
         );
-    record(&tx, &now, actor, "update", "contract", id, changes)?;
+    record(&tx, &now, &actor, "update", "contract", id, changes)?;
     tx.commit()?;
     Ok(after)
 }
 
-pub fn sign(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Contract> {
+pub fn sign(ctx: &mut Context, session: &Session, id: i64) -> Result<Contract> {
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
     let before = contracts::get(&tx, id)?;
     permissions::check(
-        actor,
+        &actor,
         Action::SignContract,
         Target::client(before.sales_contact_id),
     )?;
@@ -181,7 +181,7 @@ pub fn sign(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Contract
     record(
         &tx,
         &now,
-        actor,
+        &actor,
         "sign",
         "contract",
         id,
@@ -194,15 +194,15 @@ pub fn sign(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Contract
 }
 
 /// Records a payment of `amount` on a signed contract, never more than what remains.
-pub fn pay(ctx: &mut Context, actor: &Collaborator, id: i64, amount: Money) -> Result<Contract> {
+pub fn pay(ctx: &mut Context, session: &Session, id: i64, amount: Money) -> Result<Contract> {
     if amount.cents() <= 0 {
         return Err(Error::invalid("amount", "must be more than 0"));
     }
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
     let before = contracts::get(&tx, id)?;
     permissions::check(
-        actor,
+        &actor,
         Action::RecordPayment,
         Target::client(before.sales_contact_id),
     )?;
@@ -230,16 +230,16 @@ pub fn pay(ctx: &mut Context, actor: &Collaborator, id: i64, amount: Money) -> R
             before.remaining_amount.to_string(),
             after.remaining_amount.to_string(),
         );
-    record(&tx, &now, actor, "pay", "contract", id, changes)?;
+    record(&tx, &now, &actor, "pay", "contract", id, changes)?;
     tx.commit()?;
     Ok(after)
 }
 
 /// Deletes contract `id`, refused while events or payments depend on it.
-pub fn delete(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Contract> {
-    permissions::check(actor, Action::DeleteContract, Target::none())?;
+pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Contract> {
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::DeleteContract, Target::none())?;
     let before = contracts::get(&tx, id)?;
     let (events, payments) = contracts::dependents(&tx, id)?;
     if events > 0 || payments > 0 {
@@ -251,7 +251,7 @@ pub fn delete(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Contra
     let changes = Changes::new()
         .field("client_id", before.client_id, Value::Null)
         .field("total_amount", before.total_amount.to_string(), Value::Null);
-    record(&tx, &now, actor, "delete", "contract", id, changes)?;
+    record(&tx, &now, &actor, "delete", "contract", id, changes)?;
     tx.commit()?;
     Ok(before)
 }

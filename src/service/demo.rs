@@ -1,7 +1,11 @@
 //! Demo data built from the brief's own examples (PRODUCT.md §5).
 
+use rusqlite::Transaction;
+
 use super::Context;
 use super::auth::hash_password;
+use super::permissions::{self, Action, Target};
+use super::session::Session;
 use crate::db;
 use crate::domain::{
     Attendees, Department, Email, EmployeeNumber, EventTime, Money, Name, NewClient,
@@ -147,13 +151,56 @@ pub struct Summary {
     pub events: usize,
 }
 
-/// Loads the demo data set into an empty database, in one transaction.
+/// Refuses demo data on a database in use (one that has collaborators) unless a manager is
+/// logged in: demo logins have a published password.
+pub(crate) fn guarded(session: Option<&Session>) -> Result<()> {
+    let session = session.ok_or(Error::NotLoggedIn)?;
+    permissions::check(&session.who, Action::LoadDemoData, Target::none())
+}
+
+/// Starts the write of demo data. On a database in use, the manager is reloaded and checked
+/// inside the transaction; a database that was set up meanwhile is refused, since the
+/// password chosen for the new logins assumed it was empty.
+pub(crate) fn begin<'c>(
+    ctx: &'c mut Context,
+    session: Option<&Session>,
+    in_use: bool,
+) -> Result<Transaction<'c>> {
+    let (tx, actor) = match session {
+        Some(session) => {
+            let (tx, actor) = ctx.write_as(session)?;
+            (tx, Some(actor))
+        }
+        None => (db::write(ctx.conn_mut())?, None),
+    };
+    if collaborators::any(&tx)? {
+        let actor = actor.ok_or(Error::NotLoggedIn)?;
+        permissions::check(&actor, Action::LoadDemoData, Target::none())?;
+        if !in_use {
+            return Err(Error::refused(
+                "the database was set up while the demo data was prepared: run the command again",
+            ));
+        }
+    }
+    Ok(tx)
+}
+
+/// Loads the demo data set into a new database (tests).
 pub fn load(ctx: &mut Context) -> Result<Summary> {
+    load_as(ctx, None)
+}
+
+/// Loads the demo data set into an empty database, in one transaction. On a database in use,
+/// a manager must be logged in to be told that it only goes into an empty one.
+pub fn load_as(ctx: &mut Context, session: Option<&Session>) -> Result<Summary> {
+    if collaborators::any(ctx.conn())? {
+        guarded(session)?;
+    }
     let password = Password::parse(DEMO_PASSWORD.to_owned())?;
     // One hash for every account: they share the documented password.
     let hash = hash_password(&password)?;
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let tx = begin(ctx, session, false)?;
     if collaborators::any(&tx)? {
         return Err(Error::refused(
             "demo data only goes into an empty database: point EPICEVENTS_DB at a new file",

@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::permissions::{self, Action, Target};
+use super::session::Session;
 use super::{Context, record};
-use crate::db;
 use crate::domain::{Collaborator, Department, Event, EventPatch, EventTime, NewEvent};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
@@ -58,7 +58,7 @@ fn event_contract(
     let contract = contracts::find(conn, contract_id)?
         .ok_or_else(|| Error::invalid("contract", format!("there is no contract {contract_id}")))?;
     permissions::check(
-        actor,
+        &actor,
         Action::CreateEvent,
         Target::client(contract.sales_contact_id),
     )?;
@@ -81,11 +81,11 @@ fn check_times(start: EventTime, end: EventTime) -> Result<()> {
     Ok(())
 }
 
-pub fn create(ctx: &mut Context, actor: &Collaborator, new: &NewEvent) -> Result<Event> {
+pub fn create(ctx: &mut Context, session: &Session, new: &NewEvent) -> Result<Event> {
     check_times(new.start, new.end)?;
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
-    event_contract(&tx, actor, new.contract_id)?;
+    let (tx, actor) = ctx.write_as(session)?;
+    event_contract(&tx, &actor, new.contract_id)?;
     let id = events::insert(&tx, new, &now)?;
     let changes = Changes::new()
         .field("contract_id", Value::Null, new.contract_id)
@@ -95,31 +95,26 @@ pub fn create(ctx: &mut Context, actor: &Collaborator, new: &NewEvent) -> Result
         .field("location", Value::Null, new.location.as_ref())
         .field("attendees", Value::Null, new.attendees.get())
         .field("notes", Value::Null, new.notes.as_ref());
-    record(&tx, &now, actor, "create", "event", id, changes)?;
+    record(&tx, &now, &actor, "create", "event", id, changes)?;
     let created = events::get(&tx, id)?;
     tx.commit()?;
     Ok(created)
 }
 
-pub fn update(
-    ctx: &mut Context,
-    actor: &Collaborator,
-    id: i64,
-    patch: &EventPatch,
-) -> Result<Event> {
+pub fn update(ctx: &mut Context, session: &Session, id: i64, patch: &EventPatch) -> Result<Event> {
     if patch.is_empty() {
         return Err(super::nothing_to_update());
     }
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
     let before = events::get(&tx, id)?;
     permissions::check(
-        actor,
+        &actor,
         Action::UpdateEvent,
         Target::event(before.sales_contact_id, before.support_contact_id),
     )?;
     if let Some(contract_id) = patch.contract_id.filter(|c| *c != before.contract_id) {
-        event_contract(&tx, actor, contract_id)?;
+        event_contract(&tx, &actor, contract_id)?;
     }
     let stored = |t: &str| {
         EventTime::from_sql(t)
@@ -143,30 +138,30 @@ pub fn update(
         )
         .field("attendees", before.attendees, after.attendees)
         .field("notes", before.notes.as_str(), after.notes.as_str());
-    record(&tx, &now, actor, "update", "event", id, changes)?;
+    record(&tx, &now, &actor, "update", "event", id, changes)?;
     tx.commit()?;
     Ok(after)
 }
 
 /// Assigns support collaborator `support_id` to event `id`.
-pub fn assign(ctx: &mut Context, actor: &Collaborator, id: i64, support_id: i64) -> Result<Event> {
-    permissions::check(actor, Action::AssignSupport, Target::none())?;
+pub fn assign(ctx: &mut Context, session: &Session, id: i64, support_id: i64) -> Result<Event> {
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::AssignSupport, Target::none())?;
     let before = events::get(&tx, id)?;
     super::contact_in(&tx, support_id, Department::Support, "support contact")?;
     events::set_support(&tx, id, Some(support_id), &now)?;
     let changes = Changes::new().field("support_contact_id", before.support_contact_id, support_id);
-    record(&tx, &now, actor, "assign", "event", id, changes)?;
+    record(&tx, &now, &actor, "assign", "event", id, changes)?;
     let after = events::get(&tx, id)?;
     tx.commit()?;
     Ok(after)
 }
 
-pub fn unassign(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Event> {
-    permissions::check(actor, Action::AssignSupport, Target::none())?;
+pub fn unassign(ctx: &mut Context, session: &Session, id: i64) -> Result<Event> {
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::AssignSupport, Target::none())?;
     let before = events::get(&tx, id)?;
     if before.support_contact_id.is_none() {
         return Err(Error::refused(format!("event {id} has no support contact")));
@@ -174,22 +169,22 @@ pub fn unassign(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Even
     events::set_support(&tx, id, None, &now)?;
     let changes =
         Changes::new().field("support_contact_id", before.support_contact_id, Value::Null);
-    record(&tx, &now, actor, "unassign", "event", id, changes)?;
+    record(&tx, &now, &actor, "unassign", "event", id, changes)?;
     let after = events::get(&tx, id)?;
     tx.commit()?;
     Ok(after)
 }
 
-pub fn delete(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Event> {
-    permissions::check(actor, Action::DeleteEvent, Target::none())?;
+pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Event> {
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::DeleteEvent, Target::none())?;
     let before = events::get(&tx, id)?;
     events::delete(&tx, id)?;
     let changes = Changes::new()
         .field("contract_id", before.contract_id, Value::Null)
         .field("name", before.name.as_str(), Value::Null);
-    record(&tx, &now, actor, "delete", "event", id, changes)?;
+    record(&tx, &now, &actor, "delete", "event", id, changes)?;
     tx.commit()?;
     Ok(before)
 }

@@ -2,7 +2,10 @@
 //!
 //! A service function loads what it needs, checks the permission table against the acting
 //! collaborator as stored now, validates the state of the records, and performs the write and
-//! its audit row in one `BEGIN IMMEDIATE` transaction. Services never print.
+//! its audit row in one `BEGIN IMMEDIATE` transaction. The acting collaborator is reloaded
+//! inside that transaction ([`Context::write_as`]): whatever happened while the command waited
+//! for a form, a confirmation or the write lock, the check is made against the collaborator as
+//! they are when the write happens. Services never print.
 
 pub mod audit;
 pub mod auth;
@@ -18,15 +21,16 @@ pub mod users;
 
 use std::cell::OnceCell;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 use time::OffsetDateTime;
 
 use crate::config::Config;
-use crate::db;
+use crate::db::{self, Create};
 use crate::domain::{Collaborator, Department, Timestamp};
 use crate::error::{Error, Result};
 use crate::repo::audit::{Changes, Entry};
 use crate::secret::Secret;
+use session::Session;
 
 /// Everything a service needs: the database, the configuration, the signing secret (loaded
 /// on first use, so commands that need no session never create a key file) and a clock.
@@ -38,9 +42,18 @@ pub struct Context {
 }
 
 impl Context {
-    /// Opens the configured database, migrating it if needed.
+    /// Opens the configured database, creating and migrating it if needed.
     pub fn open(config: Config) -> Result<Context> {
-        let conn = db::open(&config.db_path)?;
+        Self::open_with(config, Create::Yes)
+    }
+
+    /// Opens the configured database, which must exist; migrates it if needed.
+    pub fn open_existing(config: Config) -> Result<Context> {
+        Self::open_with(config, Create::No)
+    }
+
+    fn open_with(config: Config, create: Create) -> Result<Context> {
+        let conn = db::open(&config.db_path, create)?;
         Ok(Context {
             config,
             conn,
@@ -65,6 +78,20 @@ impl Context {
 
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+
+    /// Starts a write for `session`: takes the write lock (`BEGIN IMMEDIATE`), then reloads the
+    /// acting collaborator inside the transaction. A session that ended meanwhile (logout,
+    /// department change, password reset, deletion) fails with `SessionEnded`, and nothing is
+    /// written. Permission checks use the collaborator returned here.
+    pub(crate) fn write_as(
+        &mut self,
+        session: &Session,
+    ) -> Result<(Transaction<'_>, Collaborator)> {
+        let tx = db::write(&mut self.conn)?;
+        let actor = crate::repo::collaborators::find_for_session(&tx, session.claim())?
+            .ok_or(Error::SessionEnded)?;
+        Ok((tx, actor))
     }
 
     pub(crate) fn secret(&self) -> Result<&Secret> {

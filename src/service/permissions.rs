@@ -29,12 +29,20 @@ pub enum Action {
     CreateCollaborator,
     UpdateCollaborator,
     DeleteCollaborator,
+    /// Ending a collaborator's lock-out after failed logins.
+    UnlockCollaborator,
+    /// Giving a collaborator a temporary password to replace at their next login.
+    ResetPassword,
     ChangeOwnPassword,
     ReadAudit,
+    /// Adding demo or generated data to a database that is in use.
+    LoadDemoData,
+    /// Copying the live database to a backup file.
+    Backup,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 23] = [
         Action::CreateClient,
         Action::UpdateClient,
         Action::ReassignClient,
@@ -52,8 +60,12 @@ impl Action {
         Action::CreateCollaborator,
         Action::UpdateCollaborator,
         Action::DeleteCollaborator,
+        Action::UnlockCollaborator,
+        Action::ResetPassword,
         Action::ChangeOwnPassword,
         Action::ReadAudit,
+        Action::LoadDemoData,
+        Action::Backup,
     ];
 
     /// The action as the end of "you can only …" / "only management can …".
@@ -76,8 +88,12 @@ impl Action {
             Action::CreateCollaborator => "create collaborators",
             Action::UpdateCollaborator => "update collaborators",
             Action::DeleteCollaborator => "delete collaborators",
+            Action::UnlockCollaborator => "unlock collaborators",
+            Action::ResetPassword => "reset collaborators' passwords",
             Action::ChangeOwnPassword => "change their password",
             Action::ReadAudit => "read the audit trail",
+            Action::LoadDemoData => "add demo data to a database in use",
+            Action::Backup => "back up the database",
         }
     }
 }
@@ -135,8 +151,9 @@ pub fn grant(department: Department, action: Action) -> Grant {
         (AssignSupport, Management) => Any,
         (DeleteClient | DeleteContract | DeleteEvent, Management) => Any,
         (CreateCollaborator | UpdateCollaborator | DeleteCollaborator, Management) => Any,
+        (UnlockCollaborator | ResetPassword, Management) => Any,
         (ChangeOwnPassword, _) => Any,
-        (ReadAudit, Management) => Any,
+        (ReadAudit | LoadDemoData | Backup, Management) => Any,
         _ => No,
     }
 }
@@ -309,6 +326,18 @@ mod tests {
         management_reads_the_audit_trail: Management ReadAudit => Any;
         sales_cannot_read_the_audit_trail: Sales ReadAudit => No;
         support_cannot_read_the_audit_trail: Support ReadAudit => No;
+        management_unlocks_collaborators: Management UnlockCollaborator => Any;
+        sales_cannot_unlock_collaborators: Sales UnlockCollaborator => No;
+        support_cannot_unlock_collaborators: Support UnlockCollaborator => No;
+        management_resets_passwords: Management ResetPassword => Any;
+        sales_cannot_reset_passwords: Sales ResetPassword => No;
+        support_cannot_reset_passwords: Support ResetPassword => No;
+        management_adds_demo_data_to_a_database_in_use: Management LoadDemoData => Any;
+        sales_cannot_add_demo_data: Sales LoadDemoData => No;
+        support_cannot_add_demo_data: Support LoadDemoData => No;
+        management_backs_up_the_database: Management Backup => Any;
+        sales_cannot_back_up_the_database: Sales Backup => No;
+        support_cannot_back_up_the_database: Support Backup => No;
     }
 
     fn actor(id: i64, department: Department) -> Collaborator {
@@ -326,8 +355,8 @@ mod tests {
 
     #[test]
     fn every_action_has_a_cell_for_every_department() {
-        // 19 actions × 3 departments; the macro above names each cell once.
-        assert_eq!(Action::ALL.len() * Department::ALL.len(), 57);
+        // 23 actions × 3 departments; the macro above names each cell once.
+        assert_eq!(Action::ALL.len() * Department::ALL.len(), 69);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 use super::Context;
 use super::auth::hash_password;
 use super::demo::DEMO_PASSWORD;
+use super::session::Session;
 use crate::db;
 use crate::domain::{
     Attendees, Department, Email, EmployeeNumber, EventTime, Money, Name, NewClient,
@@ -50,6 +51,19 @@ const EVENTS: [&str; 6] = [
     "Conference",
 ];
 
+/// 16 random letters and digits: the password of logins added to a database in use.
+fn random_password() -> Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::internal(anyhow::anyhow!("no randomness: {e}")))?;
+    // 56 symbols: the modulo bias (256 = 4 × 56 + 32) costs a fraction of a bit per symbol.
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect())
+}
+
 /// A small deterministic generator (xorshift64*): the same data set on every run.
 struct Sequence(u64);
 
@@ -78,21 +92,38 @@ pub struct Summary {
     pub contracts: u64,
     pub payments: u64,
     pub events: u64,
+    /// The password of the logins added: the published demo password on a new database;
+    /// on one that has collaborators, a random one, shown once.
+    pub password: String,
 }
 
-/// Adds the scaled data set to a database that has no clients yet.
+/// Adds the scaled data set to a new database (tests and benchmarks).
 pub fn load(ctx: &mut Context, n: u64) -> Result<Summary> {
+    load_as(ctx, n, None)
+}
+
+/// Adds the scaled data set to a database that has no clients yet. On a database that has
+/// collaborators, only a logged-in manager may, and the logins added get a random password
+/// rather than the published one.
+pub fn load_as(ctx: &mut Context, n: u64, session: Option<&Session>) -> Result<Summary> {
     if n == 0 || n > MAX {
         return Err(Error::invalid(
             "scale",
             format!("expected a number from 1 to {MAX}"),
         ));
     }
-    // One hash for every account added: they share the documented demo password.
-    let hash = hash_password(&Password::parse(DEMO_PASSWORD.to_owned())?)?;
+    let in_use = collaborators::any(ctx.conn())?;
+    let password = if in_use {
+        super::demo::guarded(session)?;
+        random_password()?
+    } else {
+        DEMO_PASSWORD.to_owned()
+    };
+    // One hash for every account added: they share one password.
+    let hash = hash_password(&Password::parse(password.clone())?)?;
     let now = ctx.now().to_sql();
     db::use_bulk_cache(ctx.conn())?;
-    let tx = db::write(ctx.conn_mut())?;
+    let tx = super::demo::begin(ctx, session, in_use)?;
     if clients::count(&tx, &clients::Filter::default())?.counted() > 0 {
         return Err(Error::refused(
             "--scale only goes into a database without clients: point EPICEVENTS_DB at a new file",
@@ -106,6 +137,7 @@ pub fn load(ctx: &mut Context, n: u64) -> Result<Summary> {
         contracts: 0,
         payments: 0,
         events: 0,
+        password,
     };
     let mut add_person =
         |department: Department, k: u64, tx: &rusqlite::Connection| -> Result<i64> {

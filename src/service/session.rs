@@ -1,9 +1,12 @@
 //! Session tokens: JWT HS256, 8 hours, no leeway (PRODUCT.md §5).
 //!
-//! A token names the collaborator, the token version it was issued for and the database it
-//! belongs to. The version is compared with the database on every command, so logout,
-//! password and department changes end sessions at once. Every way a token can be wrong
-//! (forged, expired, for another database, unreadable) ends in the same `NotLoggedIn`.
+//! A token names the collaborator by id *and* by their random identity (which no other
+//! collaborator, present or future, ever has), the token version it was issued for and the
+//! database it belongs to. Identity and version are compared with the database on every
+//! command, and again inside every write's transaction, so logout, password and department
+//! changes and deletion end sessions at once, and a token can never come back as someone else.
+//! Every way a token can be wrong (forged, expired, issued in the future, for another
+//! database, unreadable) ends in the same `NotLoggedIn`.
 
 use std::path::Path;
 
@@ -11,12 +14,17 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
-use crate::domain::Timestamp;
+use crate::domain::{Claim, Collaborator, Timestamp};
 use crate::error::{Error, Result};
 use crate::private_files;
 use crate::secret::Secret;
 
 pub const LIFETIME: Duration = Duration::hours(8);
+
+/// How far ahead of this machine's clock a token's issue time may be (clocks of machines
+/// sharing a database drift a little). A token issued further in the future was issued by a
+/// clock that was wrong, and would otherwise live far beyond its 8 hours.
+pub const MAX_CLOCK_SKEW: Duration = Duration::minutes(1);
 
 /// A token file is a few hundred bytes; anything much larger is not ours.
 const MAX_TOKEN_BYTES: u64 = 4096;
@@ -25,6 +33,8 @@ const MAX_TOKEN_BYTES: u64 = 4096;
 struct Claims {
     /// The collaborator id.
     sub: String,
+    /// The collaborator's random identity.
+    uid: String,
     /// The token version it was issued for.
     ver: i64,
     /// The database it is valid for.
@@ -33,16 +43,30 @@ struct Claims {
     exp: i64,
 }
 
-/// What a valid token says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Claimed {
-    pub collaborator_id: i64,
-    pub version: i64,
+/// A logged-in collaborator: whom their token names, and the collaborator as stored when
+/// the command started. Reads and early refusals use [`Session::who`]; every write reloads
+/// the collaborator from the claim inside its own transaction (`Context::write_as`), so a
+/// collaborator demoted, deleted or logged out while a command waits writes nothing.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub who: Collaborator,
+    claim: Claim,
 }
 
-pub fn issue(secret: &Secret, instance: &str, claimed: Claimed, now: Timestamp) -> Result<String> {
+impl Session {
+    pub(crate) fn new(who: Collaborator, claim: Claim) -> Session {
+        Session { who, claim }
+    }
+
+    pub(crate) fn claim(&self) -> &Claim {
+        &self.claim
+    }
+}
+
+pub fn issue(secret: &Secret, instance: &str, claimed: &Claim, now: Timestamp) -> Result<String> {
     let claims = Claims {
         sub: claimed.collaborator_id.to_string(),
+        uid: claimed.identity.clone(),
         ver: claimed.version,
         db: instance.to_owned(),
         iat: now.unix(),
@@ -56,13 +80,14 @@ pub fn issue(secret: &Secret, instance: &str, claimed: Claimed, now: Timestamp) 
     .map_err(Error::internal)
 }
 
-/// Checks signature, algorithm, database and expiry (against `now`, without leeway).
-pub fn verify(secret: &Secret, instance: &str, token: &str, now: Timestamp) -> Result<Claimed> {
+/// Checks signature, algorithm, database, issue time and expiry (against `now`, without
+/// leeway).
+pub fn verify(secret: &Secret, instance: &str, token: &str, now: Timestamp) -> Result<Claim> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
     // Expiry is checked below against the injected clock rather than the system's.
     validation.validate_exp = false;
-    validation.set_required_spec_claims(&["exp", "sub"]);
+    validation.set_required_spec_claims(&["exp", "sub", "iat"]);
     let data = jsonwebtoken::decode::<Claims>(
         token.trim(),
         &DecodingKey::from_secret(secret.bytes()),
@@ -70,12 +95,14 @@ pub fn verify(secret: &Secret, instance: &str, token: &str, now: Timestamp) -> R
     )
     .map_err(|_| Error::NotLoggedIn)?;
     let claims = data.claims;
-    if now.unix() >= claims.exp || claims.db != instance {
+    let issued_in_the_future = claims.iat > now.plus(MAX_CLOCK_SKEW).unix();
+    if now.unix() >= claims.exp || issued_in_the_future || claims.db != instance {
         return Err(Error::NotLoggedIn);
     }
     let collaborator_id = claims.sub.parse().map_err(|_| Error::NotLoggedIn)?;
-    Ok(Claimed {
+    Ok(Claim {
         collaborator_id,
+        identity: claims.uid,
         version: claims.ver,
     })
 }
@@ -119,20 +146,23 @@ mod tests {
         Timestamp::new(datetime!(2026-06-04 12:00 UTC))
     }
 
-    const ME: Claimed = Claimed {
-        collaborator_id: 7,
-        version: 3,
-    };
+    fn me() -> Claim {
+        Claim {
+            collaborator_id: 7,
+            identity: "0123456789abcdef0123456789abcdef".into(),
+            version: 3,
+        }
+    }
 
     #[test]
     fn a_fresh_token_is_accepted() {
-        let token = issue(&secret(), "db1", ME, noon()).unwrap();
-        assert_eq!(verify(&secret(), "db1", &token, noon()).unwrap(), ME);
+        let token = issue(&secret(), "db1", &me(), noon()).unwrap();
+        assert_eq!(verify(&secret(), "db1", &token, noon()).unwrap(), me());
     }
 
     #[test]
     fn a_token_is_refused_one_second_after_expiry_and_not_before() {
-        let token = issue(&secret(), "db1", ME, noon()).unwrap();
+        let token = issue(&secret(), "db1", &me(), noon()).unwrap();
         let last_valid = noon().plus(LIFETIME - Duration::seconds(1));
         assert!(verify(&secret(), "db1", &token, last_valid).is_ok());
         assert!(matches!(
@@ -147,8 +177,19 @@ mod tests {
     }
 
     #[test]
+    fn a_token_issued_in_the_future_is_refused_beyond_a_minute_of_skew() {
+        let ahead = issue(&secret(), "db1", &me(), noon().plus(Duration::hours(3))).unwrap();
+        assert!(matches!(
+            verify(&secret(), "db1", &ahead, noon()),
+            Err(Error::NotLoggedIn)
+        ));
+        let skewed = issue(&secret(), "db1", &me(), noon().plus(Duration::seconds(50))).unwrap();
+        assert!(verify(&secret(), "db1", &skewed, noon()).is_ok());
+    }
+
+    #[test]
     fn a_token_for_another_database_or_key_is_refused() {
-        let token = issue(&secret(), "db1", ME, noon()).unwrap();
+        let token = issue(&secret(), "db1", &me(), noon()).unwrap();
         assert!(verify(&secret(), "db2", &token, noon()).is_err());
         let other =
             Secret::load(Some("another secret of at least 32 bytes"), Path::new("x")).unwrap();
@@ -157,7 +198,7 @@ mod tests {
 
     #[test]
     fn a_flipped_signature_is_refused() {
-        let token = issue(&secret(), "db1", ME, noon()).unwrap();
+        let token = issue(&secret(), "db1", &me(), noon()).unwrap();
         let mut bytes = token.into_bytes();
         let last = bytes.len() - 2;
         bytes[last] = if bytes[last] == b'A' { b'B' } else { b'A' };

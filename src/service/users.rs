@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::Context;
 use super::auth::hash_password;
 use super::permissions::{self, Action, Target};
-use crate::db;
+use super::session::Session;
 use crate::domain::{Collaborator, CollaboratorPatch, Department, NewCollaborator, Password};
 use crate::error::{Error, Result};
 use crate::repo::Window;
@@ -39,14 +39,16 @@ pub fn get(ctx: &Context, id: i64) -> Result<Collaborator> {
 
 pub fn create(
     ctx: &mut Context,
-    actor: &Collaborator,
+    session: &Session,
     new: &NewCollaborator,
     password: &Password,
 ) -> Result<Collaborator> {
-    permissions::check(actor, Action::CreateCollaborator, Target::none())?;
+    // Refused before the (slow) hash when the session already says no; checked again below.
+    permissions::check(&session.who, Action::CreateCollaborator, Target::none())?;
     let hash = hash_password(password)?;
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::CreateCollaborator, Target::none())?;
     let id = collaborators::insert(&tx, new, &hash, &now)?;
     let entry = Entry {
         actor_id: Some(actor.id),
@@ -84,29 +86,23 @@ pub struct UpdateOutcome {
 
 /// Applies `patch`. A department change ends the collaborator's sessions and releases the
 /// clients (leaving sales) or events (leaving support) that name them, in the same
-/// transaction.
+/// transaction; it is refused when it would leave no management collaborator.
 pub fn update(
     ctx: &mut Context,
-    actor: &Collaborator,
+    session: &Session,
     id: i64,
     patch: &CollaboratorPatch,
 ) -> Result<UpdateOutcome> {
-    permissions::check(actor, Action::UpdateCollaborator, Target::none())?;
     if patch.is_empty() {
         return Err(super::nothing_to_update());
     }
     let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::UpdateCollaborator, Target::none())?;
     let before = collaborators::get(&tx, id)?;
     let (mut released_clients, mut released_events) = (0, 0);
     if patch.department.is_some_and(|d| d != before.department) {
-        if before.department == Department::Management && collaborators::count_management(&tx)? == 1
-        {
-            return Err(Error::refused(format!(
-                "{} is the last management collaborator and cannot leave management",
-                before.full_name
-            )));
-        }
+        keeps_management(&tx, &before, "leave management")?;
         if before.department == Department::Sales {
             released_clients = collaborators::release_clients(&tx, id, &now)?;
         }
@@ -162,18 +158,34 @@ fn field_changes(before: &Collaborator, after: &Collaborator) -> Changes {
         )
 }
 
+/// Refuses a change that would take `who` out of management when they are its last member.
+/// Run inside the write transaction, so two managers removing each other at once cannot both
+/// succeed (the schema's triggers say the same, for any other path).
+fn keeps_management(conn: &rusqlite::Connection, who: &Collaborator, change: &str) -> Result<()> {
+    if who.department == Department::Management && collaborators::count_management(conn)? <= 1 {
+        return Err(Error::refused(format!(
+            "{} is the last management collaborator and cannot {change}: there must always be one",
+            who.full_name
+        )));
+    }
+    Ok(())
+}
+
 /// Deletes collaborator `id`: their clients and events lose them as contact (the schema does
-/// it) and their sessions end (the token names a collaborator that no longer exists).
-pub fn delete(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Collaborator> {
-    permissions::check(actor, Action::DeleteCollaborator, Target::none())?;
+/// it) and their sessions end (the token names a collaborator that no longer exists, whose id
+/// and identity are never given to anyone else). Refused for oneself and for the last
+/// management collaborator.
+pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Collaborator> {
+    let now = ctx.now().to_sql();
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::DeleteCollaborator, Target::none())?;
     if id == actor.id {
         return Err(Error::refused(
             "you cannot delete your own account: ask another management collaborator",
         ));
     }
-    let now = ctx.now().to_sql();
-    let tx = db::write(ctx.conn_mut())?;
     let before = collaborators::get(&tx, id)?;
+    keeps_management(&tx, &before, "be deleted")?;
     collaborators::delete(&tx, id)?;
     let changes = Changes::new()
         .field(
@@ -196,4 +208,59 @@ pub fn delete(ctx: &mut Context, actor: &Collaborator, id: i64) -> Result<Collab
     tx.commit()?;
     telemetry::sensitive(Sensitive::CollaboratorDeleted, actor.id, id);
     Ok(before)
+}
+
+/// Ends collaborator `id`'s lock-out after failed logins (management). Returns them, and
+/// whether they were locked out; when they were not, nothing is written.
+pub fn unlock(ctx: &mut Context, session: &Session, id: i64) -> Result<(Collaborator, bool)> {
+    let now = ctx.now().to_sql();
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::UnlockCollaborator, Target::none())?;
+    let target = collaborators::get(&tx, id)?;
+    if !collaborators::unlock(&tx, id, &now)? {
+        return Ok((target, false));
+    }
+    let entry = Entry {
+        actor_id: Some(actor.id),
+        action: "unlock",
+        entity: "collaborator",
+        entity_id: Some(id),
+        changes: Changes::new(),
+    };
+    audit::record(&tx, &now, &entry)?;
+    tx.commit()?;
+    Ok((target, true))
+}
+
+/// Gives collaborator `id` a temporary password chosen by management: their sessions end,
+/// any lock-out ends, and their next login asks them to choose a new password. One's own
+/// password is changed with `password` instead.
+pub fn reset_password(
+    ctx: &mut Context,
+    session: &Session,
+    id: i64,
+    temporary: &Password,
+) -> Result<Collaborator> {
+    permissions::check(&session.who, Action::ResetPassword, Target::none())?;
+    let hash = hash_password(temporary)?;
+    let now = ctx.now().to_sql();
+    let (tx, actor) = ctx.write_as(session)?;
+    permissions::check(&actor, Action::ResetPassword, Target::none())?;
+    if id == actor.id {
+        return Err(Error::refused("use `password` to change your own password"));
+    }
+    let target = collaborators::get(&tx, id)?;
+    collaborators::reset_password(&tx, id, &hash, &now)?;
+    collaborators::bump_token_version(&tx, id)?;
+    let entry = Entry {
+        actor_id: Some(actor.id),
+        action: "password_reset",
+        entity: "collaborator",
+        entity_id: Some(id),
+        changes: Changes::new(),
+    };
+    audit::record(&tx, &now, &entry)?;
+    tx.commit()?;
+    telemetry::sensitive(Sensitive::CollaboratorUpdated, actor.id, id);
+    Ok(target)
 }

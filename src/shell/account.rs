@@ -40,7 +40,14 @@ pub(super) fn login(shell: &mut Shell, email: Option<String>) -> Result<()> {
     };
     let email = shell.required(email, &field, Email::parse)?;
     let password = shell.prompter.password("Password:", false)?;
-    let me = auth::login(&mut shell.ctx, &email, &password)?;
+    let me = match auth::login(&mut shell.ctx, &email, &password, None) {
+        Err(Error::PasswordChangeRequired) => {
+            shell.say("Your password was reset by management: choose a new one.")?;
+            let new = shell.new_password("New password:")?;
+            auth::login(&mut shell.ctx, &email, &password, Some(&new))?
+        }
+        other => other?,
+    };
     shell.say(format!(
         "Logged in as {} ({}).",
         me.full_name, me.department
@@ -58,7 +65,7 @@ pub(super) fn logout(shell: &mut Shell) -> Result<()> {
 }
 
 pub(super) fn whoami(shell: &mut Shell, format: Format) -> Result<()> {
-    let me = shell.actor()?;
+    let me = shell.actor()?.who;
     match format {
         Format::Json => Ok(output::json_object(&mut shell.out, &me)?),
         _ => shell.say(describe(&me)),
@@ -122,13 +129,26 @@ pub(super) fn demo(shell: &mut Shell, scale: Option<String>) -> Result<()> {
             .trim()
             .parse::<u64>()
             .map_err(|_| Error::invalid("scale", "expected a whole number of clients"))?;
-        let added = crate::service::scale::load(&mut shell.ctx, n)?;
-        return shell.say(format!(
-            "Added {} collaborators, {} clients, {} contracts with {} payments, and {} events. Logins: management1@scale.epic.com, sales1@scale.epic.com, support1@scale.epic.com, password {:?}.",
-            added.collaborators, added.clients, added.contracts, added.payments, added.events, demo_data::DEMO_PASSWORD
-        ));
+        let session = shell.actor().ok();
+        let added = crate::service::scale::load_as(&mut shell.ctx, n, session.as_ref())?;
+        shell.say(format!(
+            "Added {} collaborators, {} clients, {} contracts with {} payments, and {} events.",
+            added.collaborators, added.clients, added.contracts, added.payments, added.events
+        ))?;
+        return if added.password == demo_data::DEMO_PASSWORD {
+            shell.say(format!(
+                "Logins: management1@scale.epic.com, sales1@scale.epic.com, support1@scale.epic.com, password {:?}.",
+                demo_data::DEMO_PASSWORD
+            ))
+        } else {
+            shell.say(format!(
+                "Logins: sales1@scale.epic.com, support1@scale.epic.com and the others added, password {:?} (shown only now).",
+                added.password
+            ))
+        };
     }
-    let summary = demo_data::load(&mut shell.ctx)?;
+    let session = shell.actor().ok();
+    let summary = demo_data::load_as(&mut shell.ctx, session.as_ref())?;
     shell.say(format!(
         "Loaded the demo data: {} collaborators, {} clients, {} contracts, {} events.",
         summary.collaborators, summary.clients, summary.contracts, summary.events

@@ -94,7 +94,14 @@ pub(super) fn run(shell: &mut Shell, command: AuditCommand) -> Result<()> {
                     .transpose()?
                     .map(DateBound::to_sql),
             };
-            shell.print_list(&LISTING, &list, &Trail { actor: &me, filter })
+            shell.print_list(
+                &LISTING,
+                &list,
+                &Trail {
+                    actor: &me.who,
+                    filter,
+                },
+            )
         }
     }
 }
@@ -110,7 +117,7 @@ pub(super) fn print_history(
         return Ok(());
     }
     let me = shell.actor()?;
-    let Some(entries) = audit::history(&shell.ctx, &me, entity, id)?.filter(|e| !e.is_empty())
+    let Some(entries) = audit::history(&shell.ctx, &me.who, entity, id)?.filter(|e| !e.is_empty())
     else {
         return Ok(());
     };

@@ -5,10 +5,11 @@ use super::account::{EMAIL, FULL_NAME, PHONE};
 use super::fields::Field;
 use super::grammar::{ClientFields, ClientsCommand};
 use super::listing::{Listing, Source};
-use crate::domain::{Client, ClientPatch, Collaborator, Email, Id, Name, NewClient, Phone};
+use crate::domain::{Client, ClientPatch, Email, Id, Name, NewClient, Phone};
 use crate::error::Result;
 use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
+use crate::service::session::Session;
 use crate::service::{Context, clients};
 use crate::ui::output::Format;
 use crate::ui::table::{fixed, text};
@@ -79,7 +80,7 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
             list,
         } => {
             let filter = clients::Filter {
-                sales_contact_id: mine.then(|| clients::own_clients_of(&me)).transpose()?,
+                sales_contact_id: mine.then(|| clients::own_clients_of(&me.who)).transpose()?,
                 unassigned,
                 search,
                 ..Default::default()
@@ -99,7 +100,7 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
             ))
         }
         ClientsCommand::Delete { id, yes } => {
-            permissions::check_department(&me, Action::DeleteClient)?;
+            permissions::check_department(&me.who, Action::DeleteClient)?;
             let id = Id::parse("id", &id)?;
             let client = clients::get(&shell.ctx, id.get())?;
             shell.confirm(
@@ -172,8 +173,8 @@ pub(super) fn contact(name: Option<&str>, id: Option<i64>) -> String {
     }
 }
 
-fn create(shell: &mut Shell, me: &Collaborator, fields: ClientFields) -> Result<()> {
-    permissions::check_department(me, Action::CreateClient)?;
+fn create(shell: &mut Shell, me: &Session, fields: ClientFields) -> Result<()> {
+    permissions::check_department(&me.who, Action::CreateClient)?;
     let new = NewClient {
         full_name: shell.required(fields.full_name, &FULL_NAME, |v| {
             Name::parse("full name", v)
@@ -191,8 +192,8 @@ fn create(shell: &mut Shell, me: &Collaborator, fields: ClientFields) -> Result<
     ))
 }
 
-fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: ClientFields) -> Result<()> {
-    permissions::check_department(me, Action::UpdateClient)?;
+fn update(shell: &mut Shell, me: &Session, id: &str, fields: ClientFields) -> Result<()> {
+    permissions::check_department(&me.who, Action::UpdateClient)?;
     let id = Id::parse("id", id)?;
     let current = clients::get(&shell.ctx, id.get())?;
     let given = [

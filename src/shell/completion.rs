@@ -232,7 +232,7 @@ fn id_kind(menu: &str, command: &str, arg: &str) -> Option<IdKind> {
         ("events", "assign", "support_id") | ("events", "list", "support") => SupportCollaborator,
         ("events", "create" | "update", "contract") => EventableContract,
         ("users", "show", "id") => Collaborator,
-        ("users", "update" | "delete", "id") => ManagedCollaborator,
+        ("users", "update" | "delete" | "unlock" | "reset-password", "id") => ManagedCollaborator,
         _ => return None,
     })
 }

@@ -4,10 +4,11 @@ use super::Shell;
 use super::fields::Field;
 use super::grammar::ContractsCommand;
 use super::listing::{Listing, Source};
-use crate::domain::{Collaborator, Contract, ContractPatch, Id, Money, NewContract};
+use crate::domain::{Contract, ContractPatch, Id, Money, NewContract};
 use crate::error::Result;
 use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
+use crate::service::session::Session;
 use crate::service::{Context, clients, contracts};
 use crate::ui::output::Format;
 use crate::ui::table::{Column, fixed, text};
@@ -101,7 +102,7 @@ impl Source<Contract> for contracts::Filter {
 
 pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
     let me = shell.actor()?;
-    let mine = |mine: bool| mine.then(|| clients::own_clients_of(&me)).transpose();
+    let mine = |mine: bool| mine.then(|| clients::own_clients_of(&me.who)).transpose();
     match command {
         ContractsCommand::List {
             client,
@@ -166,7 +167,7 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
             ))
         }
         ContractsCommand::Delete { id, yes } => {
-            permissions::check_department(&me, Action::DeleteContract)?;
+            permissions::check_department(&me.who, Action::DeleteContract)?;
             let id = Id::parse("id", &id)?;
             let contract = contracts::get(&shell.ctx, id.get())?;
             shell.confirm(
@@ -222,12 +223,12 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
 
 fn create(
     shell: &mut Shell,
-    me: &Collaborator,
+    me: &Session,
     client: Option<String>,
     total: Option<String>,
     signed: bool,
 ) -> Result<()> {
-    permissions::check_department(me, Action::CreateContract)?;
+    permissions::check_department(&me.who, Action::CreateContract)?;
     let new = NewContract {
         client_id: shell
             .required(client, &CLIENT, |v| Id::parse("client", v))?
@@ -249,12 +250,12 @@ fn create(
 
 fn update(
     shell: &mut Shell,
-    me: &Collaborator,
+    me: &Session,
     id: &str,
     client: Option<String>,
     total: Option<String>,
 ) -> Result<()> {
-    permissions::check_department(me, Action::UpdateContract)?;
+    permissions::check_department(&me.who, Action::UpdateContract)?;
     let id = Id::parse("id", id)?;
     let current = contracts::get(&shell.ctx, id.get())?;
     let patch = if client.is_some() || total.is_some() {

@@ -6,11 +6,12 @@ use super::fields::Field;
 use super::grammar::{EventFields, EventsCommand};
 use super::listing::{Listing, Source};
 use crate::domain::{
-    Attendees, Collaborator, DateBound, Event, EventPatch, EventTime, Id, Name, NewEvent, Notes,
+    Attendees, DateBound, Event, EventPatch, EventTime, Id, Name, NewEvent, Notes,
 };
 use crate::error::{Error, Result};
 use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
+use crate::service::session::Session;
 use crate::service::{Context, events};
 use crate::ui::output::Format;
 use crate::ui::table::{Column, fixed, text};
@@ -173,7 +174,7 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
             },
         ),
         EventsCommand::Mine { list } => {
-            let filter = events::mine(&me)?;
+            let filter = events::mine(&me.who)?;
             shell.print_list(&LISTING, &list, &filter)
         }
         EventsCommand::Show { id, format } => show(shell, &id, format),
@@ -188,7 +189,7 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
             ))
         }
         EventsCommand::Delete { id, yes } => {
-            permissions::check_department(&me, Action::DeleteEvent)?;
+            permissions::check_department(&me.who, Action::DeleteEvent)?;
             let id = Id::parse("id", &id)?;
             let event = events::get(&shell.ctx, id.get())?;
             shell.confirm(&format!("Delete event {} ({})?", event.id, event.name), yes)?;
@@ -221,8 +222,8 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     super::audit::print_history(shell, format, "event", e.id)
 }
 
-fn create(shell: &mut Shell, me: &Collaborator, fields: EventFields) -> Result<()> {
-    permissions::check_department(me, Action::CreateEvent)?;
+fn create(shell: &mut Shell, me: &Session, fields: EventFields) -> Result<()> {
+    permissions::check_department(&me.who, Action::CreateEvent)?;
     let interactive = shell.prompter.is_interactive();
     let new = NewEvent {
         contract_id: shell
@@ -250,8 +251,8 @@ fn create(shell: &mut Shell, me: &Collaborator, fields: EventFields) -> Result<(
     ))
 }
 
-fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: EventFields) -> Result<()> {
-    permissions::check_department(me, Action::UpdateEvent)?;
+fn update(shell: &mut Shell, me: &Session, id: &str, fields: EventFields) -> Result<()> {
+    permissions::check_department(&me.who, Action::UpdateEvent)?;
     let id = Id::parse("id", id)?;
     let current = events::get(&shell.ctx, id.get())?;
     let EventFields {
@@ -359,13 +360,8 @@ fn ask_patch(shell: &mut Shell, current: &Event) -> Result<EventPatch> {
     Ok(patch)
 }
 
-fn assign(
-    shell: &mut Shell,
-    me: &Collaborator,
-    id: &str,
-    support_id: Option<String>,
-) -> Result<()> {
-    permissions::check_department(me, Action::AssignSupport)?;
+fn assign(shell: &mut Shell, me: &Session, id: &str, support_id: Option<String>) -> Result<()> {
+    permissions::check_department(&me.who, Action::AssignSupport)?;
     let id = Id::parse("id", id)?;
     let support_id = match support_id {
         Some(value) => Id::parse("support id", &value)?.get(),

@@ -158,6 +158,17 @@ pub enum UsersCommand {
         #[arg(long, short)]
         yes: bool,
     },
+    /// End a collaborator's lock-out after too many failed logins (management).
+    Unlock {
+        /// Collaborator id.
+        id: String,
+    },
+    /// Give a collaborator a temporary password (management): asks for it, ends their
+    /// sessions, and their next login asks them to choose a new one.
+    ResetPassword {
+        /// Collaborator id.
+        id: String,
+    },
 }
 
 /// A record id, as typed (checked by the domain, so a bad one is a field error).

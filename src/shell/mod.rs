@@ -212,7 +212,7 @@ impl Shell {
     }
 
     /// The collaborator logged in now, as stored now.
-    fn actor(&self) -> Result<crate::domain::Collaborator> {
+    fn actor(&self) -> Result<crate::service::session::Session> {
         auth::current(&self.ctx)
     }
 
@@ -323,6 +323,7 @@ mod tests {
             &mut ctx,
             &Email::parse("alice.manager@epic.com").unwrap(),
             demo::DEMO_PASSWORD,
+            None,
         )
         .unwrap();
         let out = Captured::default();

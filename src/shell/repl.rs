@@ -37,12 +37,12 @@ fn repl(shell: &mut Shell) -> Result<()> {
     editor.set_helper(Some(ShellHelper::new(ids, style::stdout_enabled())));
     greet(shell)?;
     let mut me = shell.actor().ok();
-    let mut owner = me.as_ref().map(|c| c.id);
+    let mut owner = me.as_ref().map(|s| s.who.id);
     load_history(shell, &mut editor, owner);
     loop {
         if let Some(helper) = editor.helper_mut() {
             helper.menu = shell.menu;
-            helper.actor = me.clone();
+            helper.actor = me.as_ref().map(|s| s.who.clone());
         }
         let line = match editor.readline(&prompt(shell.menu)) {
             Ok(line) => line,
@@ -64,7 +64,7 @@ fn repl(shell: &mut Shell) -> Result<()> {
             }
         }
         me = shell.actor().ok();
-        let now = me.as_ref().map(|c| c.id);
+        let now = me.as_ref().map(|s| s.who.id);
         if now != owner {
             save_history(shell, &mut editor, owner);
             let _ = editor.clear_history();
@@ -105,7 +105,7 @@ fn greet(shell: &mut Shell) -> Result<()> {
     match shell.actor() {
         Ok(me) => shell.say(format!(
             "Logged in as {} ({}).",
-            me.full_name, me.department
+            me.who.full_name, me.who.department
         ))?,
         Err(_) => shell.say("Not logged in: `login EMAIL` to start.")?,
     }

@@ -11,6 +11,7 @@ use crate::domain::{
 use crate::error::Result;
 use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
+use crate::service::session::Session;
 use crate::service::{Context, users};
 use crate::ui::output::Format;
 use crate::ui::table::{fixed, text};
@@ -90,6 +91,8 @@ pub(super) fn run(shell: &mut Shell, command: UsersCommand) -> Result<()> {
         UsersCommand::Create(fields) => create(shell, &me, fields),
         UsersCommand::Update { id, fields } => update(shell, &me, &id, fields),
         UsersCommand::Delete { id, yes } => delete(shell, &me, &id, yes),
+        UsersCommand::Unlock { id } => unlock(shell, &me, &id),
+        UsersCommand::ResetPassword { id } => reset_password(shell, &me, &id),
     }
 }
 
@@ -109,9 +112,9 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     shell.print_record(format, KEYS, &c, &fields)
 }
 
-fn create(shell: &mut Shell, me: &Collaborator, fields: UserFields) -> Result<()> {
+fn create(shell: &mut Shell, me: &Session, fields: UserFields) -> Result<()> {
     // Refuse before asking anything: a form that cannot be submitted wastes the user's time.
-    permissions::check_department(me, Action::CreateCollaborator)?;
+    permissions::check_department(&me.who, Action::CreateCollaborator)?;
     let department = shell.choose(
         fields.department,
         &DEPARTMENT,
@@ -124,8 +127,8 @@ fn create(shell: &mut Shell, me: &Collaborator, fields: UserFields) -> Result<()
     shell.say(format!("Created {}.", account::describe(&created)))
 }
 
-fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: UserFields) -> Result<()> {
-    permissions::check_department(me, Action::UpdateCollaborator)?;
+fn update(shell: &mut Shell, me: &Session, id: &str, fields: UserFields) -> Result<()> {
+    permissions::check_department(&me.who, Action::UpdateCollaborator)?;
     let id = Id::parse("id", id)?;
     let current = users::get(&shell.ctx, id.get())?;
     let patch = patch_from(shell, fields, &current)?;
@@ -225,8 +228,8 @@ fn patch_from(
     Ok(patch)
 }
 
-fn delete(shell: &mut Shell, me: &Collaborator, id: &str, yes: bool) -> Result<()> {
-    permissions::check_department(me, Action::DeleteCollaborator)?;
+fn delete(shell: &mut Shell, me: &Session, id: &str, yes: bool) -> Result<()> {
+    permissions::check_department(&me.who, Action::DeleteCollaborator)?;
     let id = Id::parse("id", id)?;
     let target = users::get(&shell.ctx, id.get())?;
     shell.confirm(&format!("Delete {}?", account::describe(&target)), yes)?;
@@ -234,5 +237,40 @@ fn delete(shell: &mut Shell, me: &Collaborator, id: &str, yes: bool) -> Result<(
     shell.say(format!(
         "Deleted {}. Their clients and events have no contact until reassigned.",
         account::describe(&deleted)
+    ))
+}
+
+fn unlock(shell: &mut Shell, me: &Session, id: &str) -> Result<()> {
+    permissions::check_department(&me.who, Action::UnlockCollaborator)?;
+    let id = Id::parse("id", id)?;
+    let (target, was_locked) = users::unlock(&mut shell.ctx, me, id.get())?;
+    if was_locked {
+        shell.say(format!(
+            "Unlocked {}: they can log in again.",
+            account::describe(&target)
+        ))
+    } else {
+        shell.say(format!(
+            "{} was not locked out. Nothing changed.",
+            account::describe(&target)
+        ))
+    }
+}
+
+fn reset_password(shell: &mut Shell, me: &Session, id: &str) -> Result<()> {
+    permissions::check_department(&me.who, Action::ResetPassword)?;
+    let id = Id::parse("id", id)?;
+    // Refuse before asking for a password that could not be used.
+    let target = users::get(&shell.ctx, id.get())?;
+    if target.id == me.who.id {
+        return Err(crate::error::Error::refused(
+            "use `password` to change your own password",
+        ));
+    }
+    let temporary = shell.new_password("Temporary password:")?;
+    let target = users::reset_password(&mut shell.ctx, me, id.get(), &temporary)?;
+    shell.say(format!(
+        "Reset the password of {}: their sessions have ended, and their next login asks them to choose a new password.",
+        account::describe(&target)
     ))
 }

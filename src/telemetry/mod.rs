@@ -18,7 +18,7 @@ use sentry::protocol::{Event, Exception, Level};
 use sentry::{ClientInitGuard, ClientOptions};
 
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{Error, Fault};
 
 /// The longest an exiting command waits for reports to be delivered.
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -59,22 +59,32 @@ pub fn options(config: &Config) -> ClientOptions {
     options
 }
 
-/// Reports an internal error (user errors are not defects and are not reported).
+/// Reports an internal error, or a fault of the database or the machine (read-only, full,
+/// damaged…), tagged with its kind. User errors are not defects and are not reported, and
+/// neither is a database that simply is not there yet.
 pub fn report(err: &Error) {
-    let Error::Internal(cause) = err else { return };
-    let chain = format!("{cause:#}");
+    let (ty, message, kind, value) = match err {
+        Error::Internal(cause) => (
+            "InternalError",
+            "internal error",
+            kind(cause),
+            format!("{cause:#}"),
+        ),
+        Error::Fault(Fault::NoDatabase(_)) => return,
+        // The kind says it all; the sentence would carry nothing more (and no path).
+        Error::Fault(fault) => ("Fault", "database fault", fault.kind(), fault.kind().into()),
+        _ => return,
+    };
     let event = Event {
         level: Level::Error,
-        message: Some("internal error".to_owned()),
+        message: Some(message.to_owned()),
         exception: vec![Exception {
-            ty: "InternalError".to_owned(),
-            value: Some(chain),
+            ty: ty.to_owned(),
+            value: Some(value),
             ..Default::default()
         }]
         .into(),
-        tags: [("kind".to_owned(), kind(cause).to_owned())]
-            .into_iter()
-            .collect(),
+        tags: [("kind".to_owned(), kind.to_owned())].into_iter().collect(),
         ..Default::default()
     };
     sentry::capture_event(event);

@@ -61,7 +61,7 @@ fn collaborator_changes_and_signatures_are_reported_by_id_only() {
     let config = config(&dir);
     let mut ctx = Context::open(config.clone()).unwrap();
     demo::load(&mut ctx).unwrap();
-    let alice = users::get(&ctx, 1).unwrap();
+    let alice = crate::service::auth::session_for(&ctx, 1).unwrap();
     let events = captured(&config, || {
         let new = NewCollaborator {
             employee_number: EmployeeNumber::parse("EMP-0042").unwrap(),

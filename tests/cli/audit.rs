@@ -236,31 +236,60 @@ fn event_writes_and_assignments_leave_one_row_each() {
 }
 
 #[test]
-fn logins_failures_lockouts_logouts_and_password_changes_are_recorded() {
+fn logins_failures_lockouts_unlocks_logouts_and_password_changes_are_recorded() {
     let env = TestEnv::demo();
+    env.login_as("alice", ALICE);
     let before = last_id(&env);
     env.login(KATE);
+    env.run(&["password"], "epicevents-demo\na new password here\n")
+        .ok();
     for _ in 0..5 {
         env.run(&["login", "kate.hastroff@epic.com"], "wrong password!\n")
             .fails(1);
     }
-    env.run(&["password"], "epicevents-demo\na new password here\n")
-        .ok();
+    env.run(&["login", "nobody.here@epic.com"], "wrong password!\n")
+        .fails(1);
+    env.run_as("alice", &["users", "unlock", "4"], "").ok();
     env.run(&["logout"], "").ok();
-    let actions: Vec<String> = rows_after(&env, before).into_iter().map(|r| r.0).collect();
+    let rows = rows_after(&env, before);
+    let actions: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     assert_eq!(
         actions,
         [
             "login",
+            "password_change",
             "login_failed",
             "login_failed",
             "login_failed",
             "login_failed",
             "login_failed",
             "lockout",
-            "password_change",
+            "login_failed",
+            "unlock",
             "logout"
         ]
+    );
+    // Attempts name the account tried (or, for an unknown email, only the email), never an
+    // actor: whoever typed them is not known.
+    let db = env.db();
+    let attempts: Vec<(Option<i64>, Option<i64>, String)> = db
+        .prepare(
+            "SELECT actor_id, entity_id, changes FROM audit_log WHERE id > ?1 AND action IN ('login_failed', 'lockout') ORDER BY id",
+        )
+        .unwrap()
+        .query_map([before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(attempts.iter().all(|(actor, _, _)| actor.is_none()));
+    assert_eq!(attempts[0].1, Some(4));
+    assert!(attempts[0].2.contains("kate.hastroff@epic.com"));
+    let unknown = attempts.last().unwrap();
+    assert_eq!(unknown.1, None);
+    assert!(unknown.2.contains("nobody.here@epic.com"));
+    assert_eq!(
+        env.count("SELECT actor_id FROM audit_log WHERE action = 'unlock'"),
+        1
     );
 }
 

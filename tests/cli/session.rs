@@ -200,13 +200,42 @@ fn a_password_change_ends_other_sessions_but_not_this_one() {
 }
 
 #[test]
-fn a_wrong_current_password_changes_nothing() {
+fn a_wrong_current_password_changes_no_password_and_counts_toward_the_lockout() {
     let env = TestEnv::demo();
     env.login(BILL);
-    let before = env.digest();
+    let hash = "SELECT password_hash FROM collaborators WHERE id = 2";
+    let before: String = env.db().query_row(hash, [], |r| r.get(0)).unwrap();
     let run = env.run(&["password"], "not my password\na brand new password\n");
     assert!(run.fails(1).contains("invalid current password"));
-    assert_eq!(env.digest(), before);
+    let after: String = env.db().query_row(hash, [], |r| r.get(0)).unwrap();
+    assert_eq!(after, before);
+    assert_eq!(
+        env.count("SELECT failed_logins FROM collaborators WHERE id = 2"),
+        1
+    );
+    assert_eq!(
+        env.count("SELECT COUNT(*) FROM audit_log WHERE action = 'password_change_failed' AND actor_id = 2"),
+        1
+    );
+}
+
+#[test]
+fn guessing_the_current_password_locks_the_account_like_logins_do() {
+    let env = TestEnv::demo();
+    env.login(BILL);
+    for _ in 0..5 {
+        env.run(&["password"], "not my password\na brand new password\n")
+            .fails(1);
+    }
+    // Locked now: even the right current password is refused, and no login gets in.
+    let run = env.run(&["password"], "epicevents-demo\na brand new password\n");
+    assert!(run.fails(1).contains("locked"), "{}", run.stderr);
+    env.run_as("other", &["login", BILL], &format!("{DEMO_PASSWORD}\n"))
+        .fails(1);
+    assert_eq!(
+        env.count("SELECT COUNT(*) FROM audit_log WHERE action = 'lockout' AND entity_id = 2"),
+        1
+    );
 }
 
 #[test]
