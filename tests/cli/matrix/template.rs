@@ -1,0 +1,208 @@
+//! The demo, logged in once per department, with the matrix's fixtures, kept in memory.
+//!
+//! Loading the demo and logging in cost bcrypt hashes, so this is built once per run and each
+//! case writes a copy of it into a fresh directory (sessions stay valid: they are bound to the
+//! database's instance id and key file, both copied). The demo lacks records the matrix needs,
+//! so they are added through the binary: clients 6 (Bill's) and 7 (Sophie's) without
+//! contracts, and event 4 on Bill's contract 1 without support.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rusqlite::Connection;
+use rusqlite::types::ValueRef;
+
+use super::{Department, run};
+use crate::helpers::TestEnv;
+
+pub struct Template {
+    dirs: Vec<(PathBuf, fs::Permissions)>,
+    files: Vec<(PathBuf, Vec<u8>, fs::Permissions)>,
+    /// Every collaborator's first name, by id.
+    names: Vec<(i64, String)>,
+}
+
+impl Template {
+    pub fn name(&self, id: i64) -> &str {
+        self.names
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map_or("?", |(_, name)| name.as_str())
+    }
+
+    /// A fresh copy of the template in its own directory.
+    pub fn copy(&self) -> TestEnv {
+        let env = TestEnv::new();
+        for (path, permissions) in &self.dirs {
+            let path = env.root().join(path);
+            fs::create_dir_all(&path).unwrap();
+            fs::set_permissions(&path, permissions.clone()).unwrap();
+        }
+        for (path, bytes, permissions) in &self.files {
+            let path = env.root().join(path);
+            fs::write(&path, bytes).unwrap();
+            fs::set_permissions(&path, permissions.clone()).unwrap();
+        }
+        env
+    }
+}
+
+pub fn template() -> &'static Template {
+    static TEMPLATE: OnceLock<Template> = OnceLock::new();
+    TEMPLATE.get_or_init(build)
+}
+
+fn build() -> Template {
+    let env = TestEnv::demo();
+    for department in Department::ALL {
+        env.login_as(department.home(), department.login());
+    }
+    let sales = Department::Sales;
+    run(
+        &env,
+        sales,
+        "clients create --full-name 'Nora Six' --email nora@six.test \
+         --phone '+33 6 00 00 00 06' --company-name 'Six SARL'",
+        "",
+    )
+    .ok();
+    run(
+        &env,
+        sales,
+        "clients create --full-name 'Oscar Seven' --email oscar@seven.test \
+         --phone '+33 6 00 00 00 07' --company-name 'Seven SA'",
+        "",
+    )
+    .ok();
+    run(&env, Department::Management, "clients reassign 7 3", "").ok();
+    run(
+        &env,
+        sales,
+        "events create --contract 1 --name 'Kevin Casey Dinner' \
+         --start '2027-09-01 19:00' --end '2027-09-01 23:00' --location Paris --attendees 40",
+        "",
+    )
+    .ok();
+
+    let names = {
+        let db = env.db();
+        assert_facts(&db);
+        let mut stmt = db
+            .prepare("SELECT id, full_name FROM collaborators ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |row| {
+            let full: String = row.get(1)?;
+            Ok((row.get(0)?, full.split(' ').next().unwrap_or("").to_owned()))
+        })
+        .unwrap()
+        .collect::<Result<Vec<(i64, String)>, _>>()
+        .unwrap()
+        // Every connection closes here: SQLite folds the WAL into the database file.
+    };
+
+    let (dirs, files) = snapshot(env.root());
+    let paths: Vec<&Path> = files.iter().map(|(p, _, _)| p.as_path()).collect();
+    for needed in ["crm.db", "crm.db.key"] {
+        assert!(paths.contains(&Path::new(needed)), "{needed} in {paths:?}");
+    }
+    for department in Department::ALL {
+        let session = Path::new("home").join(department.home()).join("session");
+        assert!(
+            paths.contains(&session.as_path()),
+            "{session:?} in {paths:?}"
+        );
+    }
+    Template { dirs, files, names }
+}
+
+/// Every directory and file under `root`, parents first.
+#[allow(clippy::type_complexity)]
+fn snapshot(
+    root: &Path,
+) -> (
+    Vec<(PathBuf, fs::Permissions)>,
+    Vec<(PathBuf, Vec<u8>, fs::Permissions)>,
+) {
+    let (mut dirs, mut files) = (Vec::new(), Vec::new());
+    let mut pending = vec![PathBuf::new()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(root.join(&dir)).unwrap() {
+            let entry = entry.unwrap();
+            let path = dir.join(entry.file_name());
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                dirs.push((path.clone(), meta.permissions()));
+                pending.push(path);
+            } else {
+                files.push((path, fs::read(entry.path()).unwrap(), meta.permissions()));
+            }
+        }
+    }
+    (dirs, files)
+}
+
+/// The facts the case list relies on: if the demo changes, the records must be picked again.
+/// They also pin the actors' ids ([`Department::actor_id`]).
+fn assert_facts(db: &Connection) {
+    let facts = [
+        (
+            "SELECT c.id, c.email, d.name FROM collaborators c \
+             JOIN departments d ON d.id = c.department_id ORDER BY c.id",
+            "1:alice.manager@epic.com:management 2:bill.boquet@epic.com:sales \
+             3:sophie.vendeur@epic.com:sales 4:kate.hastroff@epic.com:support \
+             5:alienor.vichum@epic.com:support",
+        ),
+        // id:sales contact
+        (
+            "SELECT id, sales_contact_id FROM clients ORDER BY id",
+            "1:2 2:2 3:3 4:3 5:- 6:2 7:3",
+        ),
+        // id:client:signed:total:remaining:events:payments
+        (
+            "SELECT id, client_id, signed_at IS NOT NULL, total_cents, remaining_cents, \
+             (SELECT count(*) FROM events e WHERE e.contract_id = c.id), \
+             (SELECT count(*) FROM payments p WHERE p.contract_id = c.id) \
+             FROM contracts c ORDER BY id",
+            "1:1:1:1200000:0:2:2 2:2:1:2500000:1500000:1:1 3:3:1:800000:800000:1:0 \
+             4:4:0:500000:500000:0:0 5:1:0:300050:300050:0:0",
+        ),
+        // id:contract:support contact
+        (
+            "SELECT id, contract_id, support_contact_id FROM events ORDER BY id",
+            "1:2:4 2:3:- 3:1:5 4:1:-",
+        ),
+    ];
+    for (sql, expected) in facts {
+        assert_eq!(rows(db, sql), expected, "{sql}");
+    }
+    for department in Department::ALL {
+        let sql = format!(
+            "SELECT c.id FROM collaborators c JOIN departments d ON d.id = c.department_id \
+             WHERE c.email = '{}' AND d.name = '{}'",
+            department.login(),
+            department.as_str()
+        );
+        assert_eq!(rows(db, &sql), department.actor_id().to_string(), "{sql}");
+    }
+}
+
+/// The rows of a query, cells joined by `:`, rows by spaces, NULL as `-`.
+pub fn rows(db: &Connection, sql: &str) -> String {
+    let mut stmt = db.prepare(sql).expect(sql);
+    let columns = stmt.column_count();
+    let mut rows = stmt.query([]).unwrap();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        let cells: Vec<String> = (0..columns)
+            .map(|i| match row.get_ref(i).unwrap() {
+                ValueRef::Null => "-".to_owned(),
+                ValueRef::Integer(n) => n.to_string(),
+                ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        out.push(cells.join(":"));
+    }
+    out.join(" ")
+}
