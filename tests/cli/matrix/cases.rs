@@ -9,9 +9,7 @@
 use super::{Department, Side};
 
 /// Every write command of PRODUCT.md §2, listed here rather than taken from the product so
-/// that a command the product forgets still has to be accounted for. §2 also names
-/// `users unlock` and `users reset-password`: they join this list with the change that
-/// brings them.
+/// that a command the product forgets still has to be accounted for.
 pub const WRITE_COMMANDS: &[&str] = &[
     "clients create",
     "clients update",
@@ -30,8 +28,14 @@ pub const WRITE_COMMANDS: &[&str] = &[
     "users create",
     "users update",
     "users delete",
+    "users unlock",
+    "users reset-password",
     "password",
 ];
+
+/// Commands that act on another collaborator's account only: nobody unlocks themself (a
+/// locked account cannot log in) or resets their own password (`password` does that).
+pub const OTHERS_ONLY: &[&str] = &["users unlock", "users reset-password"];
 
 /// The command an entry of the table runs: "contracts update (signed, new total)" runs
 /// "contracts update".
@@ -269,6 +273,25 @@ fn users(c: &mut Cases) {
         let line = format!("users delete {id} --yes");
         c.add("users delete", side, Collaborator(id), line);
     }
+    // The template locks Sophie and Aliénor out; management unlocks Sophie.
+    let locked = if c.department == Department::Support {
+        5
+    } else {
+        3
+    };
+    c.add(
+        "users unlock",
+        Side::Other,
+        Collaborator(locked),
+        format!("users unlock {locked}"),
+    );
+    c.add(
+        "users reset-password",
+        Side::Other,
+        Collaborator(colleague),
+        format!("users reset-password {colleague}"),
+    );
+    c.last().stdin = "a temporary password\n";
     c.add(
         "password",
         Side::NoRecord,

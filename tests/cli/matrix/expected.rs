@@ -250,6 +250,19 @@ pub const EXPECTED: &[Row] = &[
         no("only management can delete collaborators"),
     ]),
 
+    // §4 "create, update, delete collaborators: yes | – | –": administering another
+    // collaborator's account (the trust issue's unlock and reset) is the same row.
+    ("users unlock", Side::Other, [
+        YES,
+        no("only management can unlock collaborators"),
+        no("only management can unlock collaborators"),
+    ]),
+    ("users reset-password", Side::Other, [
+        YES,
+        no("only management can reset collaborators' passwords"),
+        no("only management can reset collaborators' passwords"),
+    ]),
+
     // §4 "change own password: yes | yes | yes".
     ("password", Side::NoRecord, [YES, YES, YES]),
 ];

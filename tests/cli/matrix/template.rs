@@ -85,6 +85,17 @@ fn build() -> Template {
     )
     .ok();
 
+    // Sophie (3) and Aliénor (5), the "other" collaborators of sales and support, are locked
+    // out after failed logins, so that unlocking them changes something.
+    env.db()
+        .execute(
+            "UPDATE collaborators SET failed_logins = 5, \
+             locked_until = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+10 minutes') \
+             WHERE id IN (3, 5)",
+            [],
+        )
+        .unwrap();
+
     let names = {
         let db = env.db();
         assert_facts(&db);
