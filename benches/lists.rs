@@ -35,6 +35,7 @@ fn database() -> Connection {
             secret: None,
             sentry_dsn: None,
             sentry_environment: None,
+            warnings: Vec::new(),
         };
         let mut ctx = Context::open(config).expect("the bench database opens");
         scale::load(&mut ctx, 1_000_000).expect("the bench data set loads");

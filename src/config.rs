@@ -1,9 +1,16 @@
 //! Configuration from the environment (and a `.env` file, PRODUCT.md §7).
 //!
 //! Nothing is read again later: the rest of the program receives a [`Config`].
+//!
+//! `.env` is read from the current directory only, never from a parent: a `/tmp/.env`
+//! planted by another user must not redirect the database, the data directory or Sentry. For
+//! the same reason a `.env` that another user owns or may write to is ignored, with a warning.
 
 use std::env;
-use std::path::PathBuf;
+use std::fs;
+use std::io;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 
 /// Where epicevents keeps its files and how it reports.
 #[derive(Debug, Clone)]
@@ -17,13 +24,14 @@ pub struct Config {
     /// Where to report errors; no reporting at all when unset.
     pub sentry_dsn: Option<String>,
     pub sentry_environment: Option<String>,
+    /// What the shell should warn about (an ignored `.env`).
+    pub warnings: Vec<String>,
 }
 
 impl Config {
-    /// Reads `.env` (if any) then the environment.
+    /// Reads `./.env` (if any, and if it is safe to) then the environment.
     pub fn from_env() -> Config {
-        // A missing or unreadable .env is not an error: the environment alone is enough.
-        let _ = dotenvy::dotenv();
+        let warnings = load_dotenv(Path::new(".env")).into_iter().collect();
         let var = |name: &str| env::var(name).ok().filter(|v| !v.is_empty());
         let home = var("EPICEVENTS_HOME")
             .map(PathBuf::from)
@@ -37,6 +45,7 @@ impl Config {
             secret: var("EPICEVENTS_SECRET"),
             sentry_dsn: var("SENTRY_DSN"),
             sentry_environment: var("SENTRY_ENVIRONMENT"),
+            warnings,
         }
     }
 
@@ -49,6 +58,7 @@ impl Config {
             secret: None,
             sentry_dsn: None,
             sentry_environment: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -63,6 +73,37 @@ impl Config {
             .join("history")
             .join(format!("{collaborator_id}.txt"))
     }
+}
+
+/// Loads `path` into the environment (variables already set win) when it is a regular file
+/// of this user's that nobody else may write; otherwise returns why it was ignored.
+fn load_dotenv(path: &Path) -> Option<String> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return None,
+        Err(_) => return Some(ignored(path, "it cannot be read")),
+    };
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let refusal = if !meta.file_type().is_file() {
+        Some("it is not a regular file")
+    } else if meta.uid() != me {
+        Some("it belongs to another user")
+    } else if meta.mode() & 0o022 != 0 {
+        Some("other users can write to it (`chmod go-w .env`)")
+    } else {
+        None
+    };
+    if let Some(why) = refusal {
+        return Some(ignored(path, why));
+    }
+    dotenvy::from_path(path)
+        .err()
+        .map(|_| ignored(path, "it is not a valid .env file"))
+}
+
+fn ignored(path: &Path, why: &str) -> String {
+    format!("ignoring {}: {why}", path.display())
 }
 
 /// `$XDG_DATA_HOME/epicevents`, else `~/.local/share/epicevents`, else `./.epicevents`.

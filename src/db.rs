@@ -65,6 +65,122 @@ pub fn open(path: &Path, create: Create) -> Result<Connection> {
     Ok(conn)
 }
 
+/// An empty database in memory, migrated.
+pub fn open_in_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory().context("opening a database in memory")?;
+    embedded::migrations::runner()
+        .set_grouped(true)
+        .run(&mut conn)
+        .context("migrating a database in memory")?;
+    Ok(conn)
+}
+
+/// What a backup holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupReport {
+    pub bytes: u64,
+    pub collaborators: i64,
+    pub clients: i64,
+    pub contracts: i64,
+    pub events: i64,
+}
+
+/// Copies the database of `conn` into a new file at `to` with SQLite's online backup API, in
+/// one step: a consistent snapshot as of the read transaction it runs in, while other
+/// processes go on writing (WAL readers never block writers). The copy is owner-only, a single
+/// file (rollback journal), and passes `PRAGMA integrity_check` before it takes its name; an
+/// existing file is never replaced.
+pub fn backup(conn: &Connection, to: &Path) -> Result<BackupReport> {
+    let dir = match to.parent() {
+        Some(dir) if dir.as_os_str().is_empty() => Path::new("."),
+        Some(dir) => dir,
+        None => {
+            return Err(Error::invalid(
+                "file",
+                "expected a file name, not a directory",
+            ));
+        }
+    };
+    if !dir.is_dir() {
+        return Err(Error::invalid(
+            "file",
+            format!("the directory {} does not exist", dir.display()),
+        ));
+    }
+    if to.exists() || to.is_symlink() {
+        return Err(Error::invalid(
+            "file",
+            format!("{} already exists: choose a new name", to.display()),
+        ));
+    }
+    let temp = private_files::create_temp_beside(to).context("creating the backup file")?;
+    let copied = copy_checked(conn, &temp);
+    let report = match copied {
+        Ok(report) => report,
+        Err(err) => {
+            let _ = std::fs::remove_file(&temp);
+            return Err(err);
+        }
+    };
+    private_files::link_new(&temp, to).map_err(|err| {
+        if err.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::invalid(
+                "file",
+                format!("{} already exists: choose a new name", to.display()),
+            )
+        } else {
+            Error::internal(anyhow::Error::new(err).context("naming the backup file"))
+        }
+    })?;
+    Ok(report)
+}
+
+fn copy_checked(conn: &Connection, temp: &Path) -> Result<BackupReport> {
+    let mut copy = Connection::open(temp).context("opening the backup file")?;
+    {
+        use rusqlite::backup::{Backup, StepResult};
+        let backup = Backup::new(conn, &mut copy).context("starting the backup")?;
+        // Every page in one step (-1), inside the caller's read transaction: one snapshot.
+        loop {
+            match backup.step(-1).context("copying the database")? {
+                StepResult::Done => break,
+                StepResult::More => {}
+                // Busy, Locked, and whatever a later SQLite adds: the source could not be read.
+                _ => return Err(Error::Fault(Fault::Busy)),
+            }
+        }
+    }
+    let mode: String = copy.query_row("PRAGMA journal_mode = DELETE", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("delete") {
+        return Err(anyhow::anyhow!("the backup kept journal mode {mode}").into());
+    }
+    let check: String = copy.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+    if check != "ok" {
+        return Err(anyhow::anyhow!("the backup failed its integrity check: {check}").into());
+    }
+    let count = |table: &str| -> Result<i64> {
+        Ok(
+            copy.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
+                row.get(0)
+            })?,
+        )
+    };
+    let report = BackupReport {
+        bytes: 0,
+        collaborators: count("collaborators")?,
+        clients: count("clients")?,
+        contracts: count("contracts")?,
+        events: count("events")?,
+    };
+    copy.close().map_err(|(_, err)| err)?;
+    let file = std::fs::File::open(temp)?;
+    file.sync_all()?;
+    Ok(BackupReport {
+        bytes: file.metadata()?.len(),
+        ..report
+    })
+}
+
 /// Starts a write transaction that holds the write lock from its first statement.
 pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
     Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)

@@ -79,6 +79,20 @@ pub fn read_small(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
     Ok(Some(content))
 }
 
+/// Creates an empty owner-only file beside `path`, under a name of its own, for content that
+/// takes `path`'s name only once complete ([`link_new`]).
+pub fn create_temp_beside(path: &Path) -> io::Result<PathBuf> {
+    write_temp(path, &[])
+}
+
+/// Gives the complete file `temp` the name `path`, unless `path` exists (no file is ever
+/// replaced); `temp` is removed either way.
+pub fn link_new(temp: &Path, path: &Path) -> io::Result<()> {
+    let linked = fs::hard_link(temp, path);
+    fs::remove_file(temp)?;
+    linked
+}
+
 /// Whether people other than the owner may read `path` (group or other permission bits).
 pub fn readable_by_others(path: &Path) -> bool {
     fs::metadata(path).is_ok_and(|meta| meta.permissions().mode() & 0o077 != 0)

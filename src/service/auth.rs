@@ -140,12 +140,22 @@ pub fn login(
     let me = collaborators::get(&tx, id)?;
     let instance = meta::instance_id(&tx)?;
     let token = session::issue(&secret, &instance, &claim, now)?;
-    session::store(&session_path, &token)?;
+    session::store(&session_path, &token).map_err(|_| not_saved(&session_path))?;
     if let Err(err) = tx.commit() {
         let _ = session::forget(&session_path);
         return Err(err.into());
     }
     Ok(me)
+}
+
+/// A session that could not be stored: the login (or password change) is not recorded at
+/// all, since the transaction that would record it is rolled back.
+fn not_saved(path: &std::path::Path) -> Error {
+    let place = path.parent().unwrap_or(path);
+    Error::refused(format!(
+        "your session could not be saved in {}: check that this directory is yours and writable; nothing was changed",
+        place.display()
+    ))
 }
 
 /// An audit entry about collaborator `id` (if known) with no actor: login attempts are made
@@ -277,7 +287,7 @@ pub fn change_password(
     let claim = collaborators::claim(&tx, actor.id)?;
     let instance = meta::instance_id(&tx)?;
     let token = session::issue(&secret, &instance, &claim, now)?;
-    session::store(&session_path, &token)?;
+    session::store(&session_path, &token).map_err(|_| not_saved(&session_path))?;
     if let Err(err) = tx.commit() {
         let _ = session::forget(&session_path);
         return Err(err.into());

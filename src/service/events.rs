@@ -58,7 +58,7 @@ fn event_contract(
     let contract = contracts::find(conn, contract_id)?
         .ok_or_else(|| Error::invalid("contract", format!("there is no contract {contract_id}")))?;
     permissions::check(
-        &actor,
+        actor,
         Action::CreateEvent,
         Target::client(contract.sales_contact_id),
     )?;

@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod clients;
 pub mod completion;
 pub mod contracts;
@@ -52,14 +53,24 @@ impl Context {
         Self::open_with(config, Create::No)
     }
 
-    fn open_with(config: Config, create: Create) -> Result<Context> {
-        let conn = db::open(&config.db_path, create)?;
-        Ok(Context {
+    /// An empty database in memory, for what needs no data (help on a machine without a
+    /// database).
+    pub fn in_memory(config: Config) -> Result<Context> {
+        Ok(Self::with_connection(config, db::open_in_memory()?))
+    }
+
+    fn with_connection(config: Config, conn: Connection) -> Context {
+        Context {
             config,
             conn,
             secret: OnceCell::new(),
             clock: Box::new(OffsetDateTime::now_utc),
-        })
+        }
+    }
+
+    fn open_with(config: Config, create: Create) -> Result<Context> {
+        let conn = db::open(&config.db_path, create)?;
+        Ok(Self::with_connection(config, conn))
     }
 
     /// Replaces the clock (tests).

@@ -162,3 +162,18 @@ pub(super) fn demo(shell: &mut Shell, scale: Option<String>) -> Result<()> {
     }
     Ok(())
 }
+
+pub(super) fn backup(shell: &mut Shell, file: &str) -> Result<()> {
+    let me = shell.actor()?;
+    let path = std::path::Path::new(file);
+    let report = crate::service::backup::backup(&mut shell.ctx, &me, path)?;
+    shell.say(format!(
+        "Backed up the database to {} ({} KiB: {} collaborators, {} clients, {} contracts, {} events). It passed its integrity check.",
+        path.display(),
+        report.bytes.div_ceil(1024),
+        report.collaborators,
+        report.clients,
+        report.contracts,
+        report.events
+    ))
+}

@@ -318,7 +318,15 @@ mod tests {
         assert_eq!(names("events no", None), ["no-support"]);
         assert_eq!(
             names("users ", None),
-            ["list", "show", "create", "update", "delete"]
+            [
+                "list",
+                "show",
+                "create",
+                "update",
+                "delete",
+                "unlock",
+                "reset-password"
+            ]
         );
     }
 

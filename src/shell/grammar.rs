@@ -46,6 +46,12 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         scale: Option<String>,
     },
+    /// Copy the live database to FILE (management): consistent while others write,
+    /// owner-only, checked for integrity. See docs/operations.md to restore it.
+    Backup {
+        /// The new file to write (it must not exist yet).
+        file: String,
+    },
     /// Clients: sales records and follows them, management reassigns and deletes them.
     Clients {
         #[command(subcommand)]

@@ -16,6 +16,7 @@ mod fields;
 mod fuzz;
 mod grammar;
 mod help;
+mod history;
 mod listing;
 mod repl;
 mod script;
@@ -26,7 +27,7 @@ use std::io::{self, IsTerminal, Write};
 use std::rc::Rc;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, Fault, Result};
 use crate::service::{Context, auth};
 use crate::telemetry;
 use crate::ui::prompter::{InquirePrompter, LinePrompter, Prompter, SharedInput};
@@ -62,6 +63,8 @@ pub struct Shell {
     width: usize,
     /// Whether standard output is a terminal (CSV then escapes control characters).
     stdout_terminal: bool,
+    /// Whether the last line run was a command of the grammar (only those enter history).
+    was_command: bool,
 }
 
 /// Runs epicevents with the process arguments (without the program name); returns the exit
@@ -93,7 +96,7 @@ pub fn main(args: Vec<String>) -> u8 {
     // Reporting lasts until this guard drops, after the last command, when it flushes.
     let _sentry = telemetry::init(&config);
     warn_if_exposed(&config);
-    let ctx = match Context::open(config) {
+    let ctx = match open_for(mode, &args, config) {
         Ok(ctx) => ctx,
         Err(err) => {
             telemetry::report(&err);
@@ -110,6 +113,7 @@ pub fn main(args: Vec<String>) -> u8 {
         words: Vec::new(),
         width: table::terminal_width(),
         stdout_terminal: io::stdout().is_terminal(),
+        was_command: false,
     };
     let code = match mode {
         Mode::OneShot => shell.run_one(args),
@@ -118,6 +122,27 @@ pub fn main(args: Vec<String>) -> u8 {
     };
     let _ = shell.out.flush();
     code
+}
+
+/// Opens the database for this run. Only what is meant to create one does: `setup`, `demo`
+/// and the shell started by a person (whose first start offers them), so that a mistyped
+/// `EPICEVENTS_DB` never leaves an empty database behind. A one-shot command on a missing
+/// database says so and points to `setup`, except help, which reads no data and runs on an
+/// empty database in memory.
+fn open_for(mode: Mode, args: &[String], config: Config) -> Result<Context> {
+    let creates = match mode {
+        Mode::Repl | Mode::Script => true,
+        Mode::OneShot => matches!(args.first().map(String::as_str), Some("setup" | "demo")),
+    };
+    if creates {
+        return Context::open(config);
+    }
+    let asks_for_help = args.first().is_some_and(|a| a == "help")
+        || args.iter().any(|a| a == "--help" || a == "-h");
+    match Context::open_existing(config.clone()) {
+        Err(Error::Fault(Fault::NoDatabase(_))) if asks_for_help => Context::in_memory(config),
+        other => other,
+    }
 }
 
 fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
@@ -137,6 +162,7 @@ impl Shell {
 
     /// Runs one line of text.
     pub fn execute(&mut self, line: &str) -> Result<Flow> {
+        self.was_command = false;
         let words = shlex::split(line)
             .ok_or_else(|| Error::Usage("unbalanced quotes: close every quote you open".into()))?;
         if words.is_empty() {
@@ -147,7 +173,9 @@ impl Shell {
 
     fn execute_words(&mut self, words: Vec<String>) -> Result<Flow> {
         let words = grammar::resolve(words, self.menu)?;
-        let flow = match grammar::parse(&words)? {
+        let parsed = grammar::parse(&words)?;
+        self.was_command = true;
+        let flow = match parsed {
             Parsed::Help(text) => {
                 write!(self.out, "{text}")?;
                 Flow::Continue
@@ -175,6 +203,7 @@ impl Shell {
             Command::Password => account::password(self)?,
             Command::Setup(args) => account::setup(self, args)?,
             Command::Demo { scale } => account::demo(self, scale)?,
+            Command::Backup { file } => account::backup(self, &file)?,
             Command::Audit {
                 command: Some(command),
             } => audit::run(self, command)?,
@@ -239,6 +268,9 @@ impl Shell {
 /// Warns when the database or the key file can be read by other users: whoever can read
 /// them is past every check epicevents makes (README, security model).
 fn warn_if_exposed(config: &Config) {
+    for warning in &config.warnings {
+        eprintln!("warning: {warning}");
+    }
     let key = crate::secret::key_path(&config.db_path);
     for (what, path) in [("database", &config.db_path), ("key file", &key)] {
         if crate::private_files::readable_by_others(path) {
@@ -336,6 +368,7 @@ mod tests {
             words: Vec::new(),
             width: 100,
             stdout_terminal: false,
+            was_command: false,
         };
         (shell, out)
     }

@@ -3,13 +3,12 @@
 use std::path::PathBuf;
 
 use rustyline::error::ReadlineError;
-use rustyline::history::{FileHistory, History};
+use rustyline::history::FileHistory;
 use rustyline::{CompletionType, Config, Editor};
 
 use super::completion::ShellHelper;
-use super::{Flow, Menu, Shell, report};
+use super::{Flow, Menu, Shell, history, report};
 use crate::error::{Error, Result};
-use crate::private_files;
 use crate::service::{Context, auth};
 use crate::ui::style;
 
@@ -26,7 +25,7 @@ fn repl(shell: &mut Shell) -> Result<()> {
     let config = Config::builder()
         .auto_add_history(false)
         .history_ignore_space(true)
-        .max_history_size(2000)
+        .max_history_size(history::MAX_ENTRIES)
         .map_err(Error::internal)?
         .completion_type(CompletionType::List)
         .build();
@@ -51,10 +50,15 @@ fn repl(shell: &mut Shell) -> Result<()> {
             Err(err) => return Err(Error::internal(err)),
         };
         let result = shell.execute(&line);
-        // A line that was not a command (e.g. a password typed at the prompt by mistake)
-        // never enters the history.
-        if !matches!(result, Err(Error::Usage(_))) && !line.trim().is_empty() {
+        // A line that was not a command (e.g. a password typed at the prompt by mistake, or a
+        // `#` comment) never enters the history; nor does one typed after a space, as in bash.
+        if shell.was_command && !line.starts_with(' ') {
             let _ = editor.add_history_entry(line.as_str());
+            if let Some(path) = history_path(shell, owner) {
+                // Appended at once, so that a killed shell loses nothing; a history that
+                // cannot be written never stops the shell.
+                let _ = history::append(&path, &line);
+            }
         }
         match result {
             Ok(Flow::Exit) => break,
@@ -66,13 +70,11 @@ fn repl(shell: &mut Shell) -> Result<()> {
         me = shell.actor().ok();
         let now = me.as_ref().map(|s| s.who.id);
         if now != owner {
-            save_history(shell, &mut editor, owner);
             let _ = editor.clear_history();
             load_history(shell, &mut editor, now);
             owner = now;
         }
     }
-    save_history(shell, &mut editor, owner);
     Ok(())
 }
 
@@ -120,19 +122,8 @@ fn history_path(shell: &Shell, owner: Option<i64>) -> Option<PathBuf> {
 /// History is per collaborator; before anyone logs in it stays in memory only.
 fn load_history(shell: &Shell, editor: &mut LineEditor, owner: Option<i64>) {
     if let Some(path) = history_path(shell, owner) {
-        let _ = editor.load_history(&path);
-    }
-}
-
-fn save_history(shell: &Shell, editor: &mut LineEditor, owner: Option<i64>) {
-    let Some(path) = history_path(shell, owner) else {
-        return;
-    };
-    if editor.history().is_empty() {
-        return;
-    }
-    // Created owner-only before rustyline writes to it.
-    if private_files::touch(&path).is_ok() {
-        let _ = editor.save_history(&path);
+        for entry in history::load(&path) {
+            let _ = editor.add_history_entry(entry);
+        }
     }
 }

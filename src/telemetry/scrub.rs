@@ -86,9 +86,37 @@ pub fn text(input: &str, secrets: &[String]) -> String {
     for secret in secrets.iter().filter(|s| s.len() >= 8) {
         out = out.replace(secret.as_str(), "[secret]");
     }
+    let out = user_paths(&out, std::env::var("HOME").ok().as_deref());
     let out = quoted(&out);
     let out = words(&out);
     digit_runs(&out)
+}
+
+/// Paths without the OS user's name: the home directory becomes `~`, and the name after any
+/// `/home/` or `/Users/` becomes `[user]` (another user's home, a home set elsewhere).
+fn user_paths(input: &str, home: Option<&str>) -> String {
+    let mut out = match home.map(|h| h.trim_end_matches('/')) {
+        Some(home) if home.len() > 1 => input.replace(home, "~"),
+        _ => input.to_owned(),
+    };
+    for root in ["/home/", "/Users/"] {
+        let mut rest = out.as_str();
+        let mut scrubbed = String::with_capacity(out.len());
+        while let Some(at) = rest.find(root) {
+            let (before, after) = rest.split_at(at + root.len());
+            scrubbed.push_str(before);
+            let name_end = after
+                .find(['/', ' ', '"', '\'', ')'])
+                .unwrap_or(after.len());
+            if name_end > 0 {
+                scrubbed.push_str("[user]");
+            }
+            rest = &after[name_end..];
+        }
+        scrubbed.push_str(rest);
+        out = scrubbed;
+    }
+    out
 }
 
 /// Replaces the content of every "…" or '…' quotation.
@@ -231,6 +259,22 @@ mod tests {
         }
         assert!(out.contains("[email]") && out.contains("[number]") && out.contains("[text]"));
         assert!(out.contains("[token]") && out.contains("[hash]") && out.contains("[secret]"));
+    }
+
+    #[test]
+    fn paths_never_carry_the_os_user_name() {
+        let out = user_paths(
+            "opening /home/jdoe/.local/share/epicevents/crm.db, then /Users/ann/x and /srv/db",
+            Some("/home/jdoe"),
+        );
+        assert_eq!(
+            out,
+            "opening ~/.local/share/epicevents/crm.db, then /Users/[user]/x and /srv/db"
+        );
+        let out = user_paths("key /opt/alice-data/crm.db.key", Some("/opt/alice-data/"));
+        assert_eq!(out, "key ~/crm.db.key");
+        let out = text("reading /home/jdoe/crm.db", &[]);
+        assert!(!out.contains("jdoe"), "{out}");
     }
 
     #[test]
