@@ -21,19 +21,18 @@ mod repl;
 mod script;
 mod users;
 
-use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
-use std::rc::Rc;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::service::{Context, auth};
 use crate::telemetry;
-use crate::ui::prompter::{InquirePrompter, LinePrompter, Prompter, SharedInput};
+use crate::ui::lines::{Lines, SharedInput};
+use crate::ui::prompter::{InquirePrompter, LinePrompter, Prompter};
 use crate::ui::{style, table, text};
 
 pub use grammar::{Cli, Menu};
-use grammar::{Command, Parsed};
+use grammar::{Command, Parsed, Unknown};
 
 /// How the shell was started, which decides what "entering a menu" means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +77,7 @@ pub fn main(args: Vec<String>) -> u8 {
         _ => {}
     }
     let interactive = io::stdin().is_terminal();
-    let input: SharedInput = Rc::new(RefCell::new(io::BufReader::new(io::stdin())));
+    let input: SharedInput = Lines::shared(io::BufReader::new(io::stdin()));
     let prompter: Box<dyn Prompter> = if interactive {
         Box::new(InquirePrompter)
     } else {
@@ -146,7 +145,7 @@ impl Shell {
     }
 
     fn execute_words(&mut self, words: Vec<String>) -> Result<Flow> {
-        let words = grammar::resolve(words, self.menu)?;
+        let words = grammar::resolve_as(words, self.menu, self.unknown())?;
         let flow = match grammar::parse(&words)? {
             Parsed::Help(text) => {
                 write!(self.out, "{text}")?;
@@ -200,6 +199,16 @@ impl Shell {
             Command::Exit => return Ok(Flow::Exit),
         }
         Ok(Flow::Continue)
+    }
+
+    /// How to report a word that is not a command. A script's line may be a password left
+    /// over after a failed command (under `--keep-going`): it is never quoted back, nor
+    /// compared with the commands, which would hint at its letters.
+    fn unknown(&self) -> Unknown {
+        match self.mode {
+            Mode::Script => Unknown::Hidden,
+            Mode::Repl | Mode::OneShot => Unknown::Quoted,
+        }
     }
 
     /// Enters a menu; in one-shot use there is no next line, so its help is shown instead.
