@@ -34,6 +34,23 @@ use crate::ui::{style, table, text};
 pub use grammar::{Cli, Menu};
 use grammar::{Command, Parsed, Unknown};
 
+/// The most a one-shot command line may hold, all its words together: 1 MiB. Every Unix
+/// passes at least this much (Linux 2 MiB, macOS 1 MiB), so the bound is the same wherever
+/// epicevents runs, and what the grammar builds from the words stays small. A longer value
+/// fits in a script line (see [`crate::ui::lines::MAX_LINE_BYTES`]).
+pub const MAX_ARGS_BYTES: usize = 1024 * 1024;
+
+/// The most words a command may have, however it comes. No command takes more than a few
+/// dozen, and each word costs the grammar far more memory than its bytes: a line of a million
+/// one-letter words would otherwise cost hundreds of megabytes before being refused.
+pub const MAX_WORDS: usize = 1_000;
+
+fn too_many_words() -> Error {
+    Error::Usage(format!(
+        "more than {MAX_WORDS} words in one command; nothing was run"
+    ))
+}
+
 /// How the shell was started, which decides what "entering a menu" means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -66,6 +83,21 @@ pub struct Shell {
 /// Runs epicevents with the process arguments (without the program name); returns the exit
 /// code.
 pub fn main(args: Vec<String>) -> u8 {
+    // Before anything reads the words: nothing else about them is looked at.
+    if args.iter().map(String::len).sum::<usize>() > MAX_ARGS_BYTES {
+        report(
+            &Error::Usage(
+                "the command line is longer than 1 MiB; nothing was run (a longer value fits in a script line: `epicevents < script`)"
+                    .into(),
+            ),
+            None,
+        );
+        return 2;
+    }
+    if args.len() > MAX_WORDS {
+        report(&too_many_words(), None);
+        return 2;
+    }
     let mut args = args;
     let keep_going = take_flag(&mut args, "--keep-going");
     match args.first().map(String::as_str) {
@@ -136,8 +168,17 @@ impl Shell {
 
     /// Runs one line of text.
     pub fn execute(&mut self, line: &str) -> Result<Flow> {
-        let words = shlex::split(line)
-            .ok_or_else(|| Error::Usage("unbalanced quotes: close every quote you open".into()))?;
+        // Split lazily, so that a line of too many words is refused before they all exist.
+        let mut lexer = shlex::Shlex::new(line);
+        let words: Vec<String> = lexer.by_ref().take(MAX_WORDS + 1).collect();
+        if words.len() > MAX_WORDS {
+            return Err(too_many_words());
+        }
+        if lexer.had_error {
+            return Err(Error::Usage(
+                "unbalanced quotes: close every quote you open".into(),
+            ));
+        }
         if words.is_empty() {
             return Ok(Flow::Continue);
         }
