@@ -33,7 +33,7 @@ pub(crate) use id::{shorten, shorten_to};
 pub use money::Money;
 pub use password::Password;
 pub use phone::Phone;
-pub use text::{Name, Notes};
+pub use text::{Name, Notes, SearchText};
 
 /// Whether a character must never be stored in single-line text: control characters (they
 /// can rewrite a terminal) and the bidirectional overrides (they can disguise text).

@@ -1,4 +1,5 @@
-//! Free text: single-line names (people, companies, events, places) and multi-line notes.
+//! Free text: single-line names (people, companies, events, places), multi-line notes, and
+//! the text a list is searched for.
 
 use super::{is_bidi_control, is_forbidden_in_line};
 use crate::error::{Error, Result};
@@ -73,6 +74,34 @@ impl AsRef<str> for Notes {
     }
 }
 
+/// The text `clients list --search` looks for, matched literally. It may hold anything a
+/// stored value could (control characters included: an older database may hold some), but
+/// not a NUL, which ends text for SQLite's full-text index, and at most 1,000 characters:
+/// more than any field it looks in, and a search's cost grows with its length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText(String);
+
+impl SearchText {
+    pub const MAX_CHARS: usize = 1_000;
+
+    pub fn parse(input: &str) -> Result<Self> {
+        if input.chars().nth(Self::MAX_CHARS).is_some() {
+            return Err(Error::invalid(
+                "search",
+                format!("must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        if input.contains('\0') {
+            return Err(Error::invalid("search", "must not contain a NUL character"));
+        }
+        Ok(SearchText(input.to_owned()))
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +152,22 @@ mod tests {
         assert!(Notes::parse("").is_ok());
         assert!(Notes::parse("\u{1b}]52;c;aGk=\u{7}").is_err());
         assert!(Notes::parse(&"n".repeat(5_001)).is_err());
+    }
+
+    #[test]
+    fn searches_refuse_nul_and_overlong_text_only() {
+        for good in ["kev", "%_\\", "\u{1b}[2J", "", &"é".repeat(1_000)] {
+            assert_eq!(SearchText::parse(good).unwrap().into_inner(), good);
+        }
+        let err = SearchText::parse("a\0b").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid search: must not contain a NUL character"
+        );
+        let err = SearchText::parse(&"x".repeat(1_001)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid search: must be at most 1000 characters"
+        );
     }
 }

@@ -193,14 +193,15 @@ pub fn load(ctx: &mut Context) -> Result<Summary> {
 /// Loads the demo data set into an empty database, in one transaction. On a database in use,
 /// a manager must be logged in to be told that it only goes into an empty one.
 pub fn load_as(ctx: &mut Context, session: Option<&Session>) -> Result<Summary> {
-    if collaborators::any(ctx.conn())? {
+    let in_use = collaborators::any(ctx.conn())?;
+    if in_use {
         guarded(session)?;
     }
     let password = Password::parse(DEMO_PASSWORD.to_owned())?;
     // One hash for every account: they share the documented password.
     let hash = hash_password(&password)?;
     let now = ctx.now().to_sql();
-    let tx = begin(ctx, session, false)?;
+    let tx = begin(ctx, session, in_use)?;
     if collaborators::any(&tx)? {
         return Err(Error::refused(
             "demo data only goes into an empty database: point EPICEVENTS_DB at a new file",

@@ -5,7 +5,7 @@ use super::account::{EMAIL, FULL_NAME, PHONE};
 use super::fields::Field;
 use super::grammar::{ClientFields, ClientsCommand};
 use super::listing::{Listing, Source};
-use crate::domain::{Client, ClientPatch, Email, Id, Name, NewClient, Phone};
+use crate::domain::{Client, ClientPatch, Email, Id, Name, NewClient, Phone, SearchText};
 use crate::error::Result;
 use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
@@ -82,7 +82,9 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
             let filter = clients::Filter {
                 sales_contact_id: mine.then(|| clients::own_clients_of(&me.who)).transpose()?,
                 unassigned,
-                search,
+                search: search
+                    .map(|text| SearchText::parse(&text).map(SearchText::into_inner))
+                    .transpose()?,
                 ..Default::default()
             };
             shell.print_list(&LISTING, &list, &filter)

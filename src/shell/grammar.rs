@@ -89,6 +89,27 @@ pub enum Command {
     Exit,
 }
 
+impl Command {
+    /// Whether the command reads nothing from the database (help, entering a menu, leaving).
+    pub fn reads_no_data(&self) -> bool {
+        match self {
+            Command::Help { .. } | Command::Back | Command::Exit => true,
+            Command::Clients { command } => command.is_none(),
+            Command::Contracts { command } => command.is_none(),
+            Command::Events { command } => command.is_none(),
+            Command::Audit { command } => command.is_none(),
+            Command::Users { command } => command.is_none(),
+            Command::Login { .. }
+            | Command::Logout
+            | Command::Whoami { .. }
+            | Command::Password
+            | Command::Setup(_)
+            | Command::Demo { .. }
+            | Command::Backup { .. } => false,
+        }
+    }
+}
+
 /// The collaborator fields of `setup` (the department is always management).
 #[derive(Debug, Clone, Default, Args)]
 pub struct SetupArgs {
@@ -526,14 +547,33 @@ pub fn in_menu(mut words: Vec<String>, menu: Option<Menu>) -> Vec<String> {
     words
 }
 
-/// [`in_menu`], then refuses unknown commands with the nearest known one.
+/// How an unknown command is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unknown {
+    /// Quoted back, with the nearest known command (the REPL, one-shot use).
+    Quoted,
+    /// Neither quoted nor compared with the commands (scripts: the line may be a password).
+    Hidden,
+}
+
+/// [`in_menu`], then refuses unknown commands with the nearest known one (the tests' way
+/// to call [`resolve_as`]).
+#[cfg(test)]
 pub fn resolve(words: Vec<String>, menu: Option<Menu>) -> Result<Vec<String>> {
+    resolve_as(words, menu, Unknown::Quoted)
+}
+
+/// [`in_menu`], then refuses unknown commands, reported as `unknown` says.
+pub fn resolve_as(words: Vec<String>, menu: Option<Menu>, unknown: Unknown) -> Result<Vec<String>> {
     let words = in_menu(words, menu);
     let Some(first) = words.first() else {
         return Ok(words);
     };
     let top = top_level_names();
     if !top.contains(first) {
+        if unknown == Unknown::Hidden {
+            return Err(hidden_command(None));
+        }
         let mut known = top;
         if let Some(menu) = menu {
             known.extend(menu_command_names(menu.name()));
@@ -545,6 +585,9 @@ pub fn resolve(words: Vec<String>, menu: Option<Menu>) -> Result<Vec<String>> {
     {
         let known = menu_command_names(first);
         if !known.contains(second) {
+            if unknown == Unknown::Hidden {
+                return Err(hidden_command(Some(first)));
+            }
             return Err(unknown_command(second, Some(first), &known));
         }
     }
@@ -570,6 +613,16 @@ fn unknown_command(word: &str, menu: Option<&str>, known: &[String]) -> Error {
             "unknown command '{shown}'{place}: type `help` to see the commands"
         )),
     }
+}
+
+fn hidden_command(menu: Option<&str>) -> Error {
+    let (place, help) = match menu {
+        Some(menu) => (format!(" in {menu}"), format!("help {menu}")),
+        None => (String::new(), "help".to_owned()),
+    };
+    Error::Usage(format!(
+        "not a command{place} (not shown, as it may be a password); see `{help}`"
+    ))
 }
 
 /// What a successful parse gives: a command, or text clap wants shown (`--help`).
@@ -690,6 +743,25 @@ mod tests {
         let err = resolve(words("xyzzy"), None).unwrap_err();
         assert!(err.to_string().contains("type `help`"));
         assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn hidden_unknown_commands_show_no_letter_of_them() {
+        let err = resolve_as(words("lgoin hunter2"), None, Unknown::Hidden).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a command (not shown, as it may be a password); see `help`"
+        );
+        assert_eq!(err.exit_code(), 2);
+        let err = resolve_as(words("users lsit"), None, Unknown::Hidden).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a command in users (not shown, as it may be a password); see `help users`"
+        );
+        assert_eq!(
+            resolve_as(words("list"), Some(Menu::Users), Unknown::Hidden).unwrap(),
+            words("users list")
+        );
     }
 
     #[test]

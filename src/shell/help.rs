@@ -12,7 +12,7 @@ pub(super) fn show(shell: &mut Shell, words: &[String]) -> Result<()> {
             .map(|m| vec![m.name().to_owned()])
             .unwrap_or_default()
     } else {
-        grammar::resolve(words.to_vec(), shell.menu)?
+        grammar::resolve_as(words.to_vec(), shell.menu, shell.unknown())?
     };
     let mut root = grammar::command();
     root.build();

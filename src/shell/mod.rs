@@ -22,19 +22,35 @@ mod repl;
 mod script;
 mod users;
 
-use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
-use std::rc::Rc;
 
 use crate::config::Config;
 use crate::error::{Error, Fault, Result};
 use crate::service::{Context, auth};
 use crate::telemetry;
-use crate::ui::prompter::{InquirePrompter, LinePrompter, Prompter, SharedInput};
+use crate::ui::lines::{Lines, SharedInput};
+use crate::ui::prompter::{InquirePrompter, LinePrompter, Prompter};
 use crate::ui::{style, table, text};
 
 pub use grammar::{Cli, Menu};
-use grammar::{Command, Parsed};
+use grammar::{Command, Parsed, Unknown};
+
+/// The most a one-shot command line may hold, all its words together: 1 MiB. Every Unix
+/// passes at least this much (Linux 2 MiB, macOS 1 MiB), so the bound is the same wherever
+/// epicevents runs, and what the grammar builds from the words stays small. A longer value
+/// fits in a script line (see [`crate::ui::lines::MAX_LINE_BYTES`]).
+pub const MAX_ARGS_BYTES: usize = 1024 * 1024;
+
+/// The most words a command may have, however it comes. No command takes more than a few
+/// dozen, and each word costs the grammar far more memory than its bytes: a line of a million
+/// one-letter words would otherwise cost hundreds of megabytes before being refused.
+pub const MAX_WORDS: usize = 1_000;
+
+fn too_many_words() -> Error {
+    Error::Usage(format!(
+        "more than {MAX_WORDS} words in one command; nothing was run"
+    ))
+}
 
 /// How the shell was started, which decides what "entering a menu" means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +86,21 @@ pub struct Shell {
 /// Runs epicevents with the process arguments (without the program name); returns the exit
 /// code.
 pub fn main(args: Vec<String>) -> u8 {
+    // Before anything reads the words: nothing else about them is looked at.
+    if args.iter().map(String::len).sum::<usize>() > MAX_ARGS_BYTES {
+        report(
+            &Error::Usage(
+                "the command line is longer than 1 MiB; nothing was run (a longer value fits in a script line: `epicevents < script`)"
+                    .into(),
+            ),
+            None,
+        );
+        return 2;
+    }
+    if args.len() > MAX_WORDS {
+        report(&too_many_words(), None);
+        return 2;
+    }
     let mut args = args;
     let keep_going = take_flag(&mut args, "--keep-going");
     match args.first().map(String::as_str) {
@@ -81,7 +112,7 @@ pub fn main(args: Vec<String>) -> u8 {
         _ => {}
     }
     let interactive = io::stdin().is_terminal();
-    let input: SharedInput = Rc::new(RefCell::new(io::BufReader::new(io::stdin())));
+    let input: SharedInput = Lines::shared(io::BufReader::new(io::stdin()));
     let prompter: Box<dyn Prompter> = if interactive {
         Box::new(InquirePrompter)
     } else {
@@ -125,22 +156,26 @@ pub fn main(args: Vec<String>) -> u8 {
 }
 
 /// Opens the database for this run. Only what is meant to create one does: `setup`, `demo`
-/// and the shell started by a person (whose first start offers them), so that a mistyped
-/// `EPICEVENTS_DB` never leaves an empty database behind. A one-shot command on a missing
-/// database says so and points to `setup`, except help, which reads no data and runs on an
-/// empty database in memory.
+/// and the shell (interactive, or running a script, which may start with `setup`), so that a
+/// mistyped `EPICEVENTS_DB` never leaves an empty database behind a one-shot command. A
+/// one-shot line that does not parse fails before any database is touched, and one that reads
+/// no data (help, a menu's command list) runs on an empty database in memory when there is
+/// none.
 fn open_for(mode: Mode, args: &[String], config: Config) -> Result<Context> {
-    let creates = match mode {
-        Mode::Repl | Mode::Script => true,
-        Mode::OneShot => matches!(args.first().map(String::as_str), Some("setup" | "demo")),
-    };
-    if creates {
+    if mode != Mode::OneShot {
         return Context::open(config);
     }
-    let asks_for_help = args.first().is_some_and(|a| a == "help")
-        || args.iter().any(|a| a == "--help" || a == "-h");
+    let words = grammar::resolve_as(args.to_vec(), None, grammar::Unknown::Quoted)?;
+    let parsed = grammar::parse(&words)?;
+    if let Parsed::Command(Command::Setup(_) | Command::Demo { .. }) = parsed {
+        return Context::open(config);
+    }
+    let reads_no_data = match parsed {
+        Parsed::Help(_) => true,
+        Parsed::Command(command) => command.reads_no_data(),
+    };
     match Context::open_existing(config.clone()) {
-        Err(Error::Fault(Fault::NoDatabase(_))) if asks_for_help => Context::in_memory(config),
+        Err(Error::Fault(Fault::NoDatabase(_))) if reads_no_data => Context::in_memory(config),
         other => other,
     }
 }
@@ -163,8 +198,17 @@ impl Shell {
     /// Runs one line of text.
     pub fn execute(&mut self, line: &str) -> Result<Flow> {
         self.was_command = false;
-        let words = shlex::split(line)
-            .ok_or_else(|| Error::Usage("unbalanced quotes: close every quote you open".into()))?;
+        // Split lazily, so that a line of too many words is refused before they all exist.
+        let mut lexer = shlex::Shlex::new(line);
+        let words: Vec<String> = lexer.by_ref().take(MAX_WORDS + 1).collect();
+        if words.len() > MAX_WORDS {
+            return Err(too_many_words());
+        }
+        if lexer.had_error {
+            return Err(Error::Usage(
+                "unbalanced quotes: close every quote you open".into(),
+            ));
+        }
         if words.is_empty() {
             return Ok(Flow::Continue);
         }
@@ -172,7 +216,7 @@ impl Shell {
     }
 
     fn execute_words(&mut self, words: Vec<String>) -> Result<Flow> {
-        let words = grammar::resolve(words, self.menu)?;
+        let words = grammar::resolve_as(words, self.menu, self.unknown())?;
         let parsed = grammar::parse(&words)?;
         self.was_command = true;
         let flow = match parsed {
@@ -229,6 +273,16 @@ impl Shell {
             Command::Exit => return Ok(Flow::Exit),
         }
         Ok(Flow::Continue)
+    }
+
+    /// How to report a word that is not a command. A script's line may be a password left
+    /// over after a failed command (under `--keep-going`): it is never quoted back, nor
+    /// compared with the commands, which would hint at its letters.
+    fn unknown(&self) -> Unknown {
+        match self.mode {
+            Mode::Script => Unknown::Hidden,
+            Mode::Repl | Mode::OneShot => Unknown::Quoted,
+        }
     }
 
     /// Enters a menu; in one-shot use there is no next line, so its help is shown instead.

@@ -4,6 +4,7 @@
 //! lives behind the [`Prompter`](prompter::Prompter) trait so that scripts and tests can
 //! answer forms without a terminal.
 
+pub mod lines;
 pub mod output;
 pub mod prompter;
 pub mod style;

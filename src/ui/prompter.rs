@@ -1,14 +1,12 @@
 //! Forms, behind a trait: inquire on a terminal, plain lines from standard input otherwise,
 //! a scripted queue in tests.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::io::BufRead;
-use std::rc::Rc;
 
 use inquire::validator::Validation;
 use inquire::{InquireError, PasswordDisplayMode};
 
+use super::lines::{Line, MAX_LINE_TEXT, SharedInput};
 use crate::error::{Error, Result};
 
 /// Checks an answer; `Err` holds the sentence to show before asking again.
@@ -102,21 +100,6 @@ impl Prompter for InquirePrompter {
     }
 }
 
-/// Standard input shared between the script runner (which reads command lines) and the
-/// prompter (which reads the passwords that follow them).
-pub type SharedInput = Rc<RefCell<dyn BufRead>>;
-
-/// Reads the next line of `input` without its line ending; `None` at end of input.
-pub fn read_line(input: &SharedInput) -> Result<Option<String>> {
-    let mut line = String::new();
-    if input.borrow_mut().read_line(&mut line)? == 0 {
-        return Ok(None);
-    }
-    let trimmed = line.trim_end_matches(['\n', '\r']).len();
-    line.truncate(trimmed);
-    Ok(Some(line))
-}
-
 /// Answers from standard input when it is not a terminal: each answer is the next line, and
 /// nothing is echoed.
 pub struct LinePrompter {
@@ -128,13 +111,21 @@ impl LinePrompter {
         LinePrompter { input }
     }
 
+    /// The next line, through the same bounded reader as the script's command lines. An
+    /// answer that cannot be used is refused without being shown (it may be a password).
     fn next(&mut self, what: &'static str) -> Result<String> {
-        read_line(&self.input)?.ok_or_else(|| {
-            Error::invalid(
+        match self.input.borrow_mut().next_line()? {
+            Some(Line::Text(answer)) => Ok(answer),
+            Some(Line::TooLong) => Err(Error::invalid(
+                what,
+                format!("the line is longer than {MAX_LINE_TEXT}"),
+            )),
+            Some(Line::NotUtf8) => Err(Error::invalid(what, "the line is not valid UTF-8")),
+            None => Err(Error::invalid(
                 what,
                 "expected on the next line of standard input, which has ended",
-            )
-        })
+            )),
+        }
     }
 }
 
@@ -266,23 +257,47 @@ impl Prompter for ScriptedPrompter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::lines::Lines;
     use std::io::Cursor;
 
-    fn input(text: &str) -> SharedInput {
-        Rc::new(RefCell::new(Cursor::new(text.as_bytes().to_vec())))
+    fn input(bytes: &[u8]) -> SharedInput {
+        Lines::shared(Cursor::new(bytes.to_vec()))
     }
 
     #[test]
     fn line_prompter_reads_passwords_as_the_next_line() {
-        let shared = input("first secret\r\nsecond\n");
+        let shared = input(b"first secret\r\nsecond\n");
         let mut prompter = LinePrompter::new(shared.clone());
         assert_eq!(
             prompter.password("Password:", true).unwrap(),
             "first secret"
         );
-        assert_eq!(read_line(&shared).unwrap().as_deref(), Some("second"));
+        assert_eq!(
+            shared.borrow_mut().next_line().unwrap(),
+            Some(Line::Text("second".into()))
+        );
         let err = prompter.password("Password:", false).unwrap_err();
         assert!(err.to_string().contains("standard input"));
+    }
+
+    #[test]
+    fn unusable_answer_lines_are_field_errors_that_do_not_show_them() {
+        let mut long = vec![b's'; crate::ui::lines::MAX_LINE_BYTES + 1];
+        long.extend_from_slice(b"\nsecr\xffet\nnext\n");
+        let shared = input(&long);
+        let mut prompter = LinePrompter::new(shared.clone());
+        let err = prompter.password("Password:", false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid password: the line is longer than 2 MiB"
+        );
+        let err = prompter.password("Password:", false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid password: the line is not valid UTF-8"
+        );
+        assert_eq!(prompter.password("Password:", false).unwrap(), "next");
+        assert_eq!(shared.borrow().number(), 3);
     }
 
     #[test]

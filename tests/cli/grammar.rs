@@ -30,7 +30,8 @@ fn a_script_stops_at_the_first_failing_line() {
     let run = env.script(&format!(
         "login {ALICE}\n{DEMO_PASSWORD}\nusers show 99\nwhoami\n"
     ));
-    assert_eq!(run.fails(1), "error: collaborator 99 not found");
+    // Line 3: the password line that `login` read counts.
+    assert_eq!(run.fails(1), "line 3: error: collaborator 99 not found");
     assert!(
         !run.stdout.contains("Alice Manager <"),
         "whoami did not run: {}",
@@ -45,7 +46,7 @@ fn keep_going_runs_every_line_and_still_fails() {
         &["--keep-going"],
         &format!("login {ALICE}\n{DEMO_PASSWORD}\nusers show 99\nwhoami\n"),
     );
-    assert_eq!(run.fails(1), "error: collaborator 99 not found");
+    assert_eq!(run.fails(1), "line 3: error: collaborator 99 not found");
     assert!(
         run.stdout
             .contains("Alice Manager <alice.manager@epic.com>"),
@@ -70,7 +71,7 @@ fn unbalanced_quotes_are_a_usage_error() {
     let env = TestEnv::new();
     assert_eq!(
         env.script("help 'users\n").fails(2),
-        "error: unbalanced quotes: close every quote you open"
+        "line 1: error: unbalanced quotes: close every quote you open"
     );
 }
 
@@ -126,6 +127,13 @@ fn demo_documents_its_logins_and_refuses_a_second_load() {
         out.contains("epicevents-demo") && out.contains(ALICE),
         "{out}"
     );
+    // A database in use takes demo data from a logged-in manager only, who is told why not.
+    assert!(
+        env.run(&["demo"], "")
+            .fails(1)
+            .contains("you are not logged in")
+    );
+    env.login(ALICE);
     assert!(
         env.run(&["demo"], "")
             .fails(1)

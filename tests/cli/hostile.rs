@@ -267,14 +267,16 @@ fn hygiene(findings: &mut Findings, context: &str, outcome: &Outcome, human: boo
 }
 
 /// Whether `outcome` is a field error naming `field`: exit 1, nothing on standard output, one
-/// line `error: invalid <field>: …`.
+/// line `error: invalid <field>: …` (`line 1: error: …` when the command was a script's line).
 fn field_error(outcome: &Outcome, fields: &[&str]) -> Result<(), String> {
     let err = outcome.err();
     let lines: Vec<&str> = err.lines().collect();
-    let named = lines.len() == 1
-        && fields
+    let named = lines.len() == 1 && {
+        let error = lines[0].strip_prefix("line 1: ").unwrap_or(lines[0]);
+        fields
             .iter()
-            .any(|f| lines[0].starts_with(&format!("error: invalid {f}: ")));
+            .any(|f| error.starts_with(&format!("error: invalid {f}: ")))
+    };
     if outcome.code == 1 && named && outcome.stdout.is_empty() {
         Ok(())
     } else {

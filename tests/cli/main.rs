@@ -12,6 +12,7 @@ mod forged;
 mod grammar;
 mod helpers;
 mod hostile;
+mod limits;
 mod matrix;
 mod pty;
 mod robustness;

@@ -91,7 +91,7 @@ fn setup_refuses_a_short_password_and_creates_nothing() {
     let run = env.script(&format!("{SETUP}too short\n"));
     assert_eq!(
         run.fails(1),
-        "error: invalid password: must be at least 12 characters"
+        "line 1: error: invalid password: must be at least 12 characters"
     );
     assert_eq!(env.count("SELECT COUNT(*) FROM collaborators"), 0);
 }

@@ -9,8 +9,8 @@ fn eight_processes_on_a_new_database_all_start_and_migrate_once() {
     let env = TestEnv::new();
     let children: Vec<_> = (0..8)
         .map(|i| {
+            // A script (like the interactive shell) creates the database it is pointed at.
             env.command(&format!("p{i}"))
-                .arg("help")
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
