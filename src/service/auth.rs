@@ -27,6 +27,8 @@ pub fn hash_password(password: &Password) -> Result<String> {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
+    #[cfg(test)]
+    tests::VERIFIED.with(|hashes| hashes.borrow_mut().push(hash.to_owned()));
     // Over-long input is an error for the non-truncating verifier: it is simply not a match.
     bcrypt::non_truncating_verify(password, hash).unwrap_or(false)
 }
@@ -297,7 +299,66 @@ pub fn change_password(
 
 #[cfg(test)]
 mod tests {
+    use std::cell::RefCell;
+
     use super::*;
+    use crate::config::Config;
+    use crate::service::demo;
+
+    thread_local! {
+        /// The hashes bcrypt verified against, in this test's thread.
+        pub(super) static VERIFIED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    fn demo_context(dir: &tempfile::TempDir) -> Context {
+        let config = Config {
+            secret: Some("a test secret of at least thirty-two bytes".into()),
+            ..Config::in_dir(dir.path())
+        };
+        let mut ctx = Context::open(config).unwrap();
+        demo::load(&mut ctx).unwrap();
+        ctx
+    }
+
+    /// An unknown email must cost what a wrong password costs: a real bcrypt verification,
+    /// against the cost-12 dummy hash. If the dummy verification were skipped, this fails.
+    #[test]
+    fn an_unknown_email_still_runs_bcrypt_against_the_dummy_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ctx = demo_context(&dir);
+        VERIFIED.with(|v| v.borrow_mut().clear());
+        let email = Email::parse("nobody@epic.com").unwrap();
+        let err = login(&mut ctx, &email, "some password", None).unwrap_err();
+        assert!(matches!(err, Error::BadCredentials));
+        assert_eq!(VERIFIED.with(|v| v.borrow().clone()), [DUMMY_HASH]);
+        let known = Email::parse("bill.boquet@epic.com").unwrap();
+        let err = login(&mut ctx, &known, "some password", None).unwrap_err();
+        assert!(matches!(err, Error::BadCredentials));
+        let verified = VERIFIED.with(|v| v.borrow().clone());
+        assert_eq!(verified.len(), 2);
+        assert_ne!(
+            verified[1], DUMMY_HASH,
+            "a known email is verified against its hash"
+        );
+    }
+
+    #[test]
+    fn a_reset_password_must_be_replaced_before_the_login_completes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ctx = demo_context(&dir);
+        let alice = session_for(&ctx, 1).unwrap();
+        let temporary = Password::parse("a temporary password".into()).unwrap();
+        super::super::users::reset_password(&mut ctx, &alice, 2, &temporary).unwrap();
+        let bill = Email::parse("bill.boquet@epic.com").unwrap();
+        let err = login(&mut ctx, &bill, "a temporary password", None).unwrap_err();
+        assert!(matches!(err, Error::PasswordChangeRequired), "{err:?}");
+        assert!(current(&ctx).is_err(), "no session yet");
+        let chosen = Password::parse("bill's very own password".into()).unwrap();
+        login(&mut ctx, &bill, "a temporary password", Some(&chosen)).unwrap();
+        assert_eq!(current(&ctx).unwrap().who.id, 2);
+        assert!(login(&mut ctx, &bill, "a temporary password", None).is_err());
+        login(&mut ctx, &bill, "bill's very own password", None).unwrap();
+    }
 
     #[test]
     fn the_dummy_hash_costs_as_much_as_a_real_one() {

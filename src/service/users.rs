@@ -264,3 +264,111 @@ pub fn reset_password(
     telemetry::sensitive(Sensitive::CollaboratorUpdated, actor.id, id);
     Ok(target)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::domain::{Email, EmployeeNumber, Name, Phone};
+    use crate::service::{auth, demo};
+
+    fn demo_context(dir: &tempfile::TempDir) -> Context {
+        let mut ctx = Context::open(Config::in_dir(dir.path())).unwrap();
+        demo::load(&mut ctx).unwrap();
+        ctx
+    }
+
+    fn manager(ctx: &mut Context, alice: &Session, email: &str) -> Collaborator {
+        let new = NewCollaborator {
+            employee_number: EmployeeNumber::parse(&format!("M-{}", &email[..3])).unwrap(),
+            full_name: Name::parse("full name", "Max Manager").unwrap(),
+            email: Email::parse(email).unwrap(),
+            phone: Phone::parse("+33 6 00 00 00 00").unwrap(),
+            department: Department::Management,
+        };
+        let password = Password::parse("a long enough password".into()).unwrap();
+        create(ctx, alice, &new, &password).unwrap()
+    }
+
+    fn managers(ctx: &Context) -> u64 {
+        collaborators::count_management(ctx.conn()).unwrap()
+    }
+
+    #[test]
+    fn a_session_read_before_a_demotion_writes_nothing_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ctx = demo_context(&dir);
+        let alice = auth::session_for(&ctx, 1).unwrap();
+        let max = manager(&mut ctx, &alice, "max@epic.com");
+        // Alice's command read her session (above); Max demotes her before she writes.
+        let max_session = auth::session_for(&ctx, max.id).unwrap();
+        let demote = CollaboratorPatch {
+            department: Some(Department::Sales),
+            ..Default::default()
+        };
+        update(&mut ctx, &max_session, 1, &demote).unwrap();
+        let backdoor = NewCollaborator {
+            employee_number: EmployeeNumber::parse("E-BACKDOOR").unwrap(),
+            full_name: Name::parse("full name", "Back Door").unwrap(),
+            email: Email::parse("backdoor@epic.com").unwrap(),
+            phone: Phone::parse("+33 6 11 22 33 44").unwrap(),
+            department: Department::Management,
+        };
+        let password = Password::parse("a long enough password".into()).unwrap();
+        let err = create(&mut ctx, &alice, &backdoor, &password).unwrap_err();
+        assert!(matches!(err, Error::SessionEnded), "{err:?}");
+        assert_eq!(err.to_string(), "your session has ended: log in again");
+        assert_eq!(count(&ctx, Filter::default()).unwrap(), 6);
+    }
+
+    #[test]
+    fn two_managers_removing_each_other_leave_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ctx = demo_context(&dir);
+        let alice = auth::session_for(&ctx, 1).unwrap();
+        let max = manager(&mut ctx, &alice, "max@epic.com");
+        let max_session = auth::session_for(&ctx, max.id).unwrap();
+        // Both read their sessions; Alice deletes Max first, then Max's delete arrives.
+        delete(&mut ctx, &alice, max.id).unwrap();
+        let err = delete(&mut ctx, &max_session, 1).unwrap_err();
+        assert!(matches!(err, Error::SessionEnded), "{err:?}");
+        assert_eq!(managers(&ctx), 1);
+
+        // The same with demotions.
+        let mia = manager(&mut ctx, &alice, "mia@epic.com");
+        let mia_session = auth::session_for(&ctx, mia.id).unwrap();
+        let to_sales = CollaboratorPatch {
+            department: Some(Department::Sales),
+            ..Default::default()
+        };
+        update(&mut ctx, &mia_session, 1, &to_sales).unwrap();
+        let err = update(&mut ctx, &alice, mia.id, &to_sales).unwrap_err();
+        assert!(matches!(err, Error::SessionEnded), "{err:?}");
+        assert_eq!(managers(&ctx), 1);
+    }
+
+    #[test]
+    fn the_last_manager_can_neither_leave_management_nor_be_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ctx = demo_context(&dir);
+        let alice = auth::session_for(&ctx, 1).unwrap();
+        let to_sales = CollaboratorPatch {
+            department: Some(Department::Sales),
+            ..Default::default()
+        };
+        let err = update(&mut ctx, &alice, 1, &to_sales).unwrap_err();
+        assert!(
+            err.to_string().contains("last management collaborator"),
+            "{err}"
+        );
+        let max = manager(&mut ctx, &alice, "max@epic.com");
+        let max_session = auth::session_for(&ctx, max.id).unwrap();
+        delete(&mut ctx, &max_session, 1).unwrap();
+        let err = update(&mut ctx, &max_session, max.id, &to_sales).unwrap_err();
+        assert!(
+            err.to_string().contains("last management collaborator"),
+            "{err}"
+        );
+        assert_eq!(managers(&ctx), 1);
+    }
+}
