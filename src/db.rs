@@ -183,7 +183,10 @@ fn copy_checked(conn: &Connection, temp: &Path) -> Result<BackupReport> {
 
 /// Starts a write transaction that holds the write lock from its first statement.
 pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
-    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Ctrl-C while waiting for the lock: nothing has been written yet.
+    crate::interrupt::check()?;
+    Ok(tx)
 }
 
 /// Gives a bulk load a 16 MiB page cache (SQLite's default is 2 MiB), so that index pages

@@ -48,7 +48,7 @@ pub enum Error {
     /// Unknown email, wrong password or locked account: deliberately indistinguishable.
     #[error("invalid email or password")]
     BadCredentials,
-    /// The user cancelled a form (Ctrl-C or Esc).
+    /// The user cancelled a form or a running command (Ctrl-C or Esc): nothing was written.
     #[error("cancelled")]
     Cancelled,
     /// The line does not follow the grammar.
@@ -149,9 +149,17 @@ impl Error {
         Error::Refused(reason.into())
     }
 
-    /// An internal error, unless its cause is a [`Fault`] the user can act on.
+    /// An internal error, unless its cause is a [`Fault`] the user can act on, or Ctrl-C
+    /// interrupting the statement (`SQLITE_INTERRUPT`), which cancels the command.
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
         let err = err.into();
+        let interrupted = err
+            .chain()
+            .filter_map(|e| e.downcast_ref::<rusqlite::Error>())
+            .any(|e| e.sqlite_error_code() == Some(ErrorCode::OperationInterrupted));
+        if interrupted {
+            return Error::Cancelled;
+        }
         let fault = err
             .chain()
             .filter_map(|e| e.downcast_ref::<rusqlite::Error>())
@@ -162,11 +170,13 @@ impl Error {
         }
     }
 
-    /// The exit code of a one-shot command that failed with this error.
+    /// The exit code of a one-shot command that failed with this error: 130 when cancelled,
+    /// as shells report a command ended by Ctrl-C.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) => 2,
             Error::Internal(_) => 3,
+            Error::Cancelled => 130,
             _ => 1,
         }
     }

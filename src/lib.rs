@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod interrupt;
 pub mod private_files;
 pub mod repo;
 pub mod secret;

@@ -87,6 +87,11 @@ impl Context {
         &self.conn
     }
 
+    /// What interrupts this context's statement in progress (Ctrl-C, [`crate::interrupt`]).
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn.get_interrupt_handle()
+    }
+
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }

@@ -174,6 +174,11 @@ pub fn load_as(ctx: &mut Context, n: u64, session: Option<&Session>) -> Result<S
     clients::suspend_search_index(&tx)?;
     let mut signed = Vec::with_capacity(n as usize);
     for i in 1..=n {
+        // Ctrl-C between statements (SQLite interrupts only the one running): the whole load
+        // rolls back.
+        if i % 1024 == 0 {
+            crate::interrupt::check()?;
+        }
         let (first, last) = (seq.pick(&FIRST), seq.pick(&LAST));
         let client = NewClient {
             full_name: Name::parse("full name", &format!("{first} {last}"))?,
@@ -225,6 +230,9 @@ pub fn load_as(ctx: &mut Context, n: u64, session: Option<&Session>) -> Result<S
     summary.clients = n;
     clients::rebuild_search_index(&tx)?;
     for i in 0..n {
+        if i % 1024 == 0 {
+            crate::interrupt::check()?;
+        }
         // Every event goes under a signed contract; some contracts get two.
         let contract_id = signed[(i as usize) % signed.len()];
         let day = seq.below(3 * 365);

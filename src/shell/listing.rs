@@ -47,7 +47,11 @@ impl Shell {
                 listing.keys,
                 self.stdout_terminal,
             )?;
-            source.visit(&self.ctx, None, &mut |record| Ok(stream.push(&record)?))?;
+            // Ctrl-C stops a long export between rows.
+            source.visit(&self.ctx, None, &mut |record| {
+                crate::interrupt::check()?;
+                Ok(stream.push(&record)?)
+            })?;
             stream.finish()?;
             return Ok(());
         }

@@ -135,6 +135,7 @@ pub fn main(args: Vec<String>) -> u8 {
             return err.exit_code();
         }
     };
+    crate::interrupt::install(ctx.interrupt_handle());
     let mut shell = Shell {
         ctx,
         prompter,
@@ -216,6 +217,7 @@ impl Shell {
     }
 
     fn execute_words(&mut self, words: Vec<String>) -> Result<Flow> {
+        crate::interrupt::reset();
         let words = grammar::resolve_as(words, self.menu, self.unknown())?;
         let parsed = grammar::parse(&words)?;
         self.was_command = true;

@@ -64,7 +64,8 @@ impl Lines {
         let mut too_long = false;
         let mut read_any = false;
         loop {
-            let chunk = match self.input.fill_buf() {
+            // Waiting for input is where Ctrl-C finds a script or a one-shot command idle.
+            let chunk = match crate::interrupt::while_waiting(|| self.input.fill_buf()) {
                 Ok(chunk) => chunk,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                 Err(err) => return Err(err),

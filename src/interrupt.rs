@@ -1,0 +1,71 @@
+//! Ctrl-C while a command runs (PRODUCT.md §2): the command is cancelled, never the shell.
+//!
+//! While the line editor or a form reads keys, the terminal is in raw mode and Ctrl-C arrives
+//! as a key, which they turn into "cancel this line or form". Between them, while a command
+//! runs, it arrives as SIGINT. [`install`] replaces the default action (ending the process)
+//! with a handler thread that raises a flag and interrupts the SQLite statement in progress;
+//! the statement fails with `SQLITE_INTERRUPT`, which is [`Error::Cancelled`], so the write
+//! transaction rolls back on its way out. Loops that run many statements or print many rows
+//! call [`check`] between them, since SQLite only interrupts what is running.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use rusqlite::InterruptHandle;
+
+use crate::error::{Error, Result};
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Set while the process waits for piped input, where nothing is in progress to cancel.
+static WAITING: AtomicBool = AtomicBool::new(false);
+static DATABASE: Mutex<Option<InterruptHandle>> = Mutex::new(None);
+
+/// Handles Ctrl-C from now on: flags the running command and interrupts `database`'s
+/// statement in progress. A second call only changes the database.
+pub fn install(database: InterruptHandle) {
+    *DATABASE.lock().unwrap_or_else(PoisonError::into_inner) = Some(database);
+    // Only the first call sets the handler; later ones report that one exists, which is fine.
+    let _ = ctrlc::try_set_handler(|| {
+        if WAITING.load(Ordering::SeqCst) {
+            // A script or a one-shot command waiting for its next line (or a password): there
+            // is no transaction open, so the process ends at once, as a shell command would.
+            eprintln!("cancelled");
+            std::process::exit(130);
+        }
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        if let Some(database) = DATABASE
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+        {
+            database.interrupt();
+        }
+    });
+}
+
+/// Runs `wait`, a blocking read of piped input, during which Ctrl-C ends the process.
+pub fn while_waiting<T>(wait: impl FnOnce() -> T) -> T {
+    WAITING.store(true, Ordering::SeqCst);
+    let result = wait();
+    WAITING.store(false, Ordering::SeqCst);
+    result
+}
+
+/// Forgets an earlier Ctrl-C: called as each command starts.
+pub fn reset() {
+    INTERRUPTED.store(false, Ordering::SeqCst);
+}
+
+/// Whether Ctrl-C was pressed since the command started.
+pub fn requested() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// `Err(Cancelled)` once Ctrl-C was pressed since the command started.
+pub fn check() -> Result<()> {
+    if requested() {
+        Err(Error::Cancelled)
+    } else {
+        Ok(())
+    }
+}
