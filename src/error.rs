@@ -35,6 +35,13 @@ pub enum Error {
     /// No valid session: none stored, expired, forged, or ended by logout.
     #[error("you are not logged in: run `login` first")]
     NotLoggedIn,
+    /// The stored session is a genuine one whose 8 hours are over.
+    #[error("your session expired: log in again")]
+    SessionExpired,
+    /// The right password for an account locked after failed attempts. Only said once the
+    /// password proved right, so it tells nothing to someone guessing.
+    #[error("this account is locked after too many failed attempts: try again in {minutes} minute{plural}, or ask management to unlock it", plural = if *minutes == 1 { "" } else { "s" })]
+    Locked { minutes: i64 },
     /// The session was valid when the command started and ended before it could write
     /// (logout elsewhere, a department change, a password reset, deletion).
     #[error("your session has ended: log in again")]

@@ -29,6 +29,20 @@ impl Timestamp {
         Timestamp(self.0 + duration)
     }
 
+    /// A stored timestamp; `None` when it is not one.
+    pub fn from_sql(stored: &str) -> Option<Self> {
+        let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+        PrimitiveDateTime::parse(stored, &format)
+            .ok()
+            .map(|at| Timestamp(at.assume_utc()))
+    }
+
+    /// Whole minutes from `self` to `later`, rounded up (0 when `later` is not later).
+    pub fn minutes_until(self, later: Timestamp) -> i64 {
+        let seconds = (later.0 - self.0).whole_seconds().max(0);
+        (seconds + 59) / 60
+    }
+
     /// The stored form, which sorts as time does.
     pub fn to_sql(self) -> String {
         let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");

@@ -87,12 +87,15 @@ impl SearchText {
     pub fn parse(input: &str) -> Result<Self> {
         if input.chars().nth(Self::MAX_CHARS).is_some() {
             return Err(Error::invalid(
-                "search",
+                "--search",
                 format!("must be at most {} characters", Self::MAX_CHARS),
             ));
         }
         if input.contains('\0') {
-            return Err(Error::invalid("search", "must not contain a NUL character"));
+            return Err(Error::invalid(
+                "--search",
+                "must not contain a NUL character",
+            ));
         }
         Ok(SearchText(input.to_owned()))
     }
@@ -162,12 +165,12 @@ mod tests {
         let err = SearchText::parse("a\0b").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid search: must not contain a NUL character"
+            "invalid --search: must not contain a NUL character"
         );
         let err = SearchText::parse(&"x".repeat(1_001)).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid search: must be at most 1000 characters"
+            "invalid --search: must be at most 1000 characters"
         );
     }
 }

@@ -8,7 +8,7 @@ use super::Context;
 use super::permissions::{self, Action, Target};
 use super::session::{self, Session};
 use crate::db;
-use crate::domain::{Collaborator, Department, Email, NewCollaborator, Password};
+use crate::domain::{Collaborator, Department, Email, NewCollaborator, Password, Timestamp};
 use crate::error::{Error, Result};
 use crate::repo::audit::{self, Changes, Entry};
 use crate::repo::{collaborators, meta};
@@ -38,7 +38,8 @@ pub fn needs_setup(ctx: &Context) -> Result<bool> {
     Ok(!collaborators::any(ctx.conn())?)
 }
 
-/// Creates the first management collaborator; refused once anyone exists.
+/// Creates the first management collaborator, refused once anyone exists, and logs them in
+/// (they just chose the password).
 pub fn setup(
     ctx: &mut Context,
     mut new: NewCollaborator,
@@ -46,18 +47,22 @@ pub fn setup(
 ) -> Result<Collaborator> {
     new.department = Department::Management;
     let hash = hash_password(password)?;
-    let now = ctx.now().to_sql();
+    let now = ctx.now();
+    let secret = ctx.secret()?.clone();
+    let session_path = ctx.config.session_path();
+    let stamp = now.to_sql();
+    let now_sql = &stamp;
     let tx = db::write(ctx.conn_mut())?;
     if collaborators::any(&tx)? {
         return Err(Error::refused(
             "set-up is only for an empty database: log in and use `users create` instead",
         ));
     }
-    let id = collaborators::insert(&tx, &new, &hash, &now)?;
+    let id = collaborators::insert(&tx, &new, &hash, now_sql)?;
     let changes = super::users::creation_changes(&new);
     audit::record(
         &tx,
-        &now,
+        now_sql,
         &Entry {
             actor_id: None,
             action: "setup",
@@ -66,15 +71,23 @@ pub fn setup(
             changes,
         },
     )?;
+    audit::record(&tx, now_sql, &own(id, "login"))?;
     let created = collaborators::get(&tx, id)?;
-    tx.commit()?;
+    let claim = collaborators::claim(&tx, id)?;
+    let instance = meta::instance_id(&tx)?;
+    let token = session::issue(&secret, &instance, &claim, now)?;
+    session::store(&session_path, &token).map_err(|_| not_saved(&session_path))?;
+    if let Err(err) = tx.commit() {
+        let _ = session::forget(&session_path);
+        return Err(err.into());
+    }
     Ok(created)
 }
 
 /// Checks the credentials, counts failures and locks the account after
-/// [`MAX_FAILED_LOGINS`]; on success stores a new session token. Every failure (unknown
-/// email, wrong password, locked account) is the same `BadCredentials`, and is audited with no
-/// actor and the attempted email.
+/// [`MAX_FAILED_LOGINS`]; on success stores a new session token. An unknown email and a wrong
+/// password are the same `BadCredentials`, audited with no actor and the attempted email; the
+/// right password on a locked account says it is locked, and for how long.
 ///
 /// After a management reset, the right password alone is not enough: without `new_password`
 /// the login fails with `PasswordChangeRequired` (changing nothing), and the caller asks for
@@ -130,8 +143,14 @@ pub fn login(
             &stamp,
             &anonymous("login_refused_locked", Some(id), attempt),
         )?;
+        let until = collaborators::locked_until(&tx, id, &stamp)?;
         tx.commit()?;
-        return Err(Error::BadCredentials);
+        // The password was right: saying the account is locked tells a guesser nothing.
+        let minutes = until
+            .as_deref()
+            .and_then(Timestamp::from_sql)
+            .map_or(1, |until| now.minutes_until(until).max(1));
+        return Err(Error::Locked { minutes });
     };
     if let Some(hash) = &new_hash {
         collaborators::set_password_hash(&tx, id, hash, &stamp)?;
@@ -206,7 +225,7 @@ pub(crate) fn session_for(ctx: &Context, id: i64) -> Result<Session> {
 pub fn logout(ctx: &mut Context) -> Result<Option<Collaborator>> {
     let me = match current(ctx) {
         Ok(me) => me,
-        Err(Error::NotLoggedIn) => {
+        Err(Error::NotLoggedIn | Error::SessionExpired) => {
             session::forget(&ctx.config.session_path())?;
             return Ok(None);
         }
@@ -255,10 +274,9 @@ pub fn change_password(
     permissions::check(&actor, Action::ChangeOwnPassword, Target::none())?;
     collaborators::limit_lock(&tx, actor.id, &now.plus(LOCK_DURATION).to_sql())?;
     if let Some(until) = collaborators::locked_until(&tx, actor.id, &stamp)? {
-        return Err(Error::refused(format!(
-            "your account is locked after too many wrong passwords until {until} (UTC): try again then, or ask management to `users unlock {}`",
-            actor.id
-        )));
+        let minutes =
+            Timestamp::from_sql(&until).map_or(1, |until| now.minutes_until(until).max(1));
+        return Err(Error::Locked { minutes });
     }
     let Some(hash) = hash else {
         let lock_until = now.plus(LOCK_DURATION).to_sql();

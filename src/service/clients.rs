@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::permissions::{self, Action, Target};
 use super::session::Session;
-use super::{Context, record};
+use super::{Context, Updated, record};
 use crate::domain::{Client, ClientPatch, Collaborator, Contract, Department, Event, NewClient};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
@@ -104,7 +104,7 @@ pub fn update(
     session: &Session,
     id: i64,
     patch: &ClientPatch,
-) -> Result<Client> {
+) -> Result<Updated<Client>> {
     if patch.is_empty() {
         return Err(super::nothing_to_update());
     }
@@ -131,9 +131,13 @@ pub fn update(
             before.company_name.as_str(),
             after.company_name.as_str(),
         );
+    if changes.is_empty() {
+        // Dropping the transaction rolls back the new `updated_at` too.
+        return Ok(Updated::unchanged(before));
+    }
     record(&tx, &now, &actor, "update", "client", id, changes)?;
     tx.commit()?;
-    Ok(after)
+    Ok(Updated::changed(after))
 }
 
 /// Gives client `id` a new sales contact, who must be in sales.
@@ -151,18 +155,30 @@ pub fn reassign(ctx: &mut Context, session: &Session, id: i64, sales_id: i64) ->
     Ok(after)
 }
 
-/// Deletes client `id`, refused while it has contracts.
-pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Client> {
-    let now = ctx.now().to_sql();
-    let (tx, actor) = ctx.write_as(session)?;
-    permissions::check(&actor, Action::DeleteClient, Target::none())?;
-    let before = clients::get(&tx, id)?;
-    let contracts = clients::contract_count(&tx, id)?;
+/// Client `id`, when `actor` may delete it now: management only, and not while it has
+/// contracts. Run before asking for confirmation, and again inside the deletion.
+fn deletion(conn: &rusqlite::Connection, actor: &Collaborator, id: i64) -> Result<Client> {
+    permissions::check(actor, Action::DeleteClient, Target::none())?;
+    let client = clients::get(conn, id)?;
+    let contracts = clients::contract_count(conn, id)?;
     if contracts > 0 {
         return Err(Error::refused(format!(
             "client {id} still has {contracts} contract(s): delete them first (`contracts list --client {id}`)"
         )));
     }
+    Ok(client)
+}
+
+/// Client `id`, if the deletion would succeed now (nothing is written).
+pub fn deletable(ctx: &Context, session: &Session, id: i64) -> Result<Client> {
+    deletion(ctx.conn(), &session.who, id)
+}
+
+/// Deletes client `id`, refused while it has contracts.
+pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Client> {
+    let now = ctx.now().to_sql();
+    let (tx, actor) = ctx.write_as(session)?;
+    let before = deletion(&tx, &actor, id)?;
     clients::delete(&tx, id)?;
     let changes = Changes::new()
         .field("full_name", before.full_name.as_str(), Value::Null)

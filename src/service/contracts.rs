@@ -4,8 +4,8 @@ use serde_json::Value;
 
 use super::permissions::{self, Action, Target};
 use super::session::Session;
-use super::{Context, record};
-use crate::domain::{Contract, ContractPatch, Event, Money, NewContract, Payment};
+use super::{Context, Updated, record};
+use crate::domain::{Collaborator, Contract, ContractPatch, Event, Money, NewContract, Payment};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
 use crate::repo::{Window, clients, contracts, events};
@@ -98,7 +98,7 @@ pub fn update(
     session: &Session,
     id: i64,
     patch: &ContractPatch,
-) -> Result<Contract> {
+) -> Result<Updated<Contract>> {
     if patch.is_empty() {
         return Err(Error::Usage(
             "nothing to update: give --client or --total".into(),
@@ -158,9 +158,13 @@ pub fn update(
             before.remaining_amount.to_string(),
             after.remaining_amount.to_string(),
         );
+    if changes.is_empty() {
+        // Dropping the transaction rolls back the new `updated_at` too.
+        return Ok(Updated::unchanged(before));
+    }
     record(&tx, &now, &actor, "update", "contract", id, changes)?;
     tx.commit()?;
-    Ok(after)
+    Ok(Updated::changed(after))
 }
 
 pub fn sign(ctx: &mut Context, session: &Session, id: i64) -> Result<Contract> {
@@ -235,18 +239,30 @@ pub fn pay(ctx: &mut Context, session: &Session, id: i64, amount: Money) -> Resu
     Ok(after)
 }
 
-/// Deletes contract `id`, refused while events or payments depend on it.
-pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Contract> {
-    let now = ctx.now().to_sql();
-    let (tx, actor) = ctx.write_as(session)?;
-    permissions::check(&actor, Action::DeleteContract, Target::none())?;
-    let before = contracts::get(&tx, id)?;
-    let (events, payments) = contracts::dependents(&tx, id)?;
+/// Contract `id`, when `actor` may delete it now: management only, and not while events or
+/// payments depend on it. Run before asking for confirmation, and again inside the deletion.
+fn deletion(conn: &rusqlite::Connection, actor: &Collaborator, id: i64) -> Result<Contract> {
+    permissions::check(actor, Action::DeleteContract, Target::none())?;
+    let contract = contracts::get(conn, id)?;
+    let (events, payments) = contracts::dependents(conn, id)?;
     if events > 0 || payments > 0 {
         return Err(Error::refused(format!(
             "contract {id} has {events} event(s) and {payments} payment(s): it cannot be deleted"
         )));
     }
+    Ok(contract)
+}
+
+/// Contract `id`, if the deletion would succeed now (nothing is written).
+pub fn deletable(ctx: &Context, session: &Session, id: i64) -> Result<Contract> {
+    deletion(ctx.conn(), &session.who, id)
+}
+
+/// Deletes contract `id`, refused while events or payments depend on it.
+pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Contract> {
+    let now = ctx.now().to_sql();
+    let (tx, actor) = ctx.write_as(session)?;
+    let before = deletion(&tx, &actor, id)?;
     contracts::delete(&tx, id)?;
     let changes = Changes::new()
         .field("client_id", before.client_id, Value::Null)

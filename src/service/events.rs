@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::permissions::{self, Action, Target};
 use super::session::Session;
-use super::{Context, record};
+use super::{Context, Updated, record};
 use crate::domain::{Collaborator, Department, Event, EventPatch, EventTime, NewEvent};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
@@ -101,7 +101,12 @@ pub fn create(ctx: &mut Context, session: &Session, new: &NewEvent) -> Result<Ev
     Ok(created)
 }
 
-pub fn update(ctx: &mut Context, session: &Session, id: i64, patch: &EventPatch) -> Result<Event> {
+pub fn update(
+    ctx: &mut Context,
+    session: &Session,
+    id: i64,
+    patch: &EventPatch,
+) -> Result<Updated<Event>> {
     if patch.is_empty() {
         return Err(super::nothing_to_update());
     }
@@ -114,7 +119,19 @@ pub fn update(ctx: &mut Context, session: &Session, id: i64, patch: &EventPatch)
         Target::event(before.sales_contact_id, before.support_contact_id),
     )?;
     if let Some(contract_id) = patch.contract_id.filter(|c| *c != before.contract_id) {
-        event_contract(&tx, &actor, contract_id)?;
+        // Moving an event is its sales contact's business, before support takes it over;
+        // support keeps the details of the event up to date, under the same contract.
+        if actor.department != Department::Sales {
+            return Err(Error::denied(
+                "only the client's sales contact can move an event to another contract",
+            ));
+        }
+        event_contract(&tx, &actor, contract_id).map_err(|err| match err {
+            Error::Denied(_) => {
+                Error::denied("you can only move events to your own clients' contracts")
+            }
+            other => other,
+        })?;
     }
     let stored = |t: &str| {
         EventTime::from_sql(t)
@@ -138,9 +155,13 @@ pub fn update(ctx: &mut Context, session: &Session, id: i64, patch: &EventPatch)
         )
         .field("attendees", before.attendees, after.attendees)
         .field("notes", before.notes.as_str(), after.notes.as_str());
+    if changes.is_empty() {
+        // Dropping the transaction rolls back the new `updated_at` too.
+        return Ok(Updated::unchanged(before));
+    }
     record(&tx, &now, &actor, "update", "event", id, changes)?;
     tx.commit()?;
-    Ok(after)
+    Ok(Updated::changed(after))
 }
 
 /// Assigns support collaborator `support_id` to event `id`.

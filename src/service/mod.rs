@@ -141,7 +141,31 @@ pub(crate) fn contact_in(
     Ok(contact)
 }
 
-/// The refusal of an update that changes nothing.
+/// What an update did: the record as it is now, and whether anything changed. An update that
+/// changes nothing writes nothing: no audit row, no new `updated_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Updated<T> {
+    pub record: T,
+    pub changed: bool,
+}
+
+impl<T> Updated<T> {
+    fn unchanged(record: T) -> Self {
+        Updated {
+            record,
+            changed: false,
+        }
+    }
+
+    fn changed(record: T) -> Self {
+        Updated {
+            record,
+            changed: true,
+        }
+    }
+}
+
+/// The refusal of an update that names no field.
 pub(crate) fn nothing_to_update() -> Error {
     Error::Usage("nothing to update: give at least one field to change".into())
 }

@@ -96,8 +96,12 @@ pub fn verify(secret: &Secret, instance: &str, token: &str, now: Timestamp) -> R
     .map_err(|_| Error::NotLoggedIn)?;
     let claims = data.claims;
     let issued_in_the_future = claims.iat > now.plus(MAX_CLOCK_SKEW).unix();
-    if now.unix() >= claims.exp || issued_in_the_future || claims.db != instance {
+    if issued_in_the_future || claims.db != instance {
         return Err(Error::NotLoggedIn);
+    }
+    // Genuine, for this database, and over: worth saying so rather than "not logged in".
+    if now.unix() >= claims.exp {
+        return Err(Error::SessionExpired);
     }
     let collaborator_id = claims.sub.parse().map_err(|_| Error::NotLoggedIn)?;
     Ok(Claim {
@@ -167,12 +171,12 @@ mod tests {
         assert!(verify(&secret(), "db1", &token, last_valid).is_ok());
         assert!(matches!(
             verify(&secret(), "db1", &token, noon().plus(LIFETIME)),
-            Err(Error::NotLoggedIn)
+            Err(Error::SessionExpired)
         ));
         let after = noon().plus(LIFETIME + Duration::seconds(1));
         assert!(matches!(
             verify(&secret(), "db1", &token, after),
-            Err(Error::NotLoggedIn)
+            Err(Error::SessionExpired)
         ));
     }
 

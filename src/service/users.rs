@@ -78,6 +78,8 @@ pub(crate) fn creation_changes(new: &NewCollaborator) -> Changes {
 #[derive(Debug, PartialEq, Eq)]
 pub struct UpdateOutcome {
     pub updated: Collaborator,
+    /// False when every field already had its value: nothing was written.
+    pub changed: bool,
     /// Clients left without a sales contact because their contact left sales.
     pub released_clients: usize,
     /// Events left without support because their contact left support.
@@ -120,6 +122,15 @@ pub fn update(
     if released_events > 0 {
         changes = changes.field("released_events", Value::Null, released_events);
     }
+    if changes.is_empty() {
+        // Dropping the transaction rolls back the new `updated_at` too.
+        return Ok(UpdateOutcome {
+            updated: before,
+            changed: false,
+            released_clients: 0,
+            released_events: 0,
+        });
+    }
     let entry = Entry {
         actor_id: Some(actor.id),
         action: "update",
@@ -132,6 +143,7 @@ pub fn update(
     telemetry::sensitive(Sensitive::CollaboratorUpdated, actor.id, id);
     Ok(UpdateOutcome {
         updated: after,
+        changed: true,
         released_clients,
         released_events,
     })
@@ -171,21 +183,33 @@ fn keeps_management(conn: &rusqlite::Connection, who: &Collaborator, change: &st
     Ok(())
 }
 
-/// Deletes collaborator `id`: their clients and events lose them as contact (the schema does
-/// it) and their sessions end (the token names a collaborator that no longer exists, whose id
-/// and identity are never given to anyone else). Refused for oneself and for the last
-/// management collaborator.
-pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Collaborator> {
-    let now = ctx.now().to_sql();
-    let (tx, actor) = ctx.write_as(session)?;
-    permissions::check(&actor, Action::DeleteCollaborator, Target::none())?;
+/// Collaborator `id`, when `actor` may delete them now: management only, never oneself, never
+/// the last management collaborator. Run before asking for confirmation, and again inside the
+/// deletion.
+fn deletion(conn: &rusqlite::Connection, actor: &Collaborator, id: i64) -> Result<Collaborator> {
+    permissions::check(actor, Action::DeleteCollaborator, Target::none())?;
     if id == actor.id {
         return Err(Error::refused(
             "you cannot delete your own account: ask another management collaborator",
         ));
     }
-    let before = collaborators::get(&tx, id)?;
-    keeps_management(&tx, &before, "be deleted")?;
+    let target = collaborators::get(conn, id)?;
+    keeps_management(conn, &target, "be deleted")?;
+    Ok(target)
+}
+
+/// Collaborator `id`, if the deletion would succeed now (nothing is written).
+pub fn deletable(ctx: &Context, session: &Session, id: i64) -> Result<Collaborator> {
+    deletion(ctx.conn(), &session.who, id)
+}
+
+/// Deletes collaborator `id`: their clients and events lose them as contact (the schema does
+/// it) and their sessions end (the token names a collaborator that no longer exists, whose id
+/// and identity are never given to anyone else).
+pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Collaborator> {
+    let now = ctx.now().to_sql();
+    let (tx, actor) = ctx.write_as(session)?;
+    let before = deletion(&tx, &actor, id)?;
     collaborators::delete(&tx, id)?;
     let changes = Changes::new()
         .field(

@@ -117,9 +117,8 @@ pub(super) fn setup(shell: &mut Shell, args: SetupArgs) -> Result<()> {
     let password = shell.new_password("Password:")?;
     let created = auth::setup(&mut shell.ctx, new, &password)?;
     shell.say(format!(
-        "Created {}. Log in with `login {}`.",
-        describe(&created),
-        created.email
+        "Created {}. You are logged in: `users create` adds your colleagues.",
+        describe(&created)
     ))
 }
 

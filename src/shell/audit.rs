@@ -80,17 +80,17 @@ pub(super) fn run(shell: &mut Shell, command: AuditCommand) -> Result<()> {
                 entity: entity.as_deref().map(audit::entity).transpose()?,
                 entity_id: id
                     .as_deref()
-                    .map(|v| Id::parse("id", v))
+                    .map(|v| Id::parse("--id", v))
                     .transpose()?
                     .map(Id::get),
                 actor_id: actor
                     .as_deref()
-                    .map(|v| Id::parse("actor", v))
+                    .map(|v| Id::parse("--actor", v))
                     .transpose()?
                     .map(Id::get),
                 since: since
                     .as_deref()
-                    .map(|v| DateBound::parse_from("since", v))
+                    .map(|v| DateBound::parse_from("--since", v))
                     .transpose()?
                     .map(DateBound::to_sql),
             };

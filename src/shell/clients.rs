@@ -1,7 +1,7 @@
 //! The clients menu.
 
 use super::Shell;
-use super::account::{EMAIL, FULL_NAME, PHONE};
+use super::account::{FULL_NAME, PHONE};
 use super::fields::Field;
 use super::grammar::{ClientFields, ClientsCommand};
 use super::listing::{Listing, Source};
@@ -13,6 +13,13 @@ use crate::service::session::Session;
 use crate::service::{Context, clients};
 use crate::ui::output::Format;
 use crate::ui::table::{fixed, text};
+
+/// The client's address (the collaborators' `EMAIL` field is their login).
+const CLIENT_EMAIL: Field = Field {
+    flag: "--email",
+    label: "Email:",
+    help: Some("the client's address, e.g. kevin@startup.io"),
+};
 
 const COMPANY_NAME: Field = Field {
     flag: "--company-name",
@@ -104,7 +111,8 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
         ClientsCommand::Delete { id, yes } => {
             permissions::check_department(&me.who, Action::DeleteClient)?;
             let id = Id::parse("id", &id)?;
-            let client = clients::get(&shell.ctx, id.get())?;
+            // Refused now rather than after "are you sure?".
+            let client = clients::deletable(&shell.ctx, &me, id.get())?;
             shell.confirm(
                 &format!(
                     "Delete client {} ({}, {})?",
@@ -181,7 +189,7 @@ fn create(shell: &mut Shell, me: &Session, fields: ClientFields) -> Result<()> {
         full_name: shell.required(fields.full_name, &FULL_NAME, |v| {
             Name::parse("full name", v)
         })?,
-        email: shell.required(fields.email, &EMAIL, Email::parse)?,
+        email: shell.required(fields.email, &CLIENT_EMAIL, Email::parse)?,
         phone: shell.required(fields.phone, &PHONE, Phone::parse)?,
         company_name: shell.required(fields.company_name, &COMPANY_NAME, |v| {
             Name::parse("company name", v)
@@ -230,7 +238,10 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: ClientFields) -> Re
                             Name::parse("full name", v)
                         })?)
                 }
-                1 => patch.email = Some(shell.ask(&EMAIL, Some(&current.email), Email::parse)?),
+                1 => {
+                    patch.email =
+                        Some(shell.ask(&CLIENT_EMAIL, Some(&current.email), Email::parse)?)
+                }
                 2 => patch.phone = Some(shell.ask(&PHONE, Some(&current.phone), Phone::parse)?),
                 _ => {
                     patch.company_name =
@@ -242,7 +253,17 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: ClientFields) -> Re
         }
         patch
     };
-    let client = clients::update(&mut shell.ctx, me, id.get(), &patch)?;
+    if patch.is_empty() {
+        return shell.say("Nothing changed: no field was chosen.");
+    }
+    let updated = clients::update(&mut shell.ctx, me, id.get(), &patch)?;
+    let client = updated.record;
+    if !updated.changed {
+        return shell.say(format!(
+            "Nothing changed: client {} already has these values.",
+            client.id
+        ));
+    }
     shell.say(format!(
         "Updated client {}: {} of {}.",
         client.id, client.full_name, client.company_name

@@ -14,7 +14,7 @@ use rustyline::validate::Validator;
 use rustyline::{Context as LineContext, Helper};
 
 use super::grammar::{self, Menu};
-use crate::domain::Collaborator;
+use crate::domain::{Collaborator, Department};
 use crate::service::Context;
 use crate::service::completion::{self, IdKind};
 use crate::ui::style;
@@ -75,6 +75,7 @@ pub fn complete(
     line: &str,
     pos: usize,
     menu: Option<Menu>,
+    department: Option<Department>,
     ids: IdLookup<'_>,
 ) -> (usize, Vec<Candidate>) {
     let before = &line[..pos];
@@ -92,13 +93,18 @@ pub fn complete(
             .collect()
     };
     if previous.is_empty() {
-        let mut candidates = menu
-            .map(|m| grammar::menu_command_names(m.name()))
+        let mut candidates: Vec<String> = menu
+            .map(|m| {
+                grammar::menu_command_names(m.name())
+                    .into_iter()
+                    .filter(|c| grammar::offered(department, Some(m.name()), c))
+                    .collect()
+            })
             .unwrap_or_default();
         candidates.extend(
             grammar::top_level_names()
                 .into_iter()
-                .filter(|n| n != "quit"),
+                .filter(|n| n != "quit" && grammar::offered(department, None, n)),
         );
         candidates.dedup();
         return (start, words(candidates));
@@ -127,12 +133,14 @@ pub fn complete(
         return (start, words(flags));
     }
     if command.has_subcommands() && rest.is_empty() && command.get_name() != "help" {
+        let menu = command.get_name();
         return (
             start,
             words(
                 command
                     .get_subcommands()
                     .map(|c| c.get_name().to_owned())
+                    .filter(|c| grammar::offered(department, Some(menu), c))
                     .collect(),
             ),
         );
@@ -246,8 +254,10 @@ impl Completer for ShellHelper {
         pos: usize,
         _ctx: &LineContext<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let (start, candidates) =
-            complete(line, pos, self.menu, &|kind, prefix| self.ids(kind, prefix));
+        let department = self.actor.as_ref().map(|a| a.department);
+        let (start, candidates) = complete(line, pos, self.menu, department, &|kind, prefix| {
+            self.ids(kind, prefix)
+        });
         let single = candidates.len() == 1;
         let pairs = candidates
             .into_iter()
@@ -296,7 +306,7 @@ mod tests {
     }
 
     fn names(line: &str, menu: Option<Menu>) -> Vec<String> {
-        complete(line, line.len(), menu, &echo_kind)
+        complete(line, line.len(), menu, None, &echo_kind)
             .1
             .into_iter()
             .map(|c| c.display)
@@ -372,7 +382,24 @@ mod tests {
     }
 
     #[test]
+    fn each_department_is_offered_only_what_it_may_do() {
+        let offered = |line: &str, department| -> Vec<String> {
+            complete(line, line.len(), None, Some(department), &echo_kind)
+                .1
+                .into_iter()
+                .map(|c| c.display)
+                .collect()
+        };
+        let sales = offered("events ", Department::Sales);
+        assert!(sales.contains(&"create".to_owned()) && !sales.contains(&"assign".to_owned()));
+        assert!(!offered("users ", Department::Sales).contains(&"create".to_owned()));
+        assert!(!offered("", Department::Support).contains(&"audit".to_owned()));
+        assert!(offered("", Department::Management).contains(&"audit".to_owned()));
+        assert!(offered("events ", Department::Management).contains(&"assign".to_owned()));
+    }
+
+    #[test]
     fn the_word_start_is_reported() {
-        assert_eq!(complete("users cr", 8, None, &echo_kind).0, 6);
+        assert_eq!(complete("users cr", 8, None, None, &echo_kind).0, 6);
     }
 }

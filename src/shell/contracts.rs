@@ -111,7 +111,7 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
         } => {
             let client_id = client
                 .as_deref()
-                .map(|c| Id::parse("client", c))
+                .map(|c| Id::parse("--client", c))
                 .transpose()?
                 .map(Id::get);
             let filter = contracts::Filter {
@@ -169,7 +169,8 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
         ContractsCommand::Delete { id, yes } => {
             permissions::check_department(&me.who, Action::DeleteContract)?;
             let id = Id::parse("id", &id)?;
-            let contract = contracts::get(&shell.ctx, id.get())?;
+            // Refused now rather than after "are you sure?".
+            let contract = contracts::deletable(&shell.ctx, &me, id.get())?;
             shell.confirm(
                 &format!(
                     "Delete contract {} with {} ({})?",
@@ -294,7 +295,17 @@ fn update(
         }
         patch
     };
-    let contract = contracts::update(&mut shell.ctx, me, id.get(), &patch)?;
+    if patch.is_empty() {
+        return shell.say("Nothing changed: no field was chosen.");
+    }
+    let updated = contracts::update(&mut shell.ctx, me, id.get(), &patch)?;
+    let contract = updated.record;
+    if !updated.changed {
+        return shell.say(format!(
+            "Nothing changed: contract {} already has these values.",
+            contract.id
+        ));
+    }
     shell.say(format!(
         "Updated contract {} with {}: total {}, {} remains to pay.",
         contract.id, contract.client_name, contract.total_amount, contract.remaining_amount

@@ -143,16 +143,16 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
                     .transpose()
             };
             let filter = events::Filter {
-                client_id: id("client", client)?,
-                support_contact_id: id("support", support)?,
+                client_id: id("--client", client)?,
+                support_contact_id: id("--support", support)?,
                 from: from
                     .as_deref()
-                    .map(|v| DateBound::parse_from("from", v))
+                    .map(|v| DateBound::parse_from("--from", v))
                     .transpose()?
                     .map(DateBound::to_sql),
                 to: to
                     .as_deref()
-                    .map(|v| DateBound::parse_to("to", v))
+                    .map(|v| DateBound::parse_to("--to", v))
                     .transpose()?
                     .map(DateBound::to_sql),
                 ..Default::default()
@@ -161,7 +161,7 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
             if let (Some(start), Some(end)) = (&filter.from, &filter.to)
                 && end <= start
             {
-                return Err(Error::invalid("to", "must be after --from"));
+                return Err(Error::invalid("--to", "must be after --from"));
             }
             shell.print_list(&LISTING, &list, &filter)
         }
@@ -296,7 +296,17 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: EventFields) -> Res
     } else {
         ask_patch(shell, &current)?
     };
-    let event = events::update(&mut shell.ctx, me, id.get(), &patch)?;
+    if patch.is_empty() {
+        return shell.say("Nothing changed: no field was chosen.");
+    }
+    let updated = events::update(&mut shell.ctx, me, id.get(), &patch)?;
+    let event = updated.record;
+    if !updated.changed {
+        return shell.say(format!(
+            "Nothing changed: event {} already has these values.",
+            event.id
+        ));
+    }
     shell.say(format!("Updated event {} ({}).", event.id, event.name))
 }
 

@@ -85,13 +85,9 @@ impl Shell {
             )));
         }
         let labels: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
-        let chosen = self
-            .prompter
-            .multi_select("Which fields do you want to change?", &labels)?;
-        if chosen.is_empty() {
-            return Err(Error::Cancelled);
-        }
-        Ok(chosen)
+        // An empty choice is an update that changes nothing: the caller says so.
+        self.prompter
+            .multi_select("Which fields do you want to change?", &labels)
     }
 
     /// A new password, asked twice on a terminal, read as the next line of input otherwise.

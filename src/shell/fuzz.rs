@@ -576,7 +576,7 @@ fn check_line(line: &str) -> Result<(), TestCaseError> {
 
 /// Completes at `pos` in `menu`: the word start is a char boundary at or before `pos`.
 fn check_completion(line: &str, pos: usize, menu: Option<Menu>) -> Result<(), TestCaseError> {
-    let (start, _) = completion::complete(line, pos, menu, &|_, _| Vec::new());
+    let (start, _) = completion::complete(line, pos, menu, None, &|_, _| Vec::new());
     prop_assert!(start <= pos, "start {start} after pos {pos} in {line:?}");
     prop_assert!(
         line.is_char_boundary(start),
@@ -786,7 +786,7 @@ fn an_empty_line_has_no_words_and_completes_to_the_commands() {
         grammar::resolve(vec![], None).unwrap(),
         Vec::<String>::new()
     );
-    let (start, candidates) = completion::complete("", 0, None, &|_, _| Vec::new());
+    let (start, candidates) = completion::complete("", 0, None, None, &|_, _| Vec::new());
     assert_eq!(start, 0);
     assert!(candidates.iter().any(|c| c.replacement == "login"));
 }

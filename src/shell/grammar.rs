@@ -10,7 +10,9 @@ use std::sync::LazyLock;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use crate::domain::Department;
 use crate::error::{Error, Result};
+use crate::service::permissions::{Action, Grant, grant};
 use crate::ui::output::Format;
 
 #[derive(Debug, Parser)]
@@ -144,11 +146,31 @@ pub struct ListArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     /// Which page of the table to show.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 1, value_parser = page_number)]
     pub page: u32,
-    /// Rows per page of the table.
-    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    /// Rows per page of the table (1 to 1000).
+    #[arg(long, default_value_t = 25, value_parser = page_size)]
     pub page_size: u32,
+}
+
+/// `--page`: a page number, said in words rather than as a Rust range.
+fn page_number(input: &str) -> std::result::Result<u32, String> {
+    input
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| "expected a page number, 1 or more".to_owned())
+}
+
+/// `--page-size`: how many rows a page shows.
+fn page_size(input: &str) -> std::result::Result<u32, String> {
+    input
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=1000).contains(n))
+        .ok_or_else(|| "expected a number of rows from 1 to 1000".to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -373,6 +395,7 @@ pub enum EventsCommand {
         list: ListArgs,
     },
     /// Your events: assigned to you (support), or your clients' (sales).
+    #[command(alias = "my-events")]
     Mine {
         #[command(flatten)]
         list: ListArgs,
@@ -484,6 +507,50 @@ impl Menu {
     }
 }
 
+/// The write a command performs, by its path (`None` for the top level): what the permission
+/// table decides for it. Commands that only read, and menus open to everyone, have none.
+pub fn action_of(menu: Option<&str>, command: &str) -> Option<Action> {
+    use Action::*;
+    Some(match (menu, command) {
+        (None, "backup") => Backup,
+        (None, "audit") | (Some("audit"), "list") => ReadAudit,
+        (Some("clients"), "create") => CreateClient,
+        (Some("clients"), "update") => UpdateClient,
+        (Some("clients"), "reassign") => ReassignClient,
+        (Some("clients"), "delete") => DeleteClient,
+        (Some("contracts"), "create") => CreateContract,
+        (Some("contracts"), "update") => UpdateContract,
+        (Some("contracts"), "sign") => SignContract,
+        (Some("contracts"), "pay") => RecordPayment,
+        (Some("contracts"), "delete") => DeleteContract,
+        (Some("events"), "create") => CreateEvent,
+        (Some("events"), "update") => UpdateEvent,
+        (Some("events"), "assign" | "unassign") => AssignSupport,
+        (Some("events"), "delete") => DeleteEvent,
+        (Some("users"), "create") => CreateCollaborator,
+        (Some("users"), "update") => UpdateCollaborator,
+        (Some("users"), "delete") => DeleteCollaborator,
+        (Some("users"), "unlock") => UnlockCollaborator,
+        (Some("users"), "reset-password") => ResetPassword,
+        (None, "password") => ChangeOwnPassword,
+        _ => return None,
+    })
+}
+
+/// Whether menus, `help` and Tab offer `command` (of `menu`, or of the top level) to someone
+/// of `department`: not when their department may never perform it. Nobody logged in is
+/// offered everything. A command not offered can still be typed, and is refused with a reason.
+pub fn offered(department: Option<Department>, menu: Option<&str>, command: &str) -> bool {
+    // `back` does nothing at the top level.
+    if menu.is_none() && command == "back" {
+        return false;
+    }
+    match (department, action_of(menu, command)) {
+        (Some(department), Some(action)) => grant(department, action) != Grant::No,
+        _ => true,
+    }
+}
+
 /// The grammar as a clap command, built once per process: a line consults it several times
 /// (menus, names, parsing). Negative numbers are values everywhere, so that `pay 3 -5` is a
 /// bad amount (a field error) rather than an unknown flag.
@@ -516,13 +583,16 @@ pub fn top_level_names() -> Vec<String> {
         .collect()
 }
 
-/// The names of the commands of `menu`.
+/// The names of the commands of `menu` (with aliases, such as `my-events`).
 pub fn menu_command_names(menu: &str) -> Vec<String> {
     grammar()
         .find_subcommand(menu)
         .map(|m| {
             m.get_subcommands()
-                .map(|c| c.get_name().to_owned())
+                .flat_map(|c| {
+                    std::iter::once(c.get_name().to_owned())
+                        .chain(c.get_all_aliases().map(str::to_owned))
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -650,6 +720,15 @@ pub fn parse(words: &[String]) -> Result<Parsed> {
     }
 }
 
+/// "table, json or csv".
+fn one_of(values: &[String]) -> String {
+    match values {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 /// One line for a clap error: what is wrong, and where to read more.
 fn usage_error(err: &clap::Error, words: &[String]) -> Error {
     // Only known command names go into the hint: the other words are the user's values,
@@ -686,6 +765,24 @@ fn usage_error(err: &clap::Error, words: &[String]) -> Error {
                 None => format!("{what} '{}'", echo(arg)),
             }
         }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            // `--format <FORMAT>` reads as the flag alone.
+            let arg = context(ContextKind::InvalidArg).unwrap_or_default();
+            let flag = arg.split_whitespace().next().unwrap_or_default().to_owned();
+            let expected = match (err.get(ContextKind::ValidValue), err.kind()) {
+                (Some(ContextValue::Strings(valid)), _) => {
+                    format!("expected {}", one_of(valid))
+                }
+                (_, ErrorKind::ValueValidation) => std::error::Error::source(err)
+                    .map(|reason| reason.to_string())
+                    .unwrap_or_else(|| "not a valid value".to_owned()),
+                _ => "a value is needed".to_owned(),
+            };
+            match context(ContextKind::InvalidValue).filter(|v| !v.is_empty()) {
+                Some(value) => format!("invalid {flag}: {expected}, got '{}'", echo(value)),
+                None => format!("invalid {flag}: {expected}"),
+            }
+        }
         _ => {
             let rendered = err.render().to_string();
             let first = rendered
@@ -710,6 +807,27 @@ mod tests {
     #[test]
     fn the_grammar_is_consistent() {
         command().debug_assert();
+    }
+
+    #[test]
+    fn menus_offer_each_department_what_it_may_do() {
+        let sales = Some(Department::Sales);
+        assert!(!offered(sales, Some("users"), "create"));
+        assert!(!offered(sales, None, "audit"));
+        assert!(!offered(sales, Some("events"), "assign"));
+        assert!(offered(sales, Some("events"), "create"));
+        assert!(offered(sales, Some("users"), "list"), "reading stays open");
+        assert!(!offered(
+            Some(Department::Support),
+            Some("contracts"),
+            "sign"
+        ));
+        assert!(offered(Some(Department::Management), None, "backup"));
+        assert!(
+            offered(None, Some("users"), "create"),
+            "nobody logged in: everything"
+        );
+        assert!(!offered(None, None, "back"));
     }
 
     #[test]

@@ -33,10 +33,13 @@ pub(super) fn show(shell: &mut Shell, words: &[String]) -> Result<()> {
     shell.say(text.trim_end())
 }
 
-/// The commands of a menu (or of the top level), one per line with their summary.
+/// The commands of a menu (or of the top level) that the user's department may use, one per
+/// line with their summary.
 fn overview(shell: &mut Shell, command: &clap::Command, menu: Option<&str>) -> Result<()> {
+    let department = shell.actor().ok().map(|s| s.who.department);
     let entries: Vec<(String, String)> = command
         .get_subcommands()
+        .filter(|sub| grammar::offered(department, menu, sub.get_name()))
         .map(|sub| {
             let args: Vec<String> = sub
                 .get_positionals()

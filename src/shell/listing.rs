@@ -151,10 +151,17 @@ impl Shell {
                     ),
                 }
             }
+            // A partial page past the count is the last one: its end is the exact total.
+            Total::AtLeast(_) if shown < u64::from(args.page_size) => {
+                let (first, last) = (offset + 1, offset + shown);
+                format!("{first}–{last} of {last} {many}.")
+            }
             Total::AtLeast(counted) => {
                 let (first, last) = (offset + 1, offset + shown);
+                // The rows shown are counted too: never "12476–12500 of more than 10000".
+                let at_least = counted.max(last);
                 format!(
-                    "{first}–{last} of more than {counted} {many}; more: `{}`, or narrow the search.",
+                    "{first}–{last} of more than {at_least} {many}; more: `{}`, or narrow the search.",
                     self.next_page_line(page + 1)
                 )
             }

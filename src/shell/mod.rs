@@ -296,9 +296,15 @@ impl Shell {
         Ok(())
     }
 
-    /// The collaborator logged in now, as stored now.
+    /// The collaborator logged in now, as stored now. On a database nobody was set up on
+    /// yet, "not logged in" would send the user to a `login` that cannot work.
     fn actor(&self) -> Result<crate::service::session::Session> {
-        auth::current(&self.ctx)
+        match auth::current(&self.ctx) {
+            Err(Error::NotLoggedIn) if auth::needs_setup(&self.ctx)? => Err(Error::refused(
+                "this database has no collaborators yet: run `epicevents setup` to create the first management account, or `epicevents demo` for sample data",
+            )),
+            other => other,
+        }
     }
 
     /// Prints a message or a table. Stored text reaches it (names in "Created …", the command

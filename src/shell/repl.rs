@@ -9,8 +9,9 @@ use rustyline::{CompletionType, Config, Editor};
 use super::completion::ShellHelper;
 use super::{Flow, Menu, Shell, history, report};
 use crate::error::{Error, Result};
+use crate::service::session::Session;
 use crate::service::{Context, auth};
-use crate::ui::style;
+use crate::ui::{style, text};
 
 type LineEditor = Editor<ShellHelper, FileHistory>;
 
@@ -43,12 +44,32 @@ fn repl(shell: &mut Shell) -> Result<()> {
             helper.menu = shell.menu;
             helper.actor = me.as_ref().map(|s| s.who.clone());
         }
-        let line = match editor.readline(&prompt(shell.menu)) {
+        let line = match editor.readline(&prompt(shell.menu, me.as_ref())) {
             Ok(line) => line,
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
             Err(err) => return Err(Error::internal(err)),
         };
+        // The stored session is shared with the other windows of this user: a login there
+        // changes who this shell acts as. Say so before acting, rather than run a line typed
+        // for someone else.
+        let current = shell.actor().ok();
+        if current.as_ref().map(|s| s.who.id) != owner && !line.trim().is_empty() {
+            let notice = match &current {
+                Some(now) => format!(
+                    "The session changed in another window: you are now {} ({}). The line was not run; run it again to act as them.",
+                    now.who.full_name, now.who.department
+                ),
+                None => "The session ended in another window: you are no longer logged in. The line was not run.".to_owned(),
+            };
+            shell.say(notice)?;
+            shell.out.flush()?;
+            me = current;
+            owner = me.as_ref().map(|s| s.who.id);
+            let _ = editor.clear_history();
+            load_history(shell, &mut editor, owner);
+            continue;
+        }
         let result = shell.execute(&line);
         // A line that was not a command (e.g. a password typed at the prompt by mistake, or a
         // `#` comment) never enters the history; nor does one typed after a space, as in bash.
@@ -78,10 +99,17 @@ fn repl(shell: &mut Shell) -> Result<()> {
     Ok(())
 }
 
-fn prompt(menu: Option<Menu>) -> String {
+/// `bill.boquet@epicevents contracts> `: who is logged in (the login's name part) and where.
+fn prompt(menu: Option<Menu>, me: Option<&Session>) -> String {
+    let who = me
+        .map(|s| {
+            let name = s.who.email.split('@').next().unwrap_or_default();
+            format!("{}@", text::escape(name, false))
+        })
+        .unwrap_or_default();
     match menu {
-        Some(menu) => format!("epicevents {}> ", menu.name()),
-        None => "epicevents> ".to_owned(),
+        Some(menu) => format!("{who}epicevents {}> ", menu.name()),
+        None => format!("{who}epicevents> "),
     }
 }
 
@@ -94,12 +122,21 @@ fn greet(shell: &mut Shell) -> Result<()> {
     if auth::needs_setup(&shell.ctx)? {
         shell.say("This database is empty: `setup` creates the first management account, `demo` loads sample data.")?;
         shell.out.flush()?;
-        if shell
+        let choices = [
+            "Create the first management account (setup)",
+            "Load the demo data (demo)",
+            "Neither for now",
+        ]
+        .map(str::to_owned);
+        let chosen = shell
             .prompter
-            .confirm("Create the first management account now?", true)
-            .unwrap_or(false)
-            && let Err(err) = shell.execute("setup")
-        {
+            .select("What would you like to do?", &choices);
+        let line = match chosen {
+            Ok(0) => "setup",
+            Ok(1) => "demo",
+            _ => return Ok(()),
+        };
+        if let Err(err) = shell.execute(line) {
             report(&err, None);
         }
         return Ok(());
@@ -109,6 +146,9 @@ fn greet(shell: &mut Shell) -> Result<()> {
             "Logged in as {} ({}).",
             me.who.full_name, me.who.department
         ))?,
+        Err(Error::SessionExpired) => {
+            shell.say("Your session expired: `login EMAIL` to start again.")?
+        }
         Err(_) => shell.say("Not logged in: `login EMAIL` to start.")?,
     }
     shell.out.flush()?;

@@ -132,8 +132,17 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: UserFields) -> Resu
     let id = Id::parse("id", id)?;
     let current = users::get(&shell.ctx, id.get())?;
     let patch = patch_from(shell, fields, &current)?;
+    if patch.is_empty() {
+        return shell.say("Nothing changed: no field was chosen.");
+    }
     let outcome = users::update(&mut shell.ctx, me, id.get(), &patch)?;
     let updated = &outcome.updated;
+    if !outcome.changed {
+        return shell.say(format!(
+            "Nothing changed: collaborator {} already has these values.",
+            updated.id
+        ));
+    }
     shell.say(format!("Updated {}.", account::describe(updated)))?;
     if updated.department != current.department {
         shell.say(format!(
@@ -231,7 +240,8 @@ fn patch_from(
 fn delete(shell: &mut Shell, me: &Session, id: &str, yes: bool) -> Result<()> {
     permissions::check_department(&me.who, Action::DeleteCollaborator)?;
     let id = Id::parse("id", id)?;
-    let target = users::get(&shell.ctx, id.get())?;
+    // Refused now rather than after "are you sure?".
+    let target = users::deletable(&shell.ctx, me, id.get())?;
     shell.confirm(&format!("Delete {}?", account::describe(&target)), yes)?;
     let deleted = users::delete(&mut shell.ctx, me, id.get())?;
     shell.say(format!(

@@ -261,7 +261,10 @@ fn date_bounds_take_whole_days_or_exact_minutes_and_combine() {
         ],
         "",
     );
-    assert_eq!(inverted.fails(1), "error: invalid to: must be after --from");
+    assert_eq!(
+        inverted.fails(1),
+        "error: invalid --to: must be after --from"
+    );
     assert!(
         ids(
             &env,
@@ -410,39 +413,39 @@ fn invalid_filter_values_fail_in_one_line_naming_the_field() {
     let cases: [(&[&str], &str); 9] = [
         (
             &["events", "list", "--from", "2026-02-30"],
-            "error: invalid from: expected a date like 2026-06-04 or 2026-06-04 13:00",
+            "error: invalid --from: expected a date like 2026-06-04 or 2026-06-04 13:00",
         ),
         (
             &["events", "list", "--to", "2027-13-01"],
-            "error: invalid to: expected a date like 2026-06-04",
+            "error: invalid --to: expected a date like 2026-06-04",
         ),
         (
             &["events", "list", "--to", "2027-05-05 25:00"],
-            "error: invalid to: expected a date like 2026-06-04",
+            "error: invalid --to: expected a date like 2026-06-04",
         ),
         (
             &["events", "list", "--from", "tomorrow"],
-            "error: invalid from: expected a date like 2026-06-04",
+            "error: invalid --from: expected a date like 2026-06-04",
         ),
         (
             &["events", "list", "--client", "abc"],
-            "error: invalid client: expected a positive whole number",
+            "error: invalid --client: expected a positive whole number",
         ),
         (
             &["events", "list", "--support", "0"],
-            "error: invalid support: expected a positive whole number",
+            "error: invalid --support: expected a positive whole number",
         ),
         (
             &["events", "list", "--support", "4", "--client", "1.5"],
-            "error: invalid client: expected a positive whole number",
+            "error: invalid --client: expected a positive whole number",
         ),
         (
             &["contracts", "list", "--client", "abc"],
-            "error: invalid client: expected a positive whole number",
+            "error: invalid --client: expected a positive whole number",
         ),
         (
             &["contracts", "list", "--client", "0", "--format", "json"],
-            "error: invalid client: expected a positive whole number",
+            "error: invalid --client: expected a positive whole number",
         ),
     ];
     for (args, message) in cases {

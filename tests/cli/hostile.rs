@@ -955,7 +955,7 @@ fn search_case(
         findings.fail(format!("{context}: a search changed the database"));
     }
     if as_json.code != 0 {
-        if let Err(problem) = field_error(&as_json, &["search"]) {
+        if let Err(problem) = field_error(&as_json, &["--search"]) {
             findings.fail(format!("{context}: {problem}"));
         }
         return None;
@@ -1020,44 +1020,44 @@ const FILTERS: [Filter; 10] = [
         "--department",
         |v| ["management", "sales", "support"].contains(&v.trim().to_ascii_lowercase().as_str()),
     ),
-    (SALES, "from", &["events", "list"], "--from", never),
-    (SALES, "to", &["events", "list"], "--to", never),
+    (SALES, "--from", &["events", "list"], "--from", never),
+    (SALES, "--to", &["events", "list"], "--to", never),
     (
         SALES,
-        "client",
+        "--client",
         &["contracts", "list"],
         "--client",
         positive_id,
     ),
     (
         SALES,
-        "client",
+        "--client",
         &["events", "list"],
         "--client",
         positive_id,
     ),
     (
         SALES,
-        "support",
+        "--support",
         &["events", "list"],
         "--support",
         positive_id,
     ),
     (
         MANAGEMENT,
-        "actor",
+        "--actor",
         &["audit", "list"],
         "--actor",
         positive_id,
     ),
     (
         MANAGEMENT,
-        "id",
+        "--id",
         &["audit", "list", "--entity", "client"],
         "--id",
         positive_id,
     ),
-    (MANAGEMENT, "since", &["audit", "list"], "--since", never),
+    (MANAGEMENT, "--since", &["audit", "list"], "--since", never),
 ];
 
 /// Hostile text through a filter other than search: refused with a field error unless valid.
@@ -1926,11 +1926,11 @@ fn malformed_dates_and_inverted_ranges_are_field_errors_that_write_nothing() {
     ];
     malformed_cases(&env, &mut findings, &event_times, &bad_times, &mut baseline);
     let bounds: Vec<Template> = vec![
-        (SALES, &["from"], vec!["events", "list", "--from", VALUE]),
-        (SALES, &["to"], vec!["events", "list", "--to", VALUE]),
+        (SALES, &["--from"], vec!["events", "list", "--from", VALUE]),
+        (SALES, &["--to"], vec!["events", "list", "--to", VALUE]),
         (
             MANAGEMENT,
-            &["since"],
+            &["--since"],
             vec!["audit", "list", "--since", VALUE],
         ),
     ];
@@ -2000,7 +2000,7 @@ fn malformed_dates_and_inverted_ranges_are_field_errors_that_write_nothing() {
         // The "end before start" applies to date filters too: an inverted range.
         (
             SALES,
-            &["to", "from"],
+            &["--to", "--from"],
             vec![
                 "events",
                 "list",
@@ -2070,17 +2070,17 @@ fn malformed_ids_in_every_command_and_filter_are_field_errors_that_write_nothing
         ),
         (
             SALES,
-            &["client"],
+            &["--client"],
             vec!["contracts", "list", "--client", VALUE],
         ),
         (
             SALES,
-            &["client"],
+            &["--client"],
             vec!["events", "list", "--client", VALUE],
         ),
         (
             SALES,
-            &["support"],
+            &["--support"],
             vec!["events", "list", "--support", VALUE],
         ),
         (
@@ -2119,12 +2119,12 @@ fn malformed_ids_in_every_command_and_filter_are_field_errors_that_write_nothing
         (MANAGEMENT, &["id"], vec!["users", "delete", VALUE, "--yes"]),
         (
             MANAGEMENT,
-            &["id"],
+            &["--id"],
             vec!["audit", "list", "--entity", "client", "--id", VALUE],
         ),
         (
             MANAGEMENT,
-            &["actor"],
+            &["--actor"],
             vec!["audit", "list", "--actor", VALUE],
         ),
     ];

@@ -98,7 +98,7 @@ fn a_nul_in_a_search_is_a_field_error() {
         let run = script(&env, "default", &[], line.into_bytes());
         assert_eq!(
             run.fails(1),
-            "line 1: error: invalid search: must not contain a NUL character",
+            "line 1: error: invalid --search: must not contain a NUL character",
             "{search:?}"
         );
         assert_eq!(run.stdout, "");
@@ -132,8 +132,8 @@ fn a_nul_in_any_field_or_filter_is_a_field_error_never_an_internal_one() {
         ),
         ("bill", "clients show '1\0'", "id"),
         ("bill", "contracts pay 2 '1\0'", "amount"),
-        ("bill", "events list --from '2027-01-01\0'", "from"),
-        ("bill", "events list --client '1\0'", "client"),
+        ("bill", "events list --from '2027-01-01\0'", "--from"),
+        ("bill", "events list --client '1\0'", "--client"),
         ("bill", "users list --department 'sales\0'", "department"),
         ("alice", "users update 2 --full-name 'Bill\0'", "full name"),
         (
@@ -142,7 +142,7 @@ fn a_nul_in_any_field_or_filter_is_a_field_error_never_an_internal_one() {
             "employee number",
         ),
         ("alice", "audit list --entity 'client\0'", "entity"),
-        ("alice", "audit list --since '2027-01-01\0'", "since"),
+        ("alice", "audit list --since '2027-01-01\0'", "--since"),
         (
             "alice",
             "contracts create --client 1 --total '10\0'",
@@ -206,13 +206,13 @@ fn a_search_longer_than_any_field_is_refused_in_bounded_memory() {
     let run = script(&env, "default", &[], line);
     assert_eq!(
         run.fails(1),
-        "line 1: error: invalid search: must be at most 1000 characters"
+        "line 1: error: invalid --search: must be at most 1000 characters"
     );
     let long = "a".repeat(100_000);
     let run = one_shot(&env, ["clients", "list", "--search", &long]);
     assert_eq!(
         run.fails(1),
-        "error: invalid search: must be at most 1000 characters"
+        "error: invalid --search: must be at most 1000 characters"
     );
     assert_eq!(env.digest(), before);
 }

@@ -107,13 +107,19 @@ fn wrong_password_and_unknown_email_give_the_same_message() {
 }
 
 #[test]
-fn the_sixth_attempt_is_refused_even_with_the_right_password() {
+fn the_sixth_attempt_is_refused_even_with_the_right_password_which_learns_for_how_long() {
     let env = TestEnv::demo();
     for _ in 0..5 {
         env.run(&["login", BILL], "wrong password!\n").fails(1);
     }
+    // A wrong password still learns nothing; the right one learns that it is locked.
+    let wrong = env.run(&["login", BILL], "wrong password!\n");
+    assert_eq!(wrong.fails(1), "error: invalid email or password");
     let locked = env.run(&["login", BILL], &format!("{DEMO_PASSWORD}\n"));
-    assert_eq!(locked.fails(1), "error: invalid email or password");
+    assert_eq!(
+        locked.fails(1),
+        "error: this account is locked after too many failed attempts: try again in 15 minutes, or ask management to unlock it"
+    );
     let lock = env.count("SELECT COUNT(*) FROM collaborators WHERE email = 'bill.boquet@epic.com' AND locked_until > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+14 minutes')");
     assert_eq!(lock, 1, "locked for 15 minutes");
     assert_eq!(
