@@ -10,6 +10,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::service::{auth, demo as demo_data};
 use crate::ui::output::{self, Format};
+use crate::ui::prompter::any_answer;
 
 pub(super) const EMPLOYEE_NUMBER: Field = Field {
     flag: "--employee-number",
@@ -39,7 +40,7 @@ pub(super) fn login(shell: &mut Shell, email: Option<String>) -> Result<()> {
         help: None,
     };
     let email = shell.required(email, &field, Email::parse)?;
-    let password = shell.prompter.password("Password:", false)?;
+    let password = shell.prompter.password("Password:", false, &any_answer)?;
     let me = match auth::login(&mut shell.ctx, &email, &password, None) {
         Err(Error::PasswordChangeRequired) => {
             shell.say("Your password was reset by management: choose a new one.")?;
@@ -82,7 +83,9 @@ pub(super) fn describe(c: &Collaborator) -> String {
 
 pub(super) fn password(shell: &mut Shell) -> Result<()> {
     let me = shell.actor()?;
-    let current = shell.prompter.password("Current password:", false)?;
+    let current = shell
+        .prompter
+        .password("Current password:", false, &any_answer)?;
     let new = shell.new_password("New password:")?;
     auth::change_password(&mut shell.ctx, &me, &current, &new)?;
     shell.say("Password changed. Your other sessions have ended.")

@@ -90,9 +90,18 @@ impl Shell {
             .multi_select("Which fields do you want to change?", &labels)
     }
 
-    /// A new password, asked twice on a terminal, read as the next line of input otherwise.
+    /// A new password, asked twice on a terminal (its length checked at the first), read as
+    /// the next line of input otherwise.
     pub(super) fn new_password(&mut self, label: &str) -> Result<crate::domain::Password> {
-        let typed = self.prompter.password(label, true)?;
+        let check = |typed: &str| {
+            crate::domain::Password::parse(typed.to_owned())
+                .map(drop)
+                .map_err(|err| match err {
+                    Error::Invalid { reason, .. } => reason,
+                    other => other.to_string(),
+                })
+        };
+        let typed = self.prompter.password(label, true, &check)?;
         crate::domain::Password::parse(typed)
     }
 

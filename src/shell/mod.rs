@@ -29,7 +29,8 @@ use crate::error::{Error, Fault, Result};
 use crate::service::{Context, auth};
 use crate::telemetry;
 use crate::ui::lines::{Lines, SharedInput};
-use crate::ui::prompter::{InquirePrompter, LinePrompter, Prompter};
+use crate::ui::prompter::{LinePrompter, Prompter};
+use crate::ui::terminal::TerminalPrompter;
 use crate::ui::{style, table, text};
 
 pub use grammar::{Cli, Menu};
@@ -114,7 +115,7 @@ pub fn main(args: Vec<String>) -> u8 {
     let interactive = io::stdin().is_terminal();
     let input: SharedInput = Lines::shared(io::BufReader::new(io::stdin()));
     let prompter: Box<dyn Prompter> = if interactive {
-        Box::new(InquirePrompter)
+        Box::new(TerminalPrompter::new())
     } else {
         Box::new(LinePrompter::new(input.clone()))
     };

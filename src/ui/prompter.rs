@@ -1,16 +1,18 @@
-//! Forms, behind a trait: inquire on a terminal, plain lines from standard input otherwise,
-//! a scripted queue in tests.
+//! Forms, behind a trait: the terminal ([`super::terminal`]), plain lines from standard input
+//! otherwise, a scripted queue in tests.
 
 use std::collections::VecDeque;
-
-use inquire::validator::Validation;
-use inquire::{InquireError, PasswordDisplayMode};
 
 use super::lines::{Line, MAX_LINE_TEXT, SharedInput};
 use crate::error::{Error, Result};
 
 /// Checks an answer; `Err` holds the sentence to show before asking again.
 pub type Validator<'a> = &'a dyn Fn(&str) -> std::result::Result<(), String>;
+
+/// Accepts any answer.
+pub fn any_answer(_: &str) -> std::result::Result<(), String> {
+    Ok(())
+}
 
 /// One question of a form.
 pub struct Question<'a> {
@@ -27,77 +29,13 @@ pub trait Prompter {
     fn is_interactive(&self) -> bool;
     fn text(&mut self, question: &Question<'_>) -> Result<String>;
     /// A password: masked on a terminal (asked twice when `confirm`), one line otherwise.
-    fn password(&mut self, label: &str, confirm: bool) -> Result<String>;
+    /// `validate` checks the first entry, before it is asked again.
+    fn password(&mut self, label: &str, confirm: bool, validate: Validator<'_>) -> Result<String>;
     /// One of `options`; returns its index.
     fn select(&mut self, label: &str, options: &[String]) -> Result<usize>;
     /// Some of `options`; returns their indexes.
     fn multi_select(&mut self, label: &str, options: &[String]) -> Result<Vec<usize>>;
     fn confirm(&mut self, label: &str, default: bool) -> Result<bool>;
-}
-
-/// Forms on a terminal, with inquire.
-pub struct InquirePrompter;
-
-fn from_inquire(err: InquireError) -> Error {
-    match err {
-        InquireError::OperationCanceled | InquireError::OperationInterrupted => Error::Cancelled,
-        other => Error::internal(anyhow::anyhow!("terminal form failed: {other}")),
-    }
-}
-
-impl Prompter for InquirePrompter {
-    fn is_interactive(&self) -> bool {
-        true
-    }
-
-    fn text(&mut self, question: &Question<'_>) -> Result<String> {
-        let validate = question.validate;
-        let mut prompt = inquire::Text::new(question.label).with_validator(move |input: &str| {
-            Ok(match validate(input) {
-                Ok(()) => Validation::Valid,
-                Err(message) => Validation::Invalid(message.into()),
-            })
-        });
-        if let Some(default) = question.default {
-            prompt = prompt.with_default(default);
-        }
-        if let Some(help) = question.help {
-            prompt = prompt.with_help_message(help);
-        }
-        prompt.prompt().map_err(from_inquire)
-    }
-
-    fn password(&mut self, label: &str, confirm: bool) -> Result<String> {
-        let mut prompt =
-            inquire::Password::new(label).with_display_mode(PasswordDisplayMode::Masked);
-        prompt = if confirm {
-            prompt.with_custom_confirmation_message("Repeat it:")
-        } else {
-            prompt.without_confirmation()
-        };
-        prompt.prompt().map_err(from_inquire)
-    }
-
-    fn select(&mut self, label: &str, options: &[String]) -> Result<usize> {
-        let chosen = inquire::Select::new(label, options.to_vec())
-            .raw_prompt()
-            .map_err(from_inquire)?;
-        Ok(chosen.index)
-    }
-
-    fn multi_select(&mut self, label: &str, options: &[String]) -> Result<Vec<usize>> {
-        let chosen = inquire::MultiSelect::new(label, options.to_vec())
-            .raw_prompt()
-            .map_err(from_inquire)?;
-        Ok(chosen.into_iter().map(|o| o.index).collect())
-    }
-
-    fn confirm(&mut self, label: &str, default: bool) -> Result<bool> {
-        inquire::Confirm::new(label)
-            .with_default(default)
-            .prompt()
-            .map_err(from_inquire)
-    }
 }
 
 /// Answers from standard input when it is not a terminal: each answer is the next line, and
@@ -141,8 +79,16 @@ impl Prompter for LinePrompter {
         Ok(answer)
     }
 
-    fn password(&mut self, _label: &str, _confirm: bool) -> Result<String> {
-        self.next("password")
+    fn password(
+        &mut self,
+        _label: &str,
+        _confirm: bool,
+        validate: Validator<'_>,
+    ) -> Result<String> {
+        let password = self.next("password")?;
+        // Never quoted back: the reason only.
+        validate(&password).map_err(|reason| Error::invalid("password", reason))?;
+        Ok(password)
     }
 
     fn select(&mut self, label: &str, options: &[String]) -> Result<usize> {
@@ -223,8 +169,15 @@ impl Prompter for ScriptedPrompter {
         Ok(answer)
     }
 
-    fn password(&mut self, _label: &str, _confirm: bool) -> Result<String> {
-        self.next()
+    fn password(
+        &mut self,
+        _label: &str,
+        _confirm: bool,
+        validate: Validator<'_>,
+    ) -> Result<String> {
+        let password = self.next()?;
+        validate(&password).map_err(|reason| Error::invalid("password", reason))?;
+        Ok(password)
     }
 
     fn select(&mut self, label: &str, options: &[String]) -> Result<usize> {
@@ -269,14 +222,16 @@ mod tests {
         let shared = input(b"first secret\r\nsecond\n");
         let mut prompter = LinePrompter::new(shared.clone());
         assert_eq!(
-            prompter.password("Password:", true).unwrap(),
+            prompter.password("Password:", true, &any_answer).unwrap(),
             "first secret"
         );
         assert_eq!(
             shared.borrow_mut().next_line().unwrap(),
             Some(Line::Text("second".into()))
         );
-        let err = prompter.password("Password:", false).unwrap_err();
+        let err = prompter
+            .password("Password:", false, &any_answer)
+            .unwrap_err();
         assert!(err.to_string().contains("standard input"));
     }
 
@@ -286,17 +241,24 @@ mod tests {
         long.extend_from_slice(b"\nsecr\xffet\nnext\n");
         let shared = input(&long);
         let mut prompter = LinePrompter::new(shared.clone());
-        let err = prompter.password("Password:", false).unwrap_err();
+        let err = prompter
+            .password("Password:", false, &any_answer)
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "invalid password: the line is longer than 2 MiB"
         );
-        let err = prompter.password("Password:", false).unwrap_err();
+        let err = prompter
+            .password("Password:", false, &any_answer)
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "invalid password: the line is not valid UTF-8"
         );
-        assert_eq!(prompter.password("Password:", false).unwrap(), "next");
+        assert_eq!(
+            prompter.password("Password:", false, &any_answer).unwrap(),
+            "next"
+        );
         assert_eq!(shared.borrow().number(), 3);
     }
 
