@@ -1,6 +1,7 @@
 //! A hermetic environment around the real binary: its own data directory, database and key
 //! file, no inherited configuration, and helpers to read the database directly.
 
+use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Run {
+    pub fn from(output: Output) -> Run {
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -183,7 +184,62 @@ impl TestEnv {
     }
 }
 
-fn pipe(mut command: Command, stdin: &str) -> Run {
+/// Every directory and file of a [`TestEnv`] (database, key file, sessions), held in memory so
+/// that a state which cost bcrypt hashes to build is built once and copied per case. Sessions
+/// stay valid in a copy: they are bound to the database's instance id and key file, both
+/// copied.
+pub struct Snapshot {
+    dirs: Vec<(PathBuf, fs::Permissions)>,
+    files: Vec<(PathBuf, Vec<u8>, fs::Permissions)>,
+}
+
+impl Snapshot {
+    /// Takes the snapshot; no process may be using `env` (SQLite folds its write-ahead log
+    /// into the database file when the last connection closes).
+    pub fn of(env: &TestEnv) -> Snapshot {
+        let root = env.root();
+        let (mut dirs, mut files) = (Vec::new(), Vec::new());
+        let mut pending = vec![PathBuf::new()];
+        while let Some(dir) = pending.pop() {
+            for entry in fs::read_dir(root.join(&dir)).unwrap() {
+                let entry = entry.unwrap();
+                let path = dir.join(entry.file_name());
+                let meta = entry.metadata().unwrap();
+                if meta.is_dir() {
+                    dirs.push((path.clone(), meta.permissions()));
+                    pending.push(path);
+                } else {
+                    files.push((path, fs::read(entry.path()).unwrap(), meta.permissions()));
+                }
+            }
+        }
+        Snapshot { dirs, files }
+    }
+
+    /// Whether the snapshot holds the file at `path` (relative to the environment's root).
+    pub fn holds(&self, path: &Path) -> bool {
+        self.files.iter().any(|(p, _, _)| p == path)
+    }
+
+    /// A fresh copy in its own directory.
+    pub fn copy(&self) -> TestEnv {
+        let env = TestEnv::new();
+        for (path, permissions) in &self.dirs {
+            let path = env.root().join(path);
+            fs::create_dir_all(&path).unwrap();
+            fs::set_permissions(&path, permissions.clone()).unwrap();
+        }
+        for (path, bytes, permissions) in &self.files {
+            let path = env.root().join(path);
+            fs::write(&path, bytes).unwrap();
+            fs::set_permissions(&path, permissions.clone()).unwrap();
+        }
+        env
+    }
+}
+
+/// Runs `command` with `stdin` piped in.
+pub fn pipe(mut command: Command, stdin: &str) -> Run {
     command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -19,5 +19,6 @@ mod robustness;
 mod sentry;
 mod session;
 mod startup;
+mod trust;
 mod users;
 mod workflow;

@@ -7,17 +7,23 @@ use crate::helpers::{ALICE, DEMO_PASSWORD, TestEnv};
 
 /// Generous: a slow CI machine must not turn into a failure. Nothing waits this long when
 /// the expected text arrives.
-const TIMEOUT_MS: u64 = 30_000;
+pub(crate) const TIMEOUT_MS: u64 = 30_000;
 
-fn shell(env: &TestEnv) -> PtySession {
-    let mut command = env.command("default");
+pub(crate) fn shell(env: &TestEnv) -> PtySession {
+    shell_as(env, "default")
+}
+
+/// The shell of `who` (their own data directory: session and history) in a pseudo-terminal,
+/// at its first prompt.
+pub(crate) fn shell_as(env: &TestEnv, who: &str) -> PtySession {
+    let mut command = env.command(who);
     command.env("TERM", "xterm").env("COLUMNS", "100");
     let mut session = spawn_command(command, Some(TIMEOUT_MS)).expect("the shell starts in a pty");
     prompt(&mut session, "epicevents> ");
     session
 }
 
-fn prompt(session: &mut PtySession, prompt: &str) {
+pub(crate) fn prompt(session: &mut PtySession, prompt: &str) {
     session
         .exp_string(prompt)
         .unwrap_or_else(|e| panic!("no prompt {prompt:?}: {e}"));
@@ -26,7 +32,7 @@ fn prompt(session: &mut PtySession, prompt: &str) {
 /// Presses Ctrl-C on the line editor and waits for the next prompt. The editor ends every
 /// line by turning bracketed paste off (`ESC[?2004l`): waiting for that first makes sure the
 /// prompt matched is the new one, not one still on the screen.
-fn interrupt(session: &mut PtySession, next_prompt: &str) {
+pub(crate) fn interrupt(session: &mut PtySession, next_prompt: &str) {
     session.send_control('c').unwrap();
     session.flush().unwrap();
     session.exp_string("\u{1b}[?2004l").unwrap();
@@ -35,7 +41,7 @@ fn interrupt(session: &mut PtySession, next_prompt: &str) {
 
 /// Types `keys`. The session's writer is line-buffered and terminals send Enter as `\r`, so
 /// every write is flushed at once.
-fn keys(session: &mut PtySession, keys: &str) {
+pub(crate) fn keys(session: &mut PtySession, keys: &str) {
     session.send(keys).unwrap();
     session.flush().unwrap();
 }

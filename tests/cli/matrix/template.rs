@@ -6,19 +6,17 @@
 //! so they are added through the binary: clients 6 (Bill's) and 7 (Sophie's) without
 //! contracts, and event 4 on Bill's contract 1 without support.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 
 use super::{Department, run};
-use crate::helpers::TestEnv;
+use crate::helpers::{Snapshot, TestEnv};
 
 pub struct Template {
-    dirs: Vec<(PathBuf, fs::Permissions)>,
-    files: Vec<(PathBuf, Vec<u8>, fs::Permissions)>,
+    files: Snapshot,
     /// Every collaborator's first name, by id.
     names: Vec<(i64, String)>,
 }
@@ -33,18 +31,7 @@ impl Template {
 
     /// A fresh copy of the template in its own directory.
     pub fn copy(&self) -> TestEnv {
-        let env = TestEnv::new();
-        for (path, permissions) in &self.dirs {
-            let path = env.root().join(path);
-            fs::create_dir_all(&path).unwrap();
-            fs::set_permissions(&path, permissions.clone()).unwrap();
-        }
-        for (path, bytes, permissions) in &self.files {
-            let path = env.root().join(path);
-            fs::write(&path, bytes).unwrap();
-            fs::set_permissions(&path, permissions.clone()).unwrap();
-        }
-        env
+        self.files.copy()
     }
 }
 
@@ -112,45 +99,15 @@ fn build() -> Template {
         // Every connection closes here: SQLite folds the WAL into the database file.
     };
 
-    let (dirs, files) = snapshot(env.root());
-    let paths: Vec<&Path> = files.iter().map(|(p, _, _)| p.as_path()).collect();
+    let files = Snapshot::of(&env);
     for needed in ["crm.db", "crm.db.key"] {
-        assert!(paths.contains(&Path::new(needed)), "{needed} in {paths:?}");
+        assert!(files.holds(Path::new(needed)), "{needed} in the template");
     }
     for department in Department::ALL {
         let session = Path::new("home").join(department.home()).join("session");
-        assert!(
-            paths.contains(&session.as_path()),
-            "{session:?} in {paths:?}"
-        );
+        assert!(files.holds(&session), "{session:?} in the template");
     }
-    Template { dirs, files, names }
-}
-
-/// Every directory and file under `root`, parents first.
-#[allow(clippy::type_complexity)]
-fn snapshot(
-    root: &Path,
-) -> (
-    Vec<(PathBuf, fs::Permissions)>,
-    Vec<(PathBuf, Vec<u8>, fs::Permissions)>,
-) {
-    let (mut dirs, mut files) = (Vec::new(), Vec::new());
-    let mut pending = vec![PathBuf::new()];
-    while let Some(dir) = pending.pop() {
-        for entry in fs::read_dir(root.join(&dir)).unwrap() {
-            let entry = entry.unwrap();
-            let path = dir.join(entry.file_name());
-            let meta = entry.metadata().unwrap();
-            if meta.is_dir() {
-                dirs.push((path.clone(), meta.permissions()));
-                pending.push(path);
-            } else {
-                files.push((path, fs::read(entry.path()).unwrap(), meta.permissions()));
-            }
-        }
-    }
-    (dirs, files)
+    Template { files, names }
 }
 
 /// The facts the case list relies on: if the demo changes, the records must be picked again.
