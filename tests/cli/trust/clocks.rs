@@ -74,9 +74,10 @@ fn lock(env: &TestEnv, id: i64, until: &str) {
 fn a_lockout_set_far_ahead_lasts_at_most_fifteen_minutes_from_now() {
     let env = TestEnv::demo();
     lock(&env, 2, "'2036-01-01T00:00:00Z'");
+    // The right password learns that the account is locked, and for 15 minutes, not years.
     fails_with(
         &env.run(&["login", BILL], &format!("{DEMO_PASSWORD}\n")),
-        BAD_CREDENTIALS,
+        "error: this account is locked after too many failed attempts: try again in 15 minutes, or ask management to unlock it",
     );
     assert!(!env.home("default").join("session").exists());
     let still_locked = "SELECT locked_until > strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
@@ -101,7 +102,14 @@ fn management_ends_a_lockout_and_only_management() {
     env.login_as("alice", ALICE);
     env.login_as("sophie", "sophie.vendeur@epic.com");
     let locked_out = || env.run_as("bill", &["login", BILL], &format!("{DEMO_PASSWORD}\n"));
-    fails_with(&locked_out(), BAD_CREDENTIALS);
+    let refused = locked_out();
+    assert!(
+        refused
+            .fails(1)
+            .starts_with("error: this account is locked"),
+        "{}",
+        refused.stderr
+    );
 
     let denied = env.run_as("sophie", &["users", "unlock", "2"], "");
     assert!(
@@ -109,7 +117,12 @@ fn management_ends_a_lockout_and_only_management() {
         "{}",
         denied.stderr
     );
-    fails_with(&locked_out(), BAD_CREDENTIALS);
+    let still = locked_out();
+    assert!(
+        still.fails(1).starts_with("error: this account is locked"),
+        "{}",
+        still.stderr
+    );
 
     let unlocked = env.run_as("alice", &["users", "unlock", "2"], "");
     assert!(
