@@ -141,6 +141,14 @@ pub fn for_each(
     }
 }
 
+/// Whether a client other than `except` already uses `email` (case-insensitively, as the
+/// UNIQUE constraint compares).
+pub fn email_taken(conn: &Connection, email: &str, except: Option<i64>) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE email = ?1 AND id IS NOT ?2)")?
+        .query_row(rusqlite::params![email, except], |row| row.get(0))?)
+}
+
 pub fn find(conn: &Connection, id: i64) -> Result<Option<Client>> {
     let sql = format!("{SELECT} WHERE c.id = ?1");
     Ok(conn

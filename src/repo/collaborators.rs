@@ -70,6 +70,29 @@ pub fn insert(
     Ok(conn.last_insert_rowid())
 }
 
+/// Whether a collaborator other than `except` already has `value` in the unique column
+/// `column` (the login, or the employee number).
+pub fn taken(conn: &Connection, column: Unique, value: &str, except: Option<i64>) -> Result<bool> {
+    let sql = match column {
+        Unique::Email => {
+            "SELECT EXISTS (SELECT 1 FROM collaborators WHERE email = ?1 AND id IS NOT ?2)"
+        }
+        Unique::EmployeeNumber => {
+            "SELECT EXISTS (SELECT 1 FROM collaborators WHERE employee_number = ?1 AND id IS NOT ?2)"
+        }
+    };
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row(rusqlite::params![value, except], |row| row.get(0))?)
+}
+
+/// The columns no two collaborators share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unique {
+    Email,
+    EmployeeNumber,
+}
+
 pub fn find(conn: &Connection, id: i64) -> Result<Option<Collaborator>> {
     let sql = format!("{SELECT} WHERE c.id = ?1");
     Ok(conn

@@ -5,7 +5,9 @@ use serde_json::Value;
 use super::permissions::{self, Action, Target};
 use super::session::Session;
 use super::{Context, Updated, record};
-use crate::domain::{Client, ClientPatch, Collaborator, Contract, Department, Event, NewClient};
+use crate::domain::{
+    Client, ClientPatch, Collaborator, Contract, Department, Email, Event, NewClient,
+};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
 use crate::repo::{Total, Window, clients, contracts, events};
@@ -34,6 +36,18 @@ pub fn own_clients_of(actor: &Collaborator) -> Result<i64> {
             "--mine lists a salesperson's own clients, and {other} has none: leave it out to see them all"
         ))),
     }
+}
+
+/// Refuses an email that a client other than `except` already has: a form checks it at the
+/// field (the database's UNIQUE constraint has the last word).
+pub fn email_free(ctx: &Context, email: &Email, except: Option<i64>) -> Result<()> {
+    if clients::email_taken(ctx.conn(), email.as_ref(), except)? {
+        return Err(Error::invalid(
+            "email",
+            "another client already uses this address",
+        ));
+    }
+    Ok(())
 }
 
 pub fn get(ctx: &Context, id: i64) -> Result<Client> {

@@ -42,8 +42,8 @@ pub enum IdKind {
     SupportCollaborator,
 }
 
-/// How many candidates Tab lists at most.
-const LIMIT: u32 = 20;
+/// How many candidates Tab (or a form's list) offers at most.
+pub const LIMIT: u32 = 20;
 
 /// Ids of `kind` starting with `prefix`, for `actor`, with their labels, in numeric order.
 pub fn candidates(

@@ -71,7 +71,15 @@ fn event_contract(
     Ok(())
 }
 
-fn check_times(start: EventTime, end: EventTime) -> Result<()> {
+/// Refuses, before a form asks anything else, a contract the session may not create an event
+/// for (missing, unsigned, another salesperson's client).
+pub fn contract_for_event(ctx: &Context, session: &Session, contract_id: i64) -> Result<()> {
+    event_contract(ctx.conn(), &session.who, contract_id)
+}
+
+/// Refuses an end that is not after the start (a form checks the end against the start just
+/// given).
+pub fn check_times(start: EventTime, end: EventTime) -> Result<()> {
     if end <= start {
         return Err(Error::invalid(
             "end",

@@ -6,11 +6,13 @@ use super::Context;
 use super::auth::hash_password;
 use super::permissions::{self, Action, Target};
 use super::session::Session;
-use crate::domain::{Collaborator, CollaboratorPatch, Department, NewCollaborator, Password};
+use crate::domain::{
+    Collaborator, CollaboratorPatch, Department, Email, EmployeeNumber, NewCollaborator, Password,
+};
 use crate::error::{Error, Result};
 use crate::repo::Window;
 use crate::repo::audit::{self, Changes, Entry};
-use crate::repo::collaborators;
+use crate::repo::collaborators::{self, Unique};
 use crate::telemetry::{self, Sensitive};
 
 /// Filters of `users list`.
@@ -35,6 +37,33 @@ pub fn for_each(
 
 pub fn get(ctx: &Context, id: i64) -> Result<Collaborator> {
     collaborators::get(ctx.conn(), id)
+}
+
+/// Refuses an email another collaborator than `except` already logs in with: a form checks it
+/// at the field, before the rest is asked (the database's UNIQUE constraint has the last word).
+pub fn email_free(ctx: &Context, email: &Email, except: Option<i64>) -> Result<()> {
+    if collaborators::taken(ctx.conn(), Unique::Email, email.as_ref(), except)? {
+        return Err(Error::invalid(
+            "email",
+            "another collaborator already uses this address",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses an employee number another collaborator than `except` already has.
+pub fn employee_number_free(
+    ctx: &Context,
+    number: &EmployeeNumber,
+    except: Option<i64>,
+) -> Result<()> {
+    if collaborators::taken(ctx.conn(), Unique::EmployeeNumber, number.as_ref(), except)? {
+        return Err(Error::invalid(
+            "employee number",
+            "another collaborator already has this number",
+        ));
+    }
+    Ok(())
 }
 
 pub fn create(
@@ -293,7 +322,7 @@ pub fn reset_password(
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::domain::{Email, EmployeeNumber, Name, Phone};
+    use crate::domain::{Name, Phone};
     use crate::service::{auth, demo};
 
     fn demo_context(dir: &tempfile::TempDir) -> Context {

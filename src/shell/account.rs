@@ -8,7 +8,7 @@ use crate::domain::{
     Collaborator, Department, Email, EmployeeNumber, Name, NewCollaborator, Phone,
 };
 use crate::error::{Error, Result};
-use crate::service::{auth, demo as demo_data};
+use crate::service::{auth, demo as demo_data, users};
 use crate::ui::output::{self, Format};
 use crate::ui::prompter::any_answer;
 
@@ -98,13 +98,22 @@ pub(super) fn person(
     department: Department,
 ) -> Result<NewCollaborator> {
     Ok(NewCollaborator {
-        employee_number: shell.required(
+        // Numbers and logins nobody else has, checked at the field.
+        employee_number: shell.required_checked(
             args.employee_number,
             &EMPLOYEE_NUMBER,
-            EmployeeNumber::parse,
+            |ctx, v| {
+                let number = EmployeeNumber::parse(v)?;
+                users::employee_number_free(ctx, &number, None)?;
+                Ok(number)
+            },
         )?,
         full_name: shell.required(args.full_name, &FULL_NAME, |v| Name::parse("full name", v))?,
-        email: shell.required(args.email, &EMAIL, Email::parse)?,
+        email: shell.required_checked(args.email, &EMAIL, |ctx, v| {
+            let email = Email::parse(v)?;
+            users::email_free(ctx, &email, None)?;
+            Ok(email)
+        })?,
         phone: shell.required(args.phone, &PHONE, Phone::parse)?,
         department,
     })

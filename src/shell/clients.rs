@@ -189,7 +189,11 @@ fn create(shell: &mut Shell, me: &Session, fields: ClientFields) -> Result<()> {
         full_name: shell.required(fields.full_name, &FULL_NAME, |v| {
             Name::parse("full name", v)
         })?,
-        email: shell.required(fields.email, &CLIENT_EMAIL, Email::parse)?,
+        email: shell.required_checked(fields.email, &CLIENT_EMAIL, |ctx, v| {
+            let email = Email::parse(v)?;
+            clients::email_free(ctx, &email, None)?;
+            Ok(email)
+        })?,
         phone: shell.required(fields.phone, &PHONE, Phone::parse)?,
         company_name: shell.required(fields.company_name, &COMPANY_NAME, |v| {
             Name::parse("company name", v)
@@ -240,7 +244,13 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: ClientFields) -> Re
                 }
                 1 => {
                     patch.email =
-                        Some(shell.ask(&CLIENT_EMAIL, Some(&current.email), Email::parse)?)
+                        Some(
+                            shell.ask_checked(&CLIENT_EMAIL, Some(&current.email), |ctx, v| {
+                                let email = Email::parse(v)?;
+                                clients::email_free(ctx, &email, Some(current.id))?;
+                                Ok(email)
+                            })?,
+                        )
                 }
                 2 => patch.phone = Some(shell.ask(&PHONE, Some(&current.phone), Phone::parse)?),
                 _ => {

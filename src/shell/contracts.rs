@@ -7,6 +7,7 @@ use super::listing::{Listing, Source};
 use crate::domain::{Contract, ContractPatch, Id, Money, NewContract};
 use crate::error::Result;
 use crate::repo::{Total, Window};
+use crate::service::completion::IdKind;
 use crate::service::permissions::{self, Action};
 use crate::service::session::Session;
 use crate::service::{Context, clients, contracts};
@@ -231,9 +232,13 @@ fn create(
 ) -> Result<()> {
     permissions::check_department(&me.who, Action::CreateContract)?;
     let new = NewContract {
-        client_id: shell
-            .required(client, &CLIENT, |v| Id::parse("client", v))?
-            .get(),
+        client_id: shell.required_id(
+            client,
+            &CLIENT,
+            "client",
+            IdKind::ContractableClient,
+            &me.who,
+        )?,
         total: shell.required(total, &TOTAL, |v| Money::parse("total", v))?,
         signed,
     };
@@ -276,13 +281,13 @@ fn update(
         for index in shell.pick_fields(&["--client", "--total"], &["client", "total"])? {
             match index {
                 0 => {
-                    patch.client_id = Some(
-                        shell
-                            .ask(&CLIENT, Some(&current.client_id.to_string()), |v| {
-                                Id::parse("client", v)
-                            })?
-                            .get(),
-                    )
+                    patch.client_id = Some(shell.required_id(
+                        None,
+                        &CLIENT,
+                        "client",
+                        IdKind::ContractableClient,
+                        &me.who,
+                    )?)
                 }
                 _ => {
                     patch.total = Some(shell.ask(

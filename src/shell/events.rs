@@ -10,6 +10,7 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 use crate::repo::{Total, Window};
+use crate::service::completion::IdKind;
 use crate::service::permissions::{self, Action};
 use crate::service::session::Session;
 use crate::service::{Context, events};
@@ -225,13 +226,29 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
 fn create(shell: &mut Shell, me: &Session, fields: EventFields) -> Result<()> {
     permissions::check_department(&me.who, Action::CreateEvent)?;
     let interactive = shell.prompter.is_interactive();
+    // The contract first, checked at once (it exists, is signed, is one of your clients'):
+    // a form that could not be submitted is not worth filling in.
+    let contract_id = shell.required_id(
+        fields.contract,
+        &CONTRACT,
+        "contract",
+        IdKind::EventableContract,
+        &me.who,
+    )?;
+    events::contract_for_event(&shell.ctx, me, contract_id)?;
+    let name = shell.required(fields.name, &NAME, |v| Name::parse("name", v))?;
+    let start = shell.required(fields.start, &START, |v| EventTime::parse("start", v))?;
+    // The end is checked against the start already given, and only it is asked again.
+    let end = shell.required(fields.end, &END, |v| {
+        let end = EventTime::parse("end", v)?;
+        events::check_times(start, end)?;
+        Ok(end)
+    })?;
     let new = NewEvent {
-        contract_id: shell
-            .required(fields.contract, &CONTRACT, |v| Id::parse("contract", v))?
-            .get(),
-        name: shell.required(fields.name, &NAME, |v| Name::parse("name", v))?,
-        start: shell.required(fields.start, &START, |v| EventTime::parse("start", v))?,
-        end: shell.required(fields.end, &END, |v| EventTime::parse("end", v))?,
+        contract_id,
+        name,
+        start,
+        end,
         location: shell.required(fields.location, &LOCATION, |v| Name::parse("location", v))?,
         attendees: shell.required(fields.attendees, &ATTENDEES, Attendees::parse)?,
         notes: match fields.notes {
@@ -294,7 +311,7 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: EventFields) -> Res
             notes: notes.as_deref().map(Notes::parse).transpose()?,
         }
     } else {
-        ask_patch(shell, &current)?
+        ask_patch(shell, me, &current)?
     };
     if patch.is_empty() {
         return shell.say("Nothing changed: no field was chosen.");
@@ -311,7 +328,7 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: EventFields) -> Res
 }
 
 /// On a terminal: the fields the user picks, asked with their current values as defaults.
-fn ask_patch(shell: &mut Shell, current: &Event) -> Result<EventPatch> {
+fn ask_patch(shell: &mut Shell, me: &Session, current: &Event) -> Result<EventPatch> {
     let flags = [
         "--contract",
         "--name",
@@ -331,27 +348,47 @@ fn ask_patch(shell: &mut Shell, current: &Event) -> Result<EventPatch> {
         "notes",
     ];
     let (start, end) = (display_time(&current.start), display_time(&current.end));
+    let stored = |t: &str| {
+        EventTime::from_sql(t)
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("stored event time {t:?}")))
+    };
+    let (current_start, current_end) = (stored(&current.start)?, stored(&current.end)?);
+    let picked = shell.pick_fields(&flags, &labels)?;
+    let end_picked = picked.contains(&3);
     let mut patch = EventPatch::default();
-    for index in shell.pick_fields(&flags, &labels)? {
+    for index in picked {
         match index {
             0 => {
-                patch.contract_id = Some(
-                    shell
-                        .ask(&CONTRACT, Some(&current.contract_id.to_string()), |v| {
-                            Id::parse("contract", v)
-                        })?
-                        .get(),
-                )
+                patch.contract_id = Some(shell.required_id(
+                    None,
+                    &CONTRACT,
+                    "contract",
+                    IdKind::EventableContract,
+                    &me.who,
+                )?)
             }
             1 => {
                 patch.name =
                     Some(shell.ask(&NAME, Some(&current.name), |v| Name::parse("name", v))?)
             }
             2 => {
-                patch.start =
-                    Some(shell.ask(&START, Some(&start), |v| EventTime::parse("start", v))?)
+                // A new start alone must stay before the current end.
+                patch.start = Some(shell.ask(&START, Some(&start), |v| {
+                    let start = EventTime::parse("start", v)?;
+                    if !end_picked {
+                        events::check_times(start, current_end)?;
+                    }
+                    Ok(start)
+                })?)
             }
-            3 => patch.end = Some(shell.ask(&END, Some(&end), |v| EventTime::parse("end", v))?),
+            3 => {
+                let from = patch.start.unwrap_or(current_start);
+                patch.end = Some(shell.ask(&END, Some(&end), |v| {
+                    let end = EventTime::parse("end", v)?;
+                    events::check_times(from, end)?;
+                    Ok(end)
+                })?)
+            }
             4 => {
                 patch.location = Some(shell.ask(&LOCATION, Some(&current.location), |v| {
                     Name::parse("location", v)

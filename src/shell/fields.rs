@@ -2,7 +2,10 @@
 //! missing flag (PRODUCT.md §2).
 
 use super::Shell;
+use crate::domain::{Collaborator, Id};
 use crate::error::{Error, Result};
+use crate::service::Context;
+use crate::service::completion::{self, IdKind};
 use crate::ui::prompter::Question;
 
 /// How a field is asked for and named.
@@ -23,10 +26,21 @@ impl Shell {
         field: &Field,
         parse: impl Fn(&str) -> Result<T>,
     ) -> Result<T> {
+        self.required_checked(given, field, |_, input| parse(input))
+    }
+
+    /// [`Shell::required`], with a check that reads the database (an email nobody else
+    /// uses): on a terminal it runs at the field, so only that field is asked again.
+    pub(super) fn required_checked<T>(
+        &mut self,
+        given: Option<String>,
+        field: &Field,
+        parse: impl Fn(&Context, &str) -> Result<T>,
+    ) -> Result<T> {
         if let Some(value) = given {
-            return parse(&value);
+            return parse(&self.ctx, &value);
         }
-        self.ask(field, None, parse)
+        self.ask_checked(field, None, parse)
     }
 
     /// Asks for `field` on a terminal, with `default` pre-filled.
@@ -36,17 +50,72 @@ impl Shell {
         default: Option<&str>,
         parse: impl Fn(&str) -> Result<T>,
     ) -> Result<T> {
+        self.ask_checked(field, default, |_, input| parse(input))
+    }
+
+    /// [`Shell::ask`], with a check that reads the database.
+    pub(super) fn ask_checked<T>(
+        &mut self,
+        field: &Field,
+        default: Option<&str>,
+        parse: impl Fn(&Context, &str) -> Result<T>,
+    ) -> Result<T> {
         if !self.prompter.is_interactive() {
             return Err(Error::Missing { flag: field.flag });
         }
-        let validate = |input: &str| parse(input).map(drop).map_err(|e| e.to_string());
-        let answer = self.prompter.text(&Question {
+        let Shell { ctx, prompter, .. } = self;
+        let validate = |input: &str| {
+            parse(ctx, input).map(drop).map_err(|e| match e {
+                // The field is the one being asked: its reason is enough.
+                Error::Invalid { reason, .. } => reason,
+                other => other.to_string(),
+            })
+        };
+        let answer = prompter.text(&Question {
             label: field.label,
             default,
             help: field.help,
             validate: &validate,
         })?;
-        parse(&answer)
+        parse(&self.ctx, &answer)
+    }
+
+    /// An id field: the flag's value if given; else, on a terminal, a choice among the records
+    /// the user may pick (those Tab would offer), with a way to type another id when there are
+    /// more than the list shows.
+    pub(super) fn required_id(
+        &mut self,
+        given: Option<String>,
+        field: &Field,
+        field_name: &'static str,
+        kind: IdKind,
+        who: &Collaborator,
+    ) -> Result<i64> {
+        if let Some(value) = given {
+            return Ok(Id::parse(field_name, &value)?.get());
+        }
+        if !self.prompter.is_interactive() {
+            return Err(Error::Missing { flag: field.flag });
+        }
+        let candidates = completion::candidates(&self.ctx, who, kind, "")?;
+        if candidates.is_empty() {
+            return Err(Error::refused(format!(
+                "there is no {field_name} you can choose here"
+            )));
+        }
+        let mut labels: Vec<String> = candidates
+            .iter()
+            .map(|(id, label)| format!("{id}  {label}"))
+            .collect();
+        let more = candidates.len() >= completion::LIMIT as usize;
+        if more {
+            labels.push("Another one: type its id".to_owned());
+        }
+        let index = self.prompter.select(field.label, &labels)?;
+        match candidates.get(index) {
+            Some((id, _)) => Ok(*id),
+            None => Ok(self.ask(field, None, |v| Id::parse(field_name, v))?.get()),
+        }
     }
 
     /// A choice among `options` (given as a flag, or selected on a terminal).

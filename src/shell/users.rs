@@ -215,10 +215,14 @@ fn patch_from(
     for index in shell.pick_fields(&flags, &labels)? {
         match index {
             0 => {
-                patch.employee_number = Some(shell.ask(
+                patch.employee_number = Some(shell.ask_checked(
                     &EMPLOYEE_NUMBER,
                     Some(&current.employee_number),
-                    EmployeeNumber::parse,
+                    |ctx, v| {
+                        let number = EmployeeNumber::parse(v)?;
+                        users::employee_number_free(ctx, &number, Some(current.id))?;
+                        Ok(number)
+                    },
                 )?)
             }
             1 => {
@@ -226,7 +230,13 @@ fn patch_from(
                     Name::parse("full name", v)
                 })?)
             }
-            2 => patch.email = Some(shell.ask(&EMAIL, Some(&current.email), Email::parse)?),
+            2 => {
+                patch.email = Some(shell.ask_checked(&EMAIL, Some(&current.email), |ctx, v| {
+                    let email = Email::parse(v)?;
+                    users::email_free(ctx, &email, Some(current.id))?;
+                    Ok(email)
+                })?)
+            }
             3 => patch.phone = Some(shell.ask(&PHONE, Some(&current.phone), Phone::parse)?),
             _ => {
                 patch.department =
