@@ -9,7 +9,8 @@ use crate::repo::audit::AuditEntry;
 use crate::repo::{Total, Window};
 use crate::service::{Context, audit};
 use crate::ui::output::Format;
-use crate::ui::table::{self, fixed, text};
+use crate::ui::table::{self, fixed, number, text};
+use crate::ui::time;
 
 const KEYS: &[&str] = &[
     "id",
@@ -26,9 +27,9 @@ const LISTING: Listing<AuditEntry> = Listing {
     noun: ("change", "changes"),
     keys: KEYS,
     columns: &[
-        fixed("id"),
+        number("id"),
         fixed("at"),
-        text("by"),
+        text("by").optional(1),
         fixed("action"),
         fixed("record"),
         text("changes"),
@@ -36,7 +37,7 @@ const LISTING: Listing<AuditEntry> = Listing {
     cells: |e| {
         vec![
             e.id.to_string(),
-            e.at.clone(),
+            time::local(&e.at),
             who(e),
             e.action.clone(),
             record(e),
@@ -123,7 +124,14 @@ pub(super) fn print_history(
     };
     let rows = entries
         .iter()
-        .map(|e| vec![e.at.clone(), who(e), e.action.clone(), summary(&e.changes)])
+        .map(|e| {
+            vec![
+                time::local(&e.at),
+                who(e),
+                e.action.clone(),
+                summary(&e.changes),
+            ]
+        })
         .collect();
     let more = (entries.len() == audit::HISTORY_LIMIT as usize)
         .then(|| format!("Older changes: `audit list --entity {entity} --id {id}`."));

@@ -12,7 +12,8 @@ use crate::service::permissions::{self, Action};
 use crate::service::session::Session;
 use crate::service::{Context, clients};
 use crate::ui::output::Format;
-use crate::ui::table::{fixed, text};
+use crate::ui::table::{fixed, number, text};
+use crate::ui::time;
 
 /// The client's address (the collaborators' `EMAIL` field is their login).
 const CLIENT_EMAIL: Field = Field {
@@ -43,12 +44,12 @@ const LISTING: Listing<Client> = Listing {
     noun: ("client", "clients"),
     keys: KEYS,
     columns: &[
-        fixed("id"),
+        number("id"),
         text("name"),
-        text("company"),
-        text("email"),
-        fixed("phone"),
-        text("sales contact"),
+        text("company").optional(2),
+        text("email").optional(3),
+        fixed("phone").optional(4),
+        text("sales contact").optional(1),
     ],
     cells: |c| {
         vec![
@@ -57,7 +58,7 @@ const LISTING: Listing<Client> = Listing {
             c.company_name.clone(),
             c.email.clone(),
             c.phone.clone(),
-            c.sales_contact.clone().unwrap_or_else(|| "—".into()),
+            c.sales_contact.clone().unwrap_or_else(|| NONE.into()),
         ]
     },
 };
@@ -143,8 +144,8 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
             "sales contact",
             contact(c.sales_contact.as_deref(), c.sales_contact_id),
         ),
-        ("first contact", c.created_at.clone()),
-        ("last update", c.updated_at.clone()),
+        ("first contact", time::local(&c.created_at)),
+        ("last update", time::local(&c.updated_at)),
     ];
     shell.print_record(format, KEYS, c, &fields)?;
     if format != Format::Table {
@@ -175,11 +176,14 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     super::audit::print_history(shell, format, "client", id.get())
 }
 
+/// How a missing contact reads, in lists and in `show` alike.
+pub(super) const NONE: &str = "none";
+
 /// "Bill Boquet (2)", or "none" for a missing contact.
 pub(super) fn contact(name: Option<&str>, id: Option<i64>) -> String {
     match (name, id) {
         (Some(name), Some(id)) => format!("{name} ({id})"),
-        _ => "none".to_owned(),
+        _ => NONE.to_owned(),
     }
 }
 

@@ -10,9 +10,10 @@ use crate::repo::{Total, Window};
 use crate::service::completion::IdKind;
 use crate::service::permissions::{self, Action};
 use crate::service::session::Session;
-use crate::service::{Context, clients, contracts};
+use crate::service::{Context, clients, contracts, users};
 use crate::ui::output::Format;
-use crate::ui::table::{Column, fixed, text};
+use crate::ui::table::{Column, fixed, number, text};
+use crate::ui::time;
 
 const CLIENT: Field = Field {
     flag: "--client",
@@ -41,12 +42,12 @@ const LISTING: Listing<Contract> = Listing {
     noun: ("contract", "contracts"),
     keys: KEYS,
     columns: &[
-        fixed("id"),
+        number("id"),
         text("client"),
-        fixed("total"),
-        fixed("remaining"),
+        number("total"),
+        number("remaining"),
         fixed("signed"),
-        fixed("created"),
+        fixed("created").optional(1),
     ],
     cells: |c| {
         vec![
@@ -60,16 +61,16 @@ const LISTING: Listing<Contract> = Listing {
     },
 };
 
-/// The date of a stored timestamp (`2026-06-04T13:00:00Z` → `2026-06-04`), or "no".
+/// The local date of a stored timestamp (`2026-06-04T13:00:00Z` → `2026-06-04`), or "no".
 fn day(timestamp: Option<&str>) -> String {
-    timestamp.map_or_else(|| "no".to_owned(), |t| t.get(..10).unwrap_or(t).to_owned())
+    timestamp.map_or_else(|| "no".to_owned(), time::local_day)
 }
 
 /// The columns of a contract under a client's `show`.
 pub(super) const SHORT_COLUMNS: &[Column] = &[
-    fixed("id"),
-    fixed("total"),
-    fixed("remaining"),
+    number("id"),
+    number("total"),
+    number("remaining"),
     fixed("signed"),
 ];
 
@@ -83,7 +84,9 @@ pub(super) fn short_row(c: &Contract) -> Vec<String> {
 }
 
 fn signed(c: &Contract) -> String {
-    c.signed_at.clone().unwrap_or_else(|| "no".into())
+    c.signed_at
+        .as_deref()
+        .map_or_else(|| "no".into(), time::local)
 }
 
 impl Source<Contract> for contracts::Filter {
@@ -189,19 +192,26 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     let id = Id::parse("id", id)?;
     let detail = contracts::detail(&shell.ctx, id.get())?;
     let c = &detail.contract;
+    // Named as `clients show` names it.
+    let sales_contact = match c.sales_contact_id {
+        Some(id) => super::clients::contact(
+            users::get(&shell.ctx, id)
+                .ok()
+                .as_ref()
+                .map(|s| s.full_name.as_str()),
+            Some(id),
+        ),
+        None => super::clients::contact(None, None),
+    };
     let fields = [
         ("id", c.id.to_string()),
         ("client", format!("{} ({})", c.client_name, c.client_id)),
-        (
-            "sales contact id",
-            c.sales_contact_id
-                .map_or_else(|| "none".into(), |id| id.to_string()),
-        ),
+        ("sales contact", sales_contact),
         ("total", c.total_amount.to_string()),
         ("paid", c.paid().to_string()),
         ("remaining", c.remaining_amount.to_string()),
         ("signed", signed(c)),
-        ("created", c.created_at.clone()),
+        ("created", time::local(&c.created_at)),
     ];
     shell.print_record(format, KEYS, c, &fields)?;
     if format != Format::Table {
@@ -210,11 +220,17 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     let payments = detail
         .payments
         .iter()
-        .map(|p| vec![p.id.to_string(), p.amount.to_string(), p.paid_at.clone()])
+        .map(|p| {
+            vec![
+                p.id.to_string(),
+                p.amount.to_string(),
+                time::local(&p.paid_at),
+            ]
+        })
         .collect();
     shell.print_related(
         "Payments:",
-        &[fixed("id"), fixed("amount"), fixed("paid at")],
+        &[number("id"), number("amount"), fixed("paid at")],
         payments,
         None,
     )?;

@@ -15,7 +15,7 @@ use crate::service::permissions::{self, Action};
 use crate::service::session::Session;
 use crate::service::{Context, events};
 use crate::ui::output::Format;
-use crate::ui::table::{Column, fixed, text};
+use crate::ui::table::{Column, fixed, number, text};
 
 const CONTRACT: Field = Field {
     flag: "--contract",
@@ -73,13 +73,13 @@ const LISTING: Listing<Event> = Listing {
     noun: ("event", "events"),
     keys: KEYS,
     columns: &[
-        fixed("id"),
+        number("id"),
         fixed("start"),
         text("name"),
-        text("client"),
-        text("location"),
-        fixed("attendees"),
-        text("support"),
+        text("client").optional(3),
+        text("location").optional(4),
+        number("attendees").optional(2),
+        text("support").optional(1),
     ],
     cells: |e| {
         vec![
@@ -89,21 +89,25 @@ const LISTING: Listing<Event> = Listing {
             e.client_name.clone(),
             e.location.clone(),
             e.attendees.to_string(),
-            e.support_contact.clone().unwrap_or_else(|| "—".into()),
+            e.support_contact
+                .clone()
+                .unwrap_or_else(|| super::clients::NONE.into()),
         ]
     },
 };
 
 /// The columns of an event under a client's or contract's `show`.
 pub(super) const SHORT_COLUMNS: &[Column] =
-    &[fixed("id"), fixed("start"), text("name"), text("support")];
+    &[number("id"), fixed("start"), text("name"), text("support")];
 
 pub(super) fn short_row(e: &Event) -> Vec<String> {
     vec![
         e.id.to_string(),
         display_time(&e.start),
         e.name.clone(),
-        e.support_contact.clone().unwrap_or_else(|| "—".into()),
+        e.support_contact
+            .clone()
+            .unwrap_or_else(|| super::clients::NONE.into()),
     ]
 }
 

@@ -219,6 +219,8 @@ impl Shell {
 
     fn execute_words(&mut self, words: Vec<String>) -> Result<Flow> {
         crate::interrupt::reset();
+        // Read at each command: a window resized since the last one is followed.
+        self.width = table::terminal_width();
         let words = grammar::resolve_as(words, self.menu, self.unknown())?;
         let parsed = grammar::parse(&words)?;
         self.was_command = true;

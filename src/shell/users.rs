@@ -14,7 +14,8 @@ use crate::service::permissions::{self, Action};
 use crate::service::session::Session;
 use crate::service::{Context, users};
 use crate::ui::output::Format;
-use crate::ui::table::{fixed, text};
+use crate::ui::table::{fixed, number, text};
+use crate::ui::time;
 
 const DEPARTMENT: Field = Field {
     flag: "--department",
@@ -42,12 +43,12 @@ const LISTING: Listing<Collaborator> = Listing {
     noun: ("collaborator", "collaborators"),
     keys: KEYS,
     columns: &[
-        fixed("id"),
-        fixed("number"),
+        number("id"),
+        fixed("number").optional(2),
         text("name"),
         text("email"),
-        fixed("phone"),
-        fixed("department"),
+        fixed("phone").optional(3),
+        fixed("department").optional(1),
     ],
     cells: |c| {
         let department = c.department.to_string();
@@ -106,8 +107,8 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
         ("email", c.email.clone()),
         ("phone", c.phone.clone()),
         ("department", c.department.to_string()),
-        ("created", c.created_at.clone()),
-        ("updated", c.updated_at.clone()),
+        ("created", time::local(&c.created_at)),
+        ("updated", time::local(&c.updated_at)),
     ];
     shell.print_record(format, KEYS, &c, &fields)
 }

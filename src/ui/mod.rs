@@ -11,3 +11,4 @@ pub mod style;
 pub mod table;
 pub mod terminal;
 pub mod text;
+pub mod time;
