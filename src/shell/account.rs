@@ -1,6 +1,8 @@
 //! Top-level commands about the session and the database: login, logout, whoami, password,
 //! setup, demo.
 
+use std::io::Write;
+
 use super::Shell;
 use super::fields::Field;
 use super::grammar::SetupArgs;
@@ -40,6 +42,7 @@ pub(super) fn login(shell: &mut Shell, email: Option<String>) -> Result<()> {
         help: None,
     };
     let email = shell.required(email, &field, Email::parse)?;
+    shell.out.flush()?;
     let password = shell.prompter.password("Password:", false, &any_answer)?;
     let me = match auth::login(&mut shell.ctx, &email, &password, None) {
         Err(Error::PasswordChangeRequired) => {

@@ -1,5 +1,7 @@
 //! The events menu.
 
+use std::io::Write;
+
 use super::Shell;
 use super::clients::contact;
 use super::fields::Field;
@@ -427,6 +429,7 @@ fn assign(shell: &mut Shell, me: &Session, id: &str, support_id: Option<String>)
                 .iter()
                 .map(|c| format!("{} ({})", c.full_name, c.id))
                 .collect();
+            shell.out.flush()?;
             let chosen = shell.prompter.select("Support collaborator:", &labels)?;
             supports[chosen].id
         }

@@ -1,6 +1,8 @@
 //! Filling in fields: from flags, else from a form on a terminal, else an error naming the
 //! missing flag (PRODUCT.md §2).
 
+use std::io::Write;
+
 use super::Shell;
 use crate::domain::{Collaborator, Id};
 use crate::error::{Error, Result};
@@ -63,6 +65,8 @@ impl Shell {
         if !self.prompter.is_interactive() {
             return Err(Error::Missing { flag: field.flag });
         }
+        // What the command printed so far shows before the question.
+        self.out.flush()?;
         let Shell { ctx, prompter, .. } = self;
         let validate = |input: &str| {
             parse(ctx, input).map(drop).map_err(|e| match e {
@@ -111,6 +115,7 @@ impl Shell {
         if more {
             labels.push("Another one: type its id".to_owned());
         }
+        self.out.flush()?;
         let index = self.prompter.select(field.label, &labels)?;
         match candidates.get(index) {
             Some((id, _)) => Ok(*id),
@@ -136,6 +141,7 @@ impl Shell {
             .iter()
             .map(|(label, _)| (*label).to_owned())
             .collect();
+        self.out.flush()?;
         let index = self.prompter.select(field.label, &labels)?;
         Ok(options[index].1)
     }
@@ -154,6 +160,7 @@ impl Shell {
             )));
         }
         let labels: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
+        self.out.flush()?;
         // An empty choice is an update that changes nothing: the caller says so.
         self.prompter
             .multi_select("Which fields do you want to change?", &labels)
@@ -170,6 +177,7 @@ impl Shell {
                     other => other.to_string(),
                 })
         };
+        self.out.flush()?;
         let typed = self.prompter.password(label, true, &check)?;
         crate::domain::Password::parse(typed)
     }
@@ -179,6 +187,7 @@ impl Shell {
         if yes || !self.prompter.is_interactive() {
             return Ok(());
         }
+        self.out.flush()?;
         if self.prompter.confirm(question, false)? {
             Ok(())
         } else {

@@ -29,7 +29,11 @@ pub(super) fn show(shell: &mut Shell, words: &[String]) -> Result<()> {
     if command.has_subcommands() {
         return overview(shell, command, Some(command.get_name()));
     }
-    let text = command.clone().render_long_help().to_string();
+    let text = command
+        .clone()
+        .term_width(shell.width)
+        .render_long_help()
+        .to_string();
     shell.say(text.trim_end())
 }
 
@@ -78,13 +82,26 @@ fn overview(shell: &mut Shell, command: &clap::Command, menu: Option<&str>) -> R
             shell.say("epicevents — the Epic Events CRM. Commands (`help COMMAND` for details):")?
         }
     }
+    // The summaries wrap at the terminal's width, under themselves.
+    let room = shell.width.saturating_sub(width + 4).max(20);
     for (usage, about) in entries {
-        shell.say(format!("  {usage:<width$}  {about}"))?;
+        let mut lines = crate::ui::table::wrap_words(&about, room).into_iter();
+        shell.say(format!(
+            "  {usage:<width$}  {}",
+            lines.next().unwrap_or_default()
+        ))?;
+        for line in lines {
+            shell.say(format!("  {:<width$}  {line}", ""))?;
+        }
     }
-    match menu {
-        Some(menu) => shell.say(format!(
+    let closing = match menu {
+        Some(menu) => format!(
             "Run them here, or from anywhere as `{menu} COMMAND`. `back` leaves the menu; login, logout, whoami, help and exit work everywhere."
-        )),
-        None => shell.say("Type a menu's name to enter it, or run one of its commands from anywhere, e.g. `users list`."),
+        ),
+        None => "Type a menu's name to enter it, or run one of its commands from anywhere, e.g. `users list`.".to_owned(),
+    };
+    for line in crate::ui::table::wrap_words(&closing, shell.width.max(20)) {
+        shell.say(line)?;
     }
+    Ok(())
 }

@@ -29,6 +29,7 @@ use crate::error::{Error, Fault, Result};
 use crate::service::{Context, auth};
 use crate::telemetry;
 use crate::ui::lines::{Lines, SharedInput};
+use crate::ui::pager::{self, Output};
 use crate::ui::prompter::{LinePrompter, Prompter};
 use crate::ui::terminal::TerminalPrompter;
 use crate::ui::{style, table, text};
@@ -72,7 +73,10 @@ pub enum Flow {
 pub struct Shell {
     ctx: Context,
     prompter: Box<dyn Prompter>,
-    out: Box<dyn Write>,
+    out: Output,
+    /// The pager for output taller than the terminal, when standard output is one (and
+    /// `--no-pager` was not given).
+    pager: Option<Vec<String>>,
     mode: Mode,
     menu: Option<Menu>,
     /// The words of the line being run, to suggest its next page.
@@ -104,6 +108,7 @@ pub fn main(args: Vec<String>) -> u8 {
     }
     let mut args = args;
     let keep_going = take_flag(&mut args, "--keep-going");
+    let no_pager = take_flag(&mut args, "--no-pager");
     match args.first().map(String::as_str) {
         Some("--help" | "-h") => args = vec!["help".to_owned()],
         Some("--version" | "-V") => {
@@ -140,7 +145,12 @@ pub fn main(args: Vec<String>) -> u8 {
     let mut shell = Shell {
         ctx,
         prompter,
-        out: Box::new(io::BufWriter::new(io::stdout())),
+        out: Output::new(Box::new(io::BufWriter::new(io::stdout()))),
+        pager: if no_pager || !io::stdout().is_terminal() {
+            None
+        } else {
+            pager::configured()
+        },
         mode,
         menu: None,
         words: Vec::new(),
@@ -224,17 +234,22 @@ impl Shell {
         let words = grammar::resolve_as(words, self.menu, self.unknown())?;
         let parsed = grammar::parse(&words)?;
         self.was_command = true;
-        let flow = match parsed {
-            Parsed::Help(text) => {
-                write!(self.out, "{text}")?;
-                Flow::Continue
-            }
+        // Output taller than the terminal goes through the pager (never when not a terminal).
+        if let (Some(pager), Some(height)) = (&self.pager, table::terminal_height()) {
+            self.out.begin(pager.clone(), height);
+        }
+        let result = match parsed {
+            Parsed::Help(text) => write!(self.out, "{text}")
+                .map(|()| Flow::Continue)
+                .map_err(Error::from),
             Parsed::Command(command) => {
                 self.words = words;
-                self.dispatch(command)?
+                self.dispatch(command)
             }
         };
-        self.out.flush()?;
+        let ended = self.out.end();
+        let flow = result?;
+        ended?;
         Ok(flow)
     }
 
@@ -427,7 +442,8 @@ mod tests {
         let shell = Shell {
             ctx,
             prompter: Box::new(answers),
-            out: Box::new(out.clone()),
+            out: Output::new(Box::new(out.clone())),
+            pager: None,
             mode: Mode::Repl,
             menu: None,
             words: Vec::new(),

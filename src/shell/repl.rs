@@ -1,5 +1,6 @@
 //! The interactive shell: prompt, line editing, completion, hints and per-user history.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use rustyline::error::ReadlineError;

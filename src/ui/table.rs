@@ -222,6 +222,10 @@ fn record_lines(fields: &[(&str, String)], width: usize) -> String {
 }
 
 /// `value` in pieces of at most `room` columns, breaking between words where it can.
+pub fn wrap_words(value: &str, room: usize) -> Vec<String> {
+    wrap(value, room)
+}
+
 fn wrap(value: &str, room: usize) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut line = String::new();
