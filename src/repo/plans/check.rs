@@ -103,6 +103,11 @@ fn explain(conn: &Connection, sql: &str) -> Vec<Line> {
     .collect()
 }
 
+/// The plan lines of `sql`, for messages and for the index pins.
+pub(super) fn plan(conn: &Connection, sql: &str) -> Vec<String> {
+    explain(conn, sql).into_iter().map(|l| l.detail).collect()
+}
+
 /// Why `sql`'s plan breaks the rule, if it does.
 pub(super) fn violation(conn: &Connection, sql: &str) -> Option<String> {
     let lines = explain(conn, sql);
