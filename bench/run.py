@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time epicevents one-shot lists on a large database, beside the sqlite3 floor.
 
-    bench/run.py [--scale N] [--runs R]
+    bench/run.py [--scale N] [--runs R] [--compare BINARY DATABASE]
 
 Builds the release binary, builds the database once (target/bench/scale-N.db, reused by
 later runs), logs in one collaborator per department, then runs every one-shot list and
@@ -10,6 +10,11 @@ shell (the floor: what SQLite alone costs, process start included). Prints a Mar
 table of the median wall time and the peak memory (RSS) of each whole process, as
 reported by GNU time, plus the machine it ran on. Needs python3, /usr/bin/time and the
 sqlite3 shell.
+
+With --compare, times each list (not the exports) through another binary on another
+database of the same scale (say, the build and database before a migration) and through
+this build, alternating which goes first, so that both see the same machine. Give it a
+database that binary built: a newer binary would migrate it on first use.
 """
 
 import argparse
@@ -133,6 +138,34 @@ def median(runs, argv, env):
     return statistics.median(wall(argv, env) for _ in range(runs)), peak_rss(argv, env)
 
 
+def login(binary, env, data, prefix=""):
+    """One logged-in home per department, for `binary` on the database `env` names."""
+    homes = {}
+    for who, email in [("management", "management1"), ("sales", "sales1"), ("support", f"support{SUPPORT - 101}")]:
+        homes[who] = dict(env, EPICEVENTS_HOME=os.path.join(data, f"{prefix}home-{who}"))
+        subprocess.run([binary, "login", f"{email}@scale.epic.com"], env=homes[who], input=PASSWORD + "\n",
+                       text=True, check=True, stdout=subprocess.DEVNULL)
+    return homes
+
+
+def compare(runs, sides):
+    """Median wall time of each list on two (binary, homes) sides, taking turns."""
+    (before, (before_bin, before_homes)), (after, (after_bin, after_homes)) = sides
+    print(f"| command | {before} | {after} | ratio |")
+    print("|---|---:|---:|---:|")
+    for label, who, argv, _, _ in cases():
+        if "all rows" in label:
+            continue
+        pair = [(before_bin, before_homes[who], []), (after_bin, after_homes[who], [])]
+        for binary, env, _ in pair:
+            wall([binary, *argv], env)  # warm the page cache
+        for i in range(runs):
+            for binary, env, times in pair[:: 1 if i % 2 == 0 else -1]:
+                times.append(wall([binary, *argv], env))
+        b, a = (statistics.median(times) for _, _, times in pair)
+        print(f"| `{label}` | {b * 1000:.1f} ms | {a * 1000:.1f} ms | {a / b:.2f} |", flush=True)
+
+
 def machine():
     cpu = "unknown CPU"
     try:
@@ -149,6 +182,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--compare", nargs=2, metavar=("BINARY", "DATABASE"),
+                        help="time the lists through BINARY on DATABASE beside this build, taking turns")
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     data = os.path.join(ROOT, "target", "bench")
@@ -161,11 +196,14 @@ def main():
         start = time.perf_counter()
         subprocess.run([BIN, "demo", "--scale", str(args.scale)], env=env, check=True, stdout=subprocess.DEVNULL)
         print(f"Built {db} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-    homes = {}
-    for who, email in [("management", "management1"), ("sales", "sales1"), ("support", f"support{SUPPORT - 101}")]:
-        homes[who] = dict(base, EPICEVENTS_HOME=os.path.join(data, f"home-{who}"))
-        subprocess.run([BIN, "login", f"{email}@scale.epic.com"], env=homes[who], input=PASSWORD + "\n",
-                       text=True, check=True, stdout=subprocess.DEVNULL)
+    homes = login(BIN, base, data)
+    if args.compare:
+        binary, other = (os.path.abspath(p) for p in args.compare)
+        other_homes = login(binary, dict(base, EPICEVENTS_DB=other), data, "compare-")
+        print(f"Machine: {machine()}. Database: {args.scale:,} clients, contracts and events. "
+              f"Median of {args.runs} runs each, taking turns, after one warm-up.\n")
+        compare(args.runs, [(os.path.basename(binary), (binary, other_homes)), ("this build", (BIN, homes))])
+        return
     print(f"Machine: {machine()}. Database: {args.scale:,} clients, contracts and events. "
           f"Median of {args.runs} runs after one warm-up; peak RSS of the whole process (GNU time).\n")
     print("| command | epicevents | peak RSS | sqlite3 floor | peak RSS | ratio |")

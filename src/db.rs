@@ -317,7 +317,9 @@ mod tests {
                 r.get(0)
             })
             .unwrap();
-        assert_eq!(applied, i64::from(latest_version()));
+        // Versions may leave gaps: count the files, not the last number.
+        let files = embedded::migrations::runner().get_migrations().len();
+        assert_eq!(usize::try_from(applied), Ok(files));
     }
 
     #[test]

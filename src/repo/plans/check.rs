@@ -1,0 +1,387 @@
+//! The rule every recorded statement's plan must keep, and the tests that prove it can fail.
+//!
+//! A plan line that reads a table names it by the alias the statement gives it (`SCAN c`,
+//! `SEARCH e USING INDEX …`). The aliases are read from the statement itself, because the
+//! repositories reuse letters (`c` is a client in one file and a collaborator in another),
+//! and every table must be classified as small or large: a name the statement does not bind,
+//! or a table nobody classified, fails. A large table may be searched through a key or an
+//! index. It may be walked from end to end, through its rows or an index, only
+//!
+//! - as the first page of a list: the outer query's LIMIT is a positive number, its first
+//!   loop walks that table in the list's ORDER BY order, and nothing sorts the result;
+//! - to count a whole table (the footer of an unfiltered list), which no index can avoid;
+//! - through one of the partial indexes named in [`COUNTED_PARTIAL_INDEXES`], for a count;
+//! - as one of the scans named in [`DOCUMENTED_SCANS`].
+
+use rusqlite::Connection;
+
+use super::statement::Statement;
+
+/// Tables that grow with the business: read only through an index, or as allowed above.
+/// The `clients_search_*` tables are the trigram index's own storage.
+pub(super) const LARGE: [&str; 9] = [
+    "clients",
+    "contracts",
+    "payments",
+    "events",
+    "audit_log",
+    "clients_search",
+    "clients_search_data",
+    "clients_search_idx",
+    "clients_search_docsize",
+];
+
+/// Tables that stay small whatever the business does: one row, three departments, the staff
+/// (hundreds), the applied migrations, the trigram index's settings (which FTS5 reads whole
+/// when it first opens the index). Reading one of them whole costs nothing.
+pub(super) const SMALL: [&str; 5] = [
+    "instance",
+    "departments",
+    "collaborators",
+    "refinery_schema_history",
+    "clients_search_config",
+];
+
+/// Partial indexes a COUNT may walk from end to end, and why. A partial index holds only the
+/// rows its WHERE admits, so when the count's condition is that WHERE the walk visits exactly
+/// the rows it counts: its cost is the answer's size, not the table's.
+pub(super) const COUNTED_PARTIAL_INDEXES: [(&str, &str); 2] = [
+    (
+        "contracts_unpaid",
+        "V2 made it covering so that the unpaid footer counts from it whatever the statistics say",
+    ),
+    (
+        "contracts_unsigned",
+        "the unsigned footer: the index holds the unsigned contracts and nothing else",
+    ),
+];
+
+/// Scans of a large table that are known, documented and accepted: (table, a fragment only
+/// that statement has, why).
+pub(super) const DOCUMENTED_SCANS: [(&str, &str, &str); 1] = [(
+    "clients",
+    r"c.full_name LIKE",
+    "a search of one or two characters has no trigram to look up; its count stops at \
+     10,001 matches (docs/performance.md: 29 ms at a million clients)",
+)];
+
+/// One line of `EXPLAIN QUERY PLAN`.
+#[derive(Debug)]
+struct Line {
+    id: i64,
+    parent: i64,
+    detail: String,
+}
+
+/// The columns `index` is ordered by, the row id last (`id`, as our tables name it).
+fn index_order(conn: &Connection, index: &str) -> Vec<String> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")
+        .unwrap();
+    let mut columns: Vec<String> = stmt
+        .query_map([index], |row| row.get::<_, Option<String>>(0))
+        .unwrap()
+        .map(|name| name.unwrap().unwrap_or_else(|| "id".into()))
+        .collect();
+    if columns.last().is_none_or(|c| c != "id") {
+        columns.push("id".into());
+    }
+    columns
+}
+
+fn explain(conn: &Connection, sql: &str) -> Vec<Line> {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    stmt.query_map([], |row| {
+        Ok(Line {
+            id: row.get(0)?,
+            parent: row.get(1)?,
+            detail: row.get(3)?,
+        })
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// The plan lines of `sql`, for messages and for the index pins.
+pub(super) fn plan(conn: &Connection, sql: &str) -> Vec<String> {
+    explain(conn, sql).into_iter().map(|l| l.detail).collect()
+}
+
+/// Why `sql`'s plan breaks the rule, if it does.
+pub(super) fn violation(conn: &Connection, sql: &str) -> Option<String> {
+    let lines = explain(conn, sql);
+    let plan = Plan {
+        conn,
+        sql,
+        statement: Statement::parse(sql),
+        outer_sorts: lines.iter().any(|l| {
+            l.parent == 0
+                && l.detail.starts_with("USE TEMP B-TREE FOR")
+                && l.detail.contains("ORDER BY")
+        }),
+        first_loop: lines
+            .iter()
+            .find(|l| {
+                l.parent == 0 && (l.detail.starts_with("SCAN ") || l.detail.starts_with("SEARCH "))
+            })
+            .map(|l| l.id),
+        derived: lines
+            .iter()
+            .filter_map(|l| {
+                l.detail
+                    .strip_prefix("CO-ROUTINE ")
+                    .or_else(|| l.detail.strip_prefix("MATERIALIZE "))
+            })
+            .map(str::to_owned)
+            .collect(),
+    };
+    let (line, why) = lines
+        .iter()
+        .find_map(|line| plan.judge(line).err().map(|why| (line, why)))?;
+    let details: Vec<&str> = lines.iter().map(|l| l.detail.as_str()).collect();
+    Some(format!(
+        "{why}: {}\n  in: {sql}\n  plan: {details:#?}",
+        line.detail
+    ))
+}
+
+/// A statement and the facts of its plan that the rule needs.
+struct Plan<'a> {
+    conn: &'a Connection,
+    sql: &'a str,
+    statement: Statement,
+    /// The outer query sorts its rows itself (no index gives them in order).
+    outer_sorts: bool,
+    /// The outer query's first loop, which decides the order of its rows.
+    first_loop: Option<i64>,
+    /// Subqueries run as co-routines or materialized: their rows are the subquery's.
+    derived: Vec<String>,
+}
+
+impl Plan<'_> {
+    /// Whether one plan line keeps the rule.
+    fn judge(&self, line: &Line) -> Result<(), String> {
+        let (search, rest) = match (
+            line.detail.strip_prefix("SEARCH "),
+            line.detail.strip_prefix("SCAN "),
+        ) {
+            (Some(rest), _) => (true, rest),
+            (_, Some(rest)) => (false, rest),
+            _ => return Ok(()),
+        };
+        let name = rest.split_whitespace().next().unwrap_or_default();
+        // A constant row reads nothing; a subquery's lines are judged on their own.
+        if rest == "CONSTANT ROW" || self.derived.iter().any(|d| d == name) {
+            return Ok(());
+        }
+        let Some(table) = self.statement.aliases.get(&name.to_ascii_lowercase()) else {
+            return Err(format!("unknown alias {name}"));
+        };
+        if SMALL.contains(&table.as_str()) {
+            return Ok(());
+        }
+        if !LARGE.contains(&table.as_str()) {
+            return Err(format!("table {table} is neither small nor large"));
+        }
+        if rest.contains(" AUTOMATIC ") {
+            return Err(format!("{table} read whole to build an automatic index"));
+        }
+        if let Some((_, index)) = rest.split_once(" VIRTUAL TABLE INDEX ") {
+            return match index.split_once(':') {
+                Some((_, constraints)) if constraints.contains('M') => Ok(()),
+                _ => Err(format!("{table} read without a MATCH")),
+            };
+        }
+        if search {
+            return Ok(());
+        }
+        // A walk from end to end: of the rows, or of an index.
+        let index = rest
+            .split_once(" INDEX ")
+            .and_then(|(_, i)| i.split_whitespace().next());
+        let statement = &self.statement;
+        let counted_partial = statement.count
+            && index.is_some_and(|i| COUNTED_PARTIAL_INDEXES.iter().any(|(name, _)| *name == i));
+        let documented = DOCUMENTED_SCANS
+            .iter()
+            .any(|(t, fragment, _)| t == table && self.sql.contains(fragment));
+        if self.first_page(line, name, index)
+            || statement.whole_table_count
+            || counted_partial
+            || documented
+        {
+            return Ok(());
+        }
+        Err(index.map_or_else(
+            || format!("full scan of {table}"),
+            |i| format!("full walk of index {i}"),
+        ))
+    }
+
+    /// Whether walking `name` (through `index`, or its rows) reads the first page of a list:
+    /// the outer query's first loop, stopped by a positive LIMIT, in the ORDER BY's order.
+    fn first_page(&self, line: &Line, name: &str, index: Option<&str>) -> bool {
+        let order = &self.statement.order_by;
+        let walked = index.map_or_else(|| vec!["id".to_owned()], |i| index_order(self.conn, i));
+        let in_list_order = !order.is_empty()
+            && order.len() <= walked.len()
+            && order.iter().zip(&walked).all(|((alias, column), key)| {
+                (alias.is_empty() || alias.eq_ignore_ascii_case(name)) && column == key
+            });
+        Some(line.id) == self.first_loop
+            && self.statement.limit.is_some_and(|n| n > 0)
+            && !self.outer_sorts
+            && in_list_order
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three tables with the real names, no rows, no statistics, and one table nobody
+    /// classified.
+    fn tiny() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            r"CREATE TABLE collaborators (id INTEGER PRIMARY KEY, full_name TEXT);
+              CREATE TABLE clients (id INTEGER PRIMARY KEY, full_name TEXT, phone TEXT,
+                                    sales_contact_id INTEGER);
+              CREATE INDEX clients_sales_contact ON clients (sales_contact_id, id);
+              CREATE TABLE contracts (id INTEGER PRIMARY KEY, total_cents INTEGER, signed_at TEXT);
+              CREATE INDEX contracts_unsigned ON contracts (id) WHERE signed_at IS NULL;
+              CREATE INDEX contracts_large ON contracts (id) WHERE total_cents > 100;
+              CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
+              CREATE VIEW client_names AS SELECT c.id, c.full_name FROM clients c;",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn refused(conn: &Connection, sql: &str) -> bool {
+        violation(conn, sql).is_some()
+    }
+
+    #[test]
+    fn an_alias_the_statement_does_not_bind_fails() {
+        let conn = tiny();
+        // The view's own alias reaches the plan; the statement never says what `c` is.
+        let why = violation(&conn, "SELECT * FROM client_names WHERE id = 1").unwrap();
+        assert!(why.starts_with("unknown alias c"), "{why}");
+        let why = violation(&conn, "SELECT * FROM notes n WHERE n.id = 1").unwrap();
+        assert!(why.starts_with("table notes is neither"), "{why}");
+        // The same letter is a small table here: not read as a client.
+        assert!(!refused(
+            &conn,
+            "SELECT * FROM collaborators c WHERE c.full_name = 'x'"
+        ));
+    }
+
+    #[test]
+    fn a_full_walk_of_an_index_fails() {
+        let conn = tiny();
+        let why = violation(&conn, "SELECT COUNT(*) FROM clients c WHERE c.id % 2 = 0").unwrap();
+        assert!(
+            why.starts_with("full walk of index clients_sales_contact"),
+            "{why}"
+        );
+        assert!(
+            refused(
+                &conn,
+                "SELECT c.sales_contact_id FROM clients c ORDER BY c.sales_contact_id"
+            ),
+            "in order, but nothing stops it"
+        );
+        let unsigned = "SELECT COUNT(*) FROM contracts ct WHERE ct.signed_at IS NULL";
+        assert!(!refused(&conn, unsigned), "a named partial index, counted");
+        assert!(
+            refused(
+                &conn,
+                "SELECT ct.id FROM contracts ct WHERE ct.signed_at IS NULL"
+            ),
+            "a named partial index, listed whole"
+        );
+        let why = violation(
+            &conn,
+            "SELECT COUNT(*) FROM contracts ct WHERE ct.total_cents > 100",
+        );
+        assert!(
+            why.as_deref()
+                .is_some_and(|w| w.starts_with("full walk of index contracts_large")),
+            "a partial index nobody named: {why:?}"
+        );
+        assert!(
+            !refused(&conn, "SELECT COUNT(*) FROM clients c"),
+            "a whole table counted"
+        );
+        assert!(!refused(
+            &conn,
+            "SELECT c.sales_contact_id FROM clients c ORDER BY c.sales_contact_id LIMIT 25"
+        ));
+    }
+
+    #[test]
+    fn only_the_outer_positive_limit_of_a_walk_in_list_order_allows_a_scan() {
+        let conn = tiny();
+        let page = "SELECT * FROM clients c WHERE c.phone LIKE '%1%' ORDER BY c.id LIMIT 25";
+        assert!(!refused(&conn, page), "the first page of a list");
+        for sql in [
+            "SELECT * FROM clients c WHERE c.phone LIKE '%1%' ORDER BY c.id LIMIT -1 OFFSET 0",
+            "SELECT COUNT(*) FROM (SELECT 1 FROM clients c WHERE c.phone LIKE '%1%' LIMIT 10001)",
+            "SELECT * FROM clients c WHERE c.phone = 'LIMIT 25' ORDER BY c.id",
+            "SELECT * FROM clients c WHERE c.phone LIKE '%1%' LIMIT 25",
+            "SELECT * FROM clients c WHERE c.phone LIKE '%1%' ORDER BY c.full_name LIMIT 25",
+            "SELECT * FROM collaborators s JOIN clients c ON c.phone LIKE s.full_name \
+             ORDER BY s.id LIMIT 25",
+        ] {
+            assert!(refused(&conn, sql), "accepted: {sql}");
+        }
+    }
+
+    #[test]
+    fn an_automatic_index_is_a_scan() {
+        let conn = tiny();
+        let sql = "SELECT * FROM collaborators s JOIN clients c ON c.phone = s.full_name \
+                   ORDER BY s.id LIMIT 25";
+        let why = violation(&conn, sql).unwrap();
+        assert!(
+            why.starts_with("clients read whole to build an automatic index"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn every_table_of_the_schema_is_small_or_large() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )
+            .unwrap();
+        let unclassified: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .filter(|t: &String| !LARGE.contains(&t.as_str()) && !SMALL.contains(&t.as_str()))
+            .collect();
+        assert!(unclassified.is_empty(), "{unclassified:?}");
+    }
+
+    #[test]
+    fn every_named_exception_is_a_partial_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+        for (index, _) in COUNTED_PARTIAL_INDEXES {
+            let sql: String = conn
+                .query_row(
+                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1",
+                    [index],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert!(sql.contains(" WHERE "), "{index} is not partial: {sql}");
+        }
+    }
+}

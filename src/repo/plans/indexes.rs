@@ -1,0 +1,341 @@
+//! Each index and what it is for: the statement each documented speed-up relies on must name
+//! its index in its plan, and an index that no statement names and no foreign key needs fails.
+
+use std::collections::BTreeSet;
+
+use rusqlite::Connection;
+
+use super::{PAGE, SALES, SUPPORT, check, every_read, explained, loaded, recorded};
+use crate::repo::{audit, clients, collaborators, contracts, events, walk_in_order_for};
+
+type Read = fn(&Connection);
+
+fn clients_page(conn: &Connection, filter: clients::Filter) {
+    clients::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
+}
+
+fn contracts_page(conn: &Connection, filter: contracts::Filter) {
+    contracts::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
+}
+
+fn events_page(conn: &Connection, filter: events::Filter) {
+    events::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
+}
+
+fn audit_count(conn: &Connection, filter: audit::Filter) {
+    audit::count(conn, &filter).unwrap();
+}
+
+fn search() -> clients::Filter {
+    clients::Filter {
+        search: Some("casey".into()),
+        ..Default::default()
+    }
+}
+
+fn month() -> events::Filter {
+    events::Filter {
+        from: Some("2027-01-01T00:00".into()),
+        to: Some("2027-02-01T00:00".into()),
+        ..Default::default()
+    }
+}
+
+/// (what, the index its plan must name, the read). Sources: docs/performance.md ("What made it
+/// fast") and the comments of sql/migrations.
+const PINS: [(&str, &str, Read); 23] = [
+    (
+        "events list: first page, in start order",
+        "events_starts_at",
+        |c| {
+            events_page(c, events::Filter::default());
+        },
+    ),
+    (
+        "events list --from --to: first page",
+        "events_starts_at",
+        |c| {
+            events_page(c, month());
+        },
+    ),
+    (
+        "events mine (sales, walking): first page",
+        "events_starts_at",
+        |c| {
+            events_page(
+                c,
+                events::Filter {
+                    sales_contact_id: Some(SALES),
+                    ..Default::default()
+                },
+            );
+        },
+    ),
+    // No support is `support_contact_id IS NULL`, one key of this index, read in start order.
+    (
+        "events no-support: first page",
+        "events_support_start",
+        |c| {
+            events_page(
+                c,
+                events::Filter {
+                    no_support: true,
+                    ..Default::default()
+                },
+            );
+        },
+    ),
+    (
+        "events list --support / mine (support): first page",
+        "events_support_start",
+        |c| {
+            events_page(
+                c,
+                events::Filter {
+                    support_contact_id: Some(SUPPORT),
+                    ..Default::default()
+                },
+            );
+        },
+    ),
+    (
+        "events list --support: count",
+        "events_support_start",
+        |c| {
+            let filter = events::Filter {
+                support_contact_id: Some(SUPPORT),
+                ..Default::default()
+            };
+            events::count(c, &filter).unwrap();
+        },
+    ),
+    (
+        "a collaborator leaves support: their events released",
+        "events_support_start",
+        |c| {
+            c.execute_batch("SAVEPOINT pin").unwrap();
+            collaborators::release_events(c, SUPPORT, "2026-01-01T00:00:00Z").unwrap();
+            c.execute_batch("ROLLBACK TO pin; RELEASE pin").unwrap();
+        },
+    ),
+    ("events list --contract", "events_contract", |c| {
+        events_page(
+            c,
+            events::Filter {
+                contract_id: Some(42),
+                ..Default::default()
+            },
+        );
+    }),
+    ("events list --client", "events_contract", |c| {
+        events_page(
+            c,
+            events::Filter {
+                client_id: Some(42),
+                ..Default::default()
+            },
+        );
+    }),
+    (
+        "contract delete: its events counted",
+        "events_contract",
+        |c| {
+            contracts::dependents(c, 42).unwrap();
+        },
+    ),
+    (
+        "contract delete: its payments counted",
+        "payments_contract",
+        |c| {
+            contracts::dependents(c, 42).unwrap();
+        },
+    ),
+    ("contract show: its payments", "payments_contract", |c| {
+        contracts::payments(c, 42).unwrap();
+    }),
+    (
+        "clients list --search casey: first page",
+        "clients_search",
+        |c| {
+            clients_page(c, search());
+        },
+    ),
+    (
+        "clients list --search casey: capped count",
+        "clients_search",
+        |c| {
+            clients::count(c, &search()).unwrap();
+        },
+    ),
+    (
+        "clients list --mine: first page",
+        "clients_sales_contact",
+        |c| {
+            clients_page(
+                c,
+                clients::Filter {
+                    sales_contact_id: Some(SALES),
+                    ..Default::default()
+                },
+            );
+        },
+    ),
+    (
+        "clients list --unassigned: first page",
+        "clients_sales_contact",
+        |c| {
+            clients_page(
+                c,
+                clients::Filter {
+                    unassigned: true,
+                    ..Default::default()
+                },
+            );
+        },
+    ),
+    (
+        "a salesperson's share: walk the list or gather theirs",
+        "clients_sales_contact",
+        |c| {
+            walk_in_order_for(c, SALES).unwrap();
+        },
+    ),
+    (
+        "contracts list --client: first page",
+        "contracts_client",
+        |c| {
+            contracts_page(
+                c,
+                contracts::Filter {
+                    client_id: Some(42),
+                    ..Default::default()
+                },
+            );
+        },
+    ),
+    (
+        "client delete: their contracts counted",
+        "contracts_client",
+        |c| {
+            clients::contract_count(c, 42).unwrap();
+        },
+    ),
+    ("contracts unpaid: count (V2)", "contracts_unpaid", |c| {
+        let filter = contracts::Filter {
+            unpaid: true,
+            ..Default::default()
+        };
+        contracts::count(c, &filter).unwrap();
+    }),
+    (
+        "audit list --entity --id (a record's history)",
+        "audit_entity",
+        |c| {
+            let filter = audit::Filter {
+                entity: Some("contract"),
+                entity_id: Some(42),
+                ..Default::default()
+            };
+            audit::for_each(c, &filter, PAGE, &mut |_| Ok(())).unwrap();
+        },
+    ),
+    ("audit list --actor: count", "audit_actor", |c| {
+        audit_count(
+            c,
+            audit::Filter {
+                actor_id: Some(3),
+                ..Default::default()
+            },
+        );
+    }),
+    ("audit list --since: count", "audit_at", |c| {
+        audit_count(
+            c,
+            audit::Filter {
+                since: Some("2025-09-01T00:00".into()),
+                ..Default::default()
+            },
+        );
+    }),
+];
+
+/// The index a plan line reads, or `clients_search` for a MATCH on the trigram index (the
+/// only virtual table).
+fn index_of(line: &str) -> Option<&str> {
+    if let Some((_, index)) = line.split_once(" VIRTUAL TABLE INDEX ") {
+        return index
+            .split_once(':')
+            .is_some_and(|(_, s)| s.contains('M'))
+            .then_some("clients_search");
+    }
+    line.split_once(" INDEX ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+}
+
+#[test]
+fn each_documented_speed_up_reads_its_index() {
+    let (_dir, mut ctx) = loaded();
+    let conn = ctx.conn_mut();
+    let mut missing = Vec::new();
+    for (what, index, read) in PINS {
+        let plans: Vec<String> = explained(recorded(conn, read))
+            .iter()
+            .flat_map(|sql| check::plan(conn, sql))
+            .collect();
+        if !plans.iter().any(|line| index_of(line) == Some(index)) {
+            missing.push(format!("{what}: expected {index}, plan: {plans:#?}"));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// Indexes whose first column is a foreign key's child column. Deleting a parent row (or
+/// changing its key) looks up its children by that column, for the RESTRICT check or the
+/// SET NULL; without the index, each such delete scans the child table.
+fn foreign_key_indexes(conn: &Connection) -> BTreeSet<String> {
+    let mut stmt = conn
+        .prepare(
+            r#"SELECT i.name FROM sqlite_master t
+              JOIN pragma_foreign_key_list(t.name) f
+              JOIN pragma_index_list(t.name) i
+              JOIN pragma_index_info(i.name) c ON c.seqno = 0 AND c.name = f."from"
+              WHERE t.type = 'table'"#,
+        )
+        .unwrap();
+    stmt.query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn every_index_serves_a_recorded_statement_or_a_foreign_key() {
+    let (_dir, mut ctx) = loaded();
+    let conn = ctx.conn_mut();
+    let mut statements = explained(recorded(conn, every_read));
+    for (_, _, read) in PINS {
+        statements.extend(explained(recorded(conn, read)));
+    }
+    let used: BTreeSet<String> = statements
+        .iter()
+        .flat_map(|sql| check::plan(conn, sql))
+        .filter_map(|line| index_of(&line).map(str::to_owned))
+        .collect();
+    let needed = foreign_key_indexes(conn);
+    let mut stmt = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'",
+        )
+        .unwrap();
+    let unused: Vec<String> = stmt
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .filter(|name: &String| !used.contains(name) && !needed.contains(name))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "no recorded statement reads {unused:?} and no foreign key needs them; used: {used:?}; \
+         foreign keys: {needed:?}"
+    );
+}
