@@ -74,13 +74,14 @@ fn overview(shell: &mut Shell, command: &clap::Command, menu: Option<&str>) -> R
         .map(|(u, _)| u.chars().count())
         .max()
         .unwrap_or(0);
-    match menu {
-        Some(menu) => shell.say(format!(
-            "Commands of the {menu} menu (`help COMMAND` for its flags):"
-        ))?,
+    let heading = match menu {
+        Some(menu) => format!("Commands of the {menu} menu (`help COMMAND` for its flags):"),
         None => {
-            shell.say("epicevents — the Epic Events CRM. Commands (`help COMMAND` for details):")?
+            "epicevents — the Epic Events CRM. Commands (`help COMMAND` for details):".to_owned()
         }
+    };
+    for line in crate::ui::table::wrap_words(&heading, shell.width.max(20)) {
+        shell.say(line)?;
     }
     // The summaries wrap at the terminal's width, under themselves.
     let room = shell.width.saturating_sub(width + 4).max(20);

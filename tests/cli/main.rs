@@ -19,6 +19,7 @@ mod robustness;
 mod sentry;
 mod session;
 mod startup;
+mod terminal;
 mod trust;
 mod users;
 mod workflow;
