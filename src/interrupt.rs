@@ -51,7 +51,9 @@ pub fn while_waiting<T>(wait: impl FnOnce() -> T) -> T {
     result
 }
 
-/// Forgets an earlier Ctrl-C: called as each command starts.
+/// Forgets an earlier Ctrl-C: called before the next command is read, never as a command
+/// starts, which would lose a Ctrl-C pressed between Enter and that moment. A one-shot command
+/// never calls it: a Ctrl-C from the moment the handler is installed cancels it.
 pub fn reset() {
     INTERRUPTED.store(false, Ordering::SeqCst);
 }

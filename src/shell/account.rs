@@ -143,7 +143,7 @@ pub(super) fn demo(shell: &mut Shell, scale: Option<String>) -> Result<()> {
             .trim()
             .parse::<u64>()
             .map_err(|_| Error::invalid("scale", "expected a whole number of clients"))?;
-        let session = shell.actor().ok();
+        let session = shell.session_if_any()?;
         let added = crate::service::scale::load_as(&mut shell.ctx, n, session.as_ref())?;
         shell.say(format!(
             "Added {} collaborators, {} clients, {} contracts with {} payments, and {} events.",
@@ -161,7 +161,7 @@ pub(super) fn demo(shell: &mut Shell, scale: Option<String>) -> Result<()> {
             ))
         };
     }
-    let session = shell.actor().ok();
+    let session = shell.session_if_any()?;
     let summary = demo_data::load_as(&mut shell.ctx, session.as_ref())?;
     shell.say(format!(
         "Loaded the demo data: {} collaborators, {} clients, {} contracts, {} events.",

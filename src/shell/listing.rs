@@ -22,6 +22,15 @@ pub struct Listing<T> {
     pub cells: fn(&T) -> Vec<String>,
 }
 
+/// Where the page shown sits: how many rows come before it, how many it shows, and whether
+/// any come after it.
+#[derive(Debug, Clone, Copy)]
+struct Page {
+    offset: u64,
+    shown: u64,
+    next_page: bool,
+}
+
 /// The rows of a list, from a service: how many match, and a way to visit a window of them.
 pub trait Source<T> {
     fn count(&self, ctx: &Context) -> Result<Total>;
@@ -56,13 +65,21 @@ impl Shell {
             return Ok(());
         }
         let size = args.page_size;
+        let offset = u64::from(args.page - 1) * u64::from(size);
+        // One row more than the page shows says whether a next page exists, which a capped
+        // count cannot.
         let window = Window {
-            limit: size,
-            offset: u64::from(args.page - 1) * u64::from(size),
+            limit: size.saturating_add(1),
+            offset,
         };
         let mut rows = Vec::with_capacity(size as usize);
+        let mut next_page = false;
         source.visit(&self.ctx, Some(window), &mut |record| {
-            rows.push((listing.cells)(&record));
+            if rows.len() < size as usize {
+                rows.push((listing.cells)(&record));
+            } else {
+                next_page = true;
+            }
             Ok(())
         })?;
         let total = source.count(&self.ctx)?;
@@ -70,7 +87,12 @@ impl Shell {
         if shown > 0 {
             self.say(table::list(listing.columns, rows, self.width))?;
         }
-        let footer = self.footer(listing.noun, window.offset, shown, total, args);
+        let page = Page {
+            offset,
+            shown,
+            next_page,
+        };
+        let footer = self.footer(listing.noun, page, total, args);
         self.say(footer)
     }
 
@@ -115,8 +137,11 @@ impl Shell {
     fn footer(
         &self,
         (one, many): (&str, &str),
-        offset: u64,
-        shown: u64,
+        Page {
+            offset,
+            shown,
+            next_page,
+        }: Page,
         total: Total,
         args: &ListArgs,
     ) -> String {
@@ -151,8 +176,9 @@ impl Shell {
                     ),
                 }
             }
-            // A partial page past the count is the last one: its end is the exact total.
-            Total::AtLeast(_) if shown < u64::from(args.page_size) => {
+            // A page past the count with nothing after it is the last one: its end is the
+            // exact total.
+            Total::AtLeast(_) if !next_page => {
                 let (first, last) = (offset + 1, offset + shown);
                 format!("{first}–{last} of {last} {many}.")
             }

@@ -228,7 +228,6 @@ impl Shell {
     }
 
     fn execute_words(&mut self, words: Vec<String>) -> Result<Flow> {
-        crate::interrupt::reset();
         // Read at each command: a window resized since the last one is followed.
         self.width = table::terminal_width();
         let words = grammar::resolve_as(words, self.menu, self.unknown())?;
@@ -322,6 +321,17 @@ impl Shell {
                 "this database has no collaborators yet: run `epicevents setup` to create the first management account, or `epicevents demo` for sample data",
             )),
             other => other,
+        }
+    }
+
+    /// Who is logged in, if anyone: `None` when nobody is (no session, an expired or ended
+    /// one, a database nobody was set up on). A lookup that did not finish is an error rather
+    /// than "nobody": Ctrl-C interrupting it (just after Enter), or a fault of the database.
+    fn session_if_any(&self) -> Result<Option<crate::service::session::Session>> {
+        match self.actor() {
+            Ok(session) => Ok(Some(session)),
+            Err(err @ (Error::Cancelled | Error::Fault(_) | Error::Internal(_))) => Err(err),
+            Err(_) => Ok(None),
         }
     }
 

@@ -45,6 +45,9 @@ fn repl(shell: &mut Shell) -> Result<()> {
             helper.menu = shell.menu;
             helper.actor = me.as_ref().map(|s| s.who.clone());
         }
+        // Forgotten only here, while nothing runs: a Ctrl-C pressed after Enter, before the
+        // command starts (while the session is checked, say), still cancels that command.
+        crate::interrupt::reset();
         let line = match editor.readline(&prompt(shell.menu, me.as_ref())) {
             Ok(line) => line,
             Err(ReadlineError::Interrupted) => continue,
@@ -54,7 +57,15 @@ fn repl(shell: &mut Shell) -> Result<()> {
         // The stored session is shared with the other windows of this user: a login there
         // changes who this shell acts as. Say so before acting, rather than run a line typed
         // for someone else.
-        let current = shell.actor().ok();
+        let current = match shell.session_if_any() {
+            Ok(current) => current,
+            // Ctrl-C right after Enter interrupted the lookup: the line is not run, and the
+            // session is not taken for ended.
+            Err(err) => {
+                shell.fail(&err, None);
+                continue;
+            }
+        };
         if current.as_ref().map(|s| s.who.id) != owner && !line.trim().is_empty() {
             let notice = match &current {
                 Some(now) => format!(
@@ -89,12 +100,16 @@ fn repl(shell: &mut Shell) -> Result<()> {
                 shell.fail(&err, None);
             }
         }
-        me = shell.actor().ok();
-        let now = me.as_ref().map(|s| s.who.id);
-        if now != owner {
-            let _ = editor.clear_history();
-            load_history(shell, &mut editor, now);
-            owner = now;
+        // A lookup that did not finish (Ctrl-C as the command ended) tells nothing: the
+        // check before the next line will.
+        if let Ok(now) = shell.session_if_any() {
+            me = now;
+            let now = me.as_ref().map(|s| s.who.id);
+            if now != owner {
+                let _ = editor.clear_history();
+                load_history(shell, &mut editor, now);
+                owner = now;
+            }
         }
     }
     Ok(())

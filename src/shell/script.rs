@@ -14,6 +14,9 @@ use crate::ui::lines::{Line, MAX_LINE_TEXT, SharedInput};
 pub(super) fn run(shell: &mut Shell, input: &SharedInput, keep_going: bool) -> u8 {
     let mut first_failure = 0;
     loop {
+        // A Ctrl-C while the previous line ran is forgotten before the next is read (a
+        // Ctrl-C while waiting for it ends the run, see `crate::interrupt`).
+        crate::interrupt::reset();
         let next = input.borrow_mut().next_line();
         let number = input.borrow().number();
         let result = match next {

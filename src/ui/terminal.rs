@@ -174,6 +174,8 @@ impl Prompter for TerminalPrompter {
         crate::interrupt::check()?;
         let chosen = inquire::Select::new(label, options.to_vec())
             .without_filtering()
+            // inquire's own help offers "type to filter", which is off here.
+            .with_help_message("↑↓ to move, enter to choose")
             .raw_prompt()
             .map_err(from_inquire)?;
         Ok(chosen.index)
@@ -183,6 +185,9 @@ impl Prompter for TerminalPrompter {
         crate::interrupt::check()?;
         let chosen = inquire::MultiSelect::new(label, options.to_vec())
             .without_filtering()
+            .with_help_message(
+                "↑↓ to move, space to pick one, → to all, ← to none, enter to confirm",
+            )
             .raw_prompt()
             .map_err(from_inquire)?;
         Ok(chosen.into_iter().map(|o| o.index).collect())

@@ -18,6 +18,7 @@ mod pty;
 mod robustness;
 mod sentry;
 mod session;
+mod shell;
 mod startup;
 mod terminal;
 mod trust;
