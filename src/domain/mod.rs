@@ -5,6 +5,7 @@
 //! raw string. Parse errors are `Error::Invalid` sentences naming the field.
 
 mod attendees;
+mod changes;
 mod client;
 mod collaborator;
 mod contract;
@@ -13,6 +14,7 @@ mod department;
 mod email;
 mod employee_number;
 mod event;
+pub mod field;
 mod id;
 mod money;
 mod password;
@@ -20,8 +22,11 @@ mod phone;
 mod text;
 
 pub use attendees::Attendees;
+pub use changes::Changes;
 pub use client::{Client, ClientPatch, NewClient};
-pub use collaborator::{Claim, Collaborator, CollaboratorPatch, NewCollaborator};
+pub use collaborator::{
+    Claim, Collaborator, CollaboratorField, CollaboratorPatch, NewCollaborator,
+};
 pub use contract::{Contract, ContractPatch, NewContract, Payment};
 pub use datetime::{DateBound, EventTime, Timestamp};
 pub use department::Department;

@@ -1,33 +1,39 @@
 //! Collaborators, their credentials, sessions and login throttling.
 
-use rusqlite::{Connection, OptionalExtension, Row, named_params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, named_params};
 
 use super::{Window, unique_violation};
 use crate::domain::Claim;
-use crate::domain::{Collaborator, CollaboratorPatch, Department, Email, NewCollaborator};
+use crate::domain::field::{Field as _, Values as _};
+use crate::domain::{
+    Collaborator, CollaboratorField, CollaboratorPatch, Department, Email, NewCollaborator,
+};
 use crate::error::{Error, Result};
 
 const SELECT: &str = r"
-    SELECT c.id, c.employee_number, c.full_name, c.email, c.phone, d.name, c.created_at, c.updated_at
+    SELECT c.id, c.employee_number, c.full_name, c.email, c.phone, d.name AS department,
+           c.created_at, c.updated_at
     FROM collaborators c JOIN departments d ON d.id = c.department_id";
 
+/// A collaborator from a row of [`SELECT`], read by column name.
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Collaborator> {
-    let department: String = row.get(5)?;
+    let department: String = row.get("department")?;
     Ok(Collaborator {
-        id: row.get(0)?,
-        employee_number: row.get(1)?,
-        full_name: row.get(2)?,
-        email: row.get(3)?,
-        phone: row.get(4)?,
+        id: row.get("id")?,
+        employee_number: row.get("employee_number")?,
+        full_name: row.get("full_name")?,
+        email: row.get("email")?,
+        phone: row.get("phone")?,
         department: Department::parse(&department).map_err(|_| {
             rusqlite::Error::FromSqlConversionFailure(
-                5,
+                0,
                 rusqlite::types::Type::Text,
                 "unknown department".into(),
             )
         })?,
-        created_at: row.get(6)?,
-        updated_at: row.get(7)?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
     })
 }
 
@@ -155,6 +161,24 @@ pub fn for_each(
 
 /// Applies `patch` to collaborator `id`. The caller handles what a department change implies.
 pub fn update(conn: &Connection, id: i64, patch: &CollaboratorPatch, now: &str) -> Result<()> {
+    // Each field of the table is bound to its `:key`; `COALESCE` keeps what the patch leaves.
+    let mut params: Vec<(&str, Value)> =
+        vec![(":now", Value::Text(now.to_owned())), (":id", id.into())];
+    for field in CollaboratorField::ALL {
+        let given = patch
+            .value(*field)
+            .and_then(|v| v.as_str().map(str::to_owned));
+        let name = match field {
+            CollaboratorField::Department => ":department",
+            CollaboratorField::EmployeeNumber => ":employee_number",
+            CollaboratorField::FullName => ":full_name",
+            CollaboratorField::Email => ":email",
+            CollaboratorField::Phone => ":phone",
+        };
+        params.push((name, given.map_or(Value::Null, Value::Text)));
+    }
+    let bound: Vec<(&str, &dyn ToSql)> =
+        params.iter().map(|(n, v)| (*n, v as &dyn ToSql)).collect();
     conn.prepare_cached(
         r"UPDATE collaborators SET
               employee_number = COALESCE(:employee_number, employee_number),
@@ -165,15 +189,7 @@ pub fn update(conn: &Connection, id: i64, patch: &CollaboratorPatch, now: &str) 
               updated_at = :now
           WHERE id = :id",
     )?
-    .execute(named_params! {
-        ":employee_number": patch.employee_number.as_ref().map(AsRef::<str>::as_ref),
-        ":full_name": patch.full_name.as_ref().map(AsRef::<str>::as_ref),
-        ":email": patch.email.as_ref().map(AsRef::<str>::as_ref),
-        ":phone": patch.phone.as_ref().map(AsRef::<str>::as_ref),
-        ":department": patch.department.map(Department::as_str),
-        ":now": now,
-        ":id": id,
-    })
+    .execute(bound.as_slice())
     .map_err(map_unique)?;
     Ok(())
 }
@@ -389,4 +405,43 @@ pub fn any(conn: &Connection) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM collaborators)")?
         .query_row([], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::field::Values;
+
+    /// A field the UPDATE forgot would be accepted and silently not stored.
+    #[test]
+    fn an_update_stores_every_field_of_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+        conn.execute_batch(
+            "INSERT INTO collaborators (employee_number, full_name, email, phone, department_id, password_hash, created_at, updated_at)
+             VALUES ('E1', 'Ann', 'ann@epic.com', '06', 1, '$2b$x', 't', 't'),
+                    ('E2', 'Bob', 'bob@epic.com', '06', 1, '$2b$x', 't', 't');",
+        )
+        .unwrap();
+        let mut patch = CollaboratorPatch::default();
+        let inputs = [
+            "support",
+            "EMP-9",
+            "Bob Changed",
+            "bob.changed@epic.com",
+            "+33 6 99 99 99",
+        ];
+        for (field, input) in CollaboratorField::ALL.iter().zip(inputs) {
+            patch.set(*field, input).unwrap();
+        }
+        update(&conn, 2, &patch, "now").unwrap();
+        let stored = get(&conn, 2).unwrap();
+        for field in CollaboratorField::ALL {
+            assert_eq!(
+                crate::domain::field::Fielded::value(&stored, *field),
+                patch.value(*field).unwrap(),
+                "{field:?} was not stored"
+            );
+        }
+    }
 }

@@ -6,6 +6,7 @@ use super::Context;
 use super::auth::hash_password;
 use super::permissions::{self, Action, Target};
 use super::session::Session;
+use crate::domain::field::{self, Values};
 use crate::domain::{
     Collaborator, CollaboratorPatch, Department, Email, EmployeeNumber, NewCollaborator, Password,
 };
@@ -95,12 +96,7 @@ pub fn create(
 
 /// The audit changes of a creation: every field, from nothing.
 pub(crate) fn creation_changes(new: &NewCollaborator) -> Changes {
-    Changes::new()
-        .field("employee_number", Value::Null, new.employee_number.as_ref())
-        .field("full_name", Value::Null, new.full_name.as_ref())
-        .field("email", Value::Null, new.email.as_ref())
-        .field("phone", Value::Null, new.phone.as_ref())
-        .field("department", Value::Null, new.department.as_str())
+    CollaboratorPatch::from(new).created()
 }
 
 /// The updated collaborator, and what the update did besides changing fields.
@@ -144,7 +140,7 @@ pub fn update(
     }
     collaborators::update(&tx, id, patch, &now)?;
     let after = collaborators::get(&tx, id)?;
-    let mut changes = field_changes(&before, &after);
+    let mut changes = field::diff(&before, &after);
     if released_clients > 0 {
         changes = changes.field("released_clients", Value::Null, released_clients);
     }
@@ -176,27 +172,6 @@ pub fn update(
         released_clients,
         released_events,
     })
-}
-
-fn field_changes(before: &Collaborator, after: &Collaborator) -> Changes {
-    Changes::new()
-        .field(
-            "employee_number",
-            before.employee_number.as_str(),
-            after.employee_number.as_str(),
-        )
-        .field(
-            "full_name",
-            before.full_name.as_str(),
-            after.full_name.as_str(),
-        )
-        .field("email", before.email.as_str(), after.email.as_str())
-        .field("phone", before.phone.as_str(), after.phone.as_str())
-        .field(
-            "department",
-            before.department.as_str(),
-            after.department.as_str(),
-        )
 }
 
 /// Refuses a change that would take `who` out of management when they are its last member.
@@ -240,16 +215,7 @@ pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Collabora
     let (tx, actor) = ctx.write_as(session)?;
     let before = deletion(&tx, &actor, id)?;
     collaborators::delete(&tx, id)?;
-    let changes = Changes::new()
-        .field(
-            "employee_number",
-            before.employee_number.as_str(),
-            Value::Null,
-        )
-        .field("full_name", before.full_name.as_str(), Value::Null)
-        .field("email", before.email.as_str(), Value::Null)
-        .field("phone", before.phone.as_str(), Value::Null)
-        .field("department", before.department.as_str(), Value::Null);
+    let changes = field::deleted(&before);
     let entry = Entry {
         actor_id: Some(actor.id),
         action: "delete",

@@ -6,28 +6,16 @@ use std::io::Write;
 use super::Shell;
 use super::fields::Field;
 use super::grammar::SetupArgs;
-use crate::domain::{
-    Collaborator, Department, Email, EmployeeNumber, Name, NewCollaborator, Phone,
-};
+use crate::domain::{Collaborator, CollaboratorPatch, Department, Email};
 use crate::error::{Error, Result};
-use crate::service::{auth, demo as demo_data, users};
+use crate::service::{auth, demo as demo_data};
 use crate::ui::output::{self, Format};
 use crate::ui::prompter::any_answer;
 
-pub(super) const EMPLOYEE_NUMBER: Field = Field {
-    flag: "--employee-number",
-    label: "Employee number:",
-    help: Some("e.g. EMP-0042"),
-};
 pub(super) const FULL_NAME: Field = Field {
     flag: "--full-name",
     label: "Full name:",
     help: None,
-};
-pub(super) const EMAIL: Field = Field {
-    flag: "--email",
-    label: "Email:",
-    help: Some("the login, e.g. name@epic.com"),
 };
 pub(super) const PHONE: Field = Field {
     flag: "--phone",
@@ -94,41 +82,20 @@ pub(super) fn password(shell: &mut Shell) -> Result<()> {
     shell.say("Password changed. Your other sessions have ended.")
 }
 
-/// The person fields shared by `setup` and `users create`.
-pub(super) fn person(
-    shell: &mut Shell,
-    args: SetupArgs,
-    department: Department,
-) -> Result<NewCollaborator> {
-    Ok(NewCollaborator {
-        // Numbers and logins nobody else has, checked at the field.
-        employee_number: shell.required_checked(
-            args.employee_number,
-            &EMPLOYEE_NUMBER,
-            |ctx, v| {
-                let number = EmployeeNumber::parse(v)?;
-                users::employee_number_free(ctx, &number, None)?;
-                Ok(number)
-            },
-        )?,
-        full_name: shell.required(args.full_name, &FULL_NAME, |v| Name::parse("full name", v))?,
-        email: shell.required_checked(args.email, &EMAIL, |ctx, v| {
-            let email = Email::parse(v)?;
-            users::email_free(ctx, &email, None)?;
-            Ok(email)
-        })?,
-        phone: shell.required(args.phone, &PHONE, Phone::parse)?,
-        department,
-    })
-}
-
 pub(super) fn setup(shell: &mut Shell, args: SetupArgs) -> Result<()> {
     if !auth::needs_setup(&shell.ctx)? {
         return Err(Error::refused(
             "set-up is only for an empty database: log in and use `users create` instead",
         ));
     }
-    let new = person(shell, args, Department::Management)?;
+    let mut values = CollaboratorPatch {
+        department: Some(Department::Management),
+        ..Default::default()
+    };
+    shell.fill(&args, &mut values, |shell, values, field| {
+        super::users::ask(shell, values, field, None)
+    })?;
+    let new = values.into_new()?;
     let password = shell.new_password("Password:")?;
     let created = auth::setup(&mut shell.ctx, new, &password)?;
     shell.say(format!(

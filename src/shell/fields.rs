@@ -4,6 +4,8 @@
 use std::io::Write;
 
 use super::Shell;
+use super::field_args::{FieldArgs, FieldSet};
+use crate::domain::field::{Field as _, Fielded, Spec, Values};
 use crate::domain::{Collaborator, Id};
 use crate::error::{Error, Result};
 use crate::service::Context;
@@ -19,7 +21,106 @@ pub struct Field {
     pub help: Option<&'static str>,
 }
 
+impl Field {
+    /// How an entity's field, as its table describes it, is asked for.
+    pub fn of(spec: &'static Spec) -> Field {
+        Field {
+            flag: spec.flag,
+            label: spec.label,
+            help: Some(spec.help),
+        }
+    }
+}
+
+/// A field's value as a form pre-fills it and `show` prints it.
+pub(super) fn shown(value: serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text,
+        serde_json::Value::Null => super::clients::NONE.to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// A record's fields as `show` lists them: each field of its table, in form order.
+pub(super) fn shown_fields<R: Fielded>(record: &R) -> Vec<(String, String)> {
+    R::Field::ALL
+        .iter()
+        .map(|f| (f.spec().label.to_lowercase(), shown(record.value(*f))))
+        .collect()
+}
+
 impl Shell {
+    /// The values of a creation: each field of `S` from its flag, else (on a terminal) asked
+    /// by `ask` in form order, else `Missing` naming the first flag missing.
+    pub(super) fn fill<S, V>(
+        &mut self,
+        args: &FieldArgs<S>,
+        values: &mut V,
+        mut ask: impl FnMut(&mut Shell, &mut V, S::Field) -> Result<()>,
+    ) -> Result<()>
+    where
+        S: FieldSet,
+        V: Values<Field = S::Field>,
+    {
+        for field in FieldArgs::<S>::fields() {
+            match args.get(field) {
+                Some(input) => values.set(field, input)?,
+                None if self.prompter.is_interactive() => ask(self, values, field)?,
+                None => {
+                    return Err(Error::Missing {
+                        flag: field.spec().flag,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The patch of an update: the flags given; else, on a terminal, the fields the user
+    /// picks, asked by `ask` (with their current values); else a usage error listing the flags.
+    pub(super) fn patch<S, V>(
+        &mut self,
+        args: &FieldArgs<S>,
+        mut ask: impl FnMut(&mut Shell, &mut V, S::Field) -> Result<()>,
+    ) -> Result<V>
+    where
+        S: FieldSet,
+        V: Values<Field = S::Field>,
+    {
+        let mut values = V::default();
+        if !args.is_empty() {
+            for (field, input) in &args.given {
+                values.set(*field, input)?;
+            }
+            return Ok(values);
+        }
+        let fields: Vec<S::Field> = FieldArgs::<S>::fields().collect();
+        let flags: Vec<&'static str> = fields.iter().map(|f| f.spec().flag).collect();
+        let labels: Vec<String> = fields
+            .iter()
+            .map(|f| f.spec().label.to_lowercase())
+            .collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        for index in self.pick_fields(&flags, &labels)? {
+            ask(self, &mut values, fields[index])?;
+        }
+        Ok(values)
+    }
+
+    /// Asks for `field` of `values`, with `default` pre-filled, checked as `values` parses it:
+    /// the form question of a field that needs nothing special.
+    pub(super) fn ask_field<V: Values>(
+        &mut self,
+        values: &mut V,
+        field: V::Field,
+        default: Option<&str>,
+    ) -> Result<()> {
+        let answer = self.ask(&Field::of(field.spec()), default, |input| {
+            V::default().set(field, input).map(|()| input.to_owned())
+        })?;
+        values.set(field, &answer)
+    }
+
     /// A required field: the flag's value if given, else asked on a terminal, else `Missing`.
     /// A value given as a flag that does not parse is an error; a typed one is asked again.
     pub(super) fn required<T>(

@@ -10,7 +10,8 @@ use std::sync::LazyLock;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::domain::Department;
+use super::field_args::{All, FieldArgs, FieldSet};
+use crate::domain::{CollaboratorField, Department};
 use crate::error::{Error, Result};
 use crate::service::permissions::{Action, Grant, grant};
 use crate::ui::output::Format;
@@ -112,32 +113,22 @@ impl Command {
     }
 }
 
-/// The collaborator fields of `setup` (the department is always management).
-#[derive(Debug, Clone, Default, Args)]
-pub struct SetupArgs {
-    /// Staff number, e.g. EMP-0001.
-    #[arg(long)]
-    pub employee_number: Option<String>,
-    /// Full name, e.g. "Alice Manager".
-    #[arg(long)]
-    pub full_name: Option<String>,
-    /// Email address: the login.
-    #[arg(long)]
-    pub email: Option<String>,
-    /// Phone number, e.g. "+33 1 23 45 67 89".
-    #[arg(long)]
-    pub phone: Option<String>,
+/// A collaborator's fields, as flags.
+pub type UserFields = FieldArgs<All<CollaboratorField>>;
+
+/// The collaborator fields of `setup`: all but the department (always management).
+#[derive(Debug, Clone)]
+pub struct SetupFields;
+
+impl FieldSet for SetupFields {
+    type Field = CollaboratorField;
+
+    fn includes(field: CollaboratorField) -> bool {
+        field != CollaboratorField::Department
+    }
 }
 
-/// Every collaborator field, as flags.
-#[derive(Debug, Clone, Default, Args)]
-pub struct UserFields {
-    #[command(flatten)]
-    pub person: SetupArgs,
-    /// Department: management, sales or support.
-    #[arg(long)]
-    pub department: Option<String>,
-}
+pub type SetupArgs = FieldArgs<SetupFields>;
 
 /// Paging and format of a list.
 #[derive(Debug, Clone, Args)]
@@ -1093,8 +1084,8 @@ mod tests {
         else {
             panic!("not a users create");
         };
-        assert_eq!(fields.person.full_name.as_deref(), Some("Bill Boquet"));
-        assert_eq!(fields.department.as_deref(), Some("sales"));
+        assert_eq!(fields.get(CollaboratorField::FullName), Some("Bill Boquet"));
+        assert_eq!(fields.get(CollaboratorField::Department), Some("sales"));
     }
 
     #[test]

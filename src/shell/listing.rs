@@ -97,12 +97,12 @@ impl Shell {
     }
 
     /// One record: a field-by-field table, a JSON object, or a CSV header and row.
-    pub(super) fn print_record<T: Serialize>(
+    pub(super) fn print_record<T: Serialize, N: AsRef<str>>(
         &mut self,
         format: Format,
         keys: &'static [&'static str],
         record: &T,
-        fields: &[(&str, String)],
+        fields: &[(N, String)],
     ) -> Result<()> {
         match format {
             Format::Json => Ok(output::json_object(&mut self.out, record)?),
@@ -111,7 +111,13 @@ impl Shell {
                 stream.push(record)?;
                 Ok(stream.finish()?)
             }
-            Format::Table => self.say(table::record(fields, self.width)),
+            Format::Table => {
+                let fields: Vec<(&str, String)> = fields
+                    .iter()
+                    .map(|(name, value)| (name.as_ref(), value.clone()))
+                    .collect();
+                self.say(table::record(&fields, self.width))
+            }
         }
     }
 

@@ -11,6 +11,7 @@ mod clients;
 mod completion;
 mod contracts;
 mod events;
+mod field_args;
 mod fields;
 #[cfg(test)]
 mod fuzz;

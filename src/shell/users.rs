@@ -1,12 +1,13 @@
 //! The users menu: collaborators.
 
 use super::Shell;
-use super::account::{self, EMAIL, EMPLOYEE_NUMBER, FULL_NAME, PHONE};
-use super::fields::Field;
+use super::account;
+use super::fields::{Field, shown, shown_fields};
 use super::grammar::{UserFields, UsersCommand};
 use super::listing::{Listing, Source};
+use crate::domain::field::{Field as _, Fielded as _, Values as _};
 use crate::domain::{
-    Collaborator, CollaboratorPatch, Department, Email, EmployeeNumber, Id, Name, Phone,
+    Collaborator, CollaboratorField, CollaboratorPatch, Department, Email, EmployeeNumber, Id,
 };
 use crate::error::Result;
 use crate::repo::{Total, Window};
@@ -17,11 +18,6 @@ use crate::ui::output::Format;
 use crate::ui::table::{fixed, number, text};
 use crate::ui::time;
 
-const DEPARTMENT: Field = Field {
-    flag: "--department",
-    label: "Department:",
-    help: None,
-};
 const DEPARTMENTS: [(&str, Department); 3] = [
     ("management", Department::Management),
     ("sales", Department::Sales),
@@ -100,29 +96,21 @@ pub(super) fn run(shell: &mut Shell, command: UsersCommand) -> Result<()> {
 fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     let id = Id::parse("id", id)?;
     let c = users::get(&shell.ctx, id.get())?;
-    let fields = [
-        ("id", c.id.to_string()),
-        ("employee number", c.employee_number.clone()),
-        ("full name", c.full_name.clone()),
-        ("email", c.email.clone()),
-        ("phone", c.phone.clone()),
-        ("department", c.department.to_string()),
-        ("created", time::local(&c.created_at)),
-        ("updated", time::local(&c.updated_at)),
-    ];
+    let mut fields = vec![("id".to_owned(), c.id.to_string())];
+    fields.extend(shown_fields(&c));
+    fields.push(("created".to_owned(), time::local(&c.created_at)));
+    fields.push(("updated".to_owned(), time::local(&c.updated_at)));
     shell.print_record(format, KEYS, &c, &fields)
 }
 
 fn create(shell: &mut Shell, me: &Session, fields: UserFields) -> Result<()> {
     // Refuse before asking anything: a form that cannot be submitted wastes the user's time.
     permissions::check_department(&me.who, Action::CreateCollaborator)?;
-    let department = shell.choose(
-        fields.department,
-        &DEPARTMENT,
-        &DEPARTMENTS,
-        Department::parse,
-    )?;
-    let new = account::person(shell, fields.person, department)?;
+    let mut values = CollaboratorPatch::default();
+    shell.fill(&fields, &mut values, |shell, values, field| {
+        ask(shell, values, field, None)
+    })?;
+    let new = values.into_new()?;
     let password = shell.new_password("Password for the new collaborator:")?;
     let created = users::create(&mut shell.ctx, me, &new, &password)?;
     shell.say(format!("Created {}.", account::describe(&created)))
@@ -132,7 +120,9 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: UserFields) -> Resu
     permissions::check_department(&me.who, Action::UpdateCollaborator)?;
     let id = Id::parse("id", id)?;
     let current = users::get(&shell.ctx, id.get())?;
-    let patch = patch_from(shell, fields, &current)?;
+    let patch: CollaboratorPatch = shell.patch(&fields, |shell, values, field| {
+        ask(shell, values, field, Some(&current))
+    })?;
     if patch.is_empty() {
         return shell.say("Nothing changed: no field was chosen.");
     }
@@ -166,86 +156,42 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: UserFields) -> Resu
     Ok(())
 }
 
-/// The patch from the flags given or, on a terminal with no flag, from a form that asks only
-/// for the fields the user picks, with their current values as defaults.
-fn patch_from(
+/// Asks for `field` of a collaborator (a form): the department from its list, numbers and
+/// logins checked at the field against everyone else's (but `current`'s own, in an update).
+pub(super) fn ask(
     shell: &mut Shell,
-    fields: UserFields,
-    current: &Collaborator,
-) -> Result<CollaboratorPatch> {
-    let UserFields { person, department } = fields;
-    let given = [
-        &person.employee_number,
-        &person.full_name,
-        &person.email,
-        &person.phone,
-        &department,
-    ];
-    if given.iter().any(|f| f.is_some()) {
-        return Ok(CollaboratorPatch {
-            employee_number: person
-                .employee_number
-                .as_deref()
-                .map(EmployeeNumber::parse)
-                .transpose()?,
-            full_name: person
-                .full_name
-                .as_deref()
-                .map(|v| Name::parse("full name", v))
-                .transpose()?,
-            email: person.email.as_deref().map(Email::parse).transpose()?,
-            phone: person.phone.as_deref().map(Phone::parse).transpose()?,
-            department: department.as_deref().map(Department::parse).transpose()?,
-        });
-    }
-    let flags = [
-        "--employee-number",
-        "--full-name",
-        "--email",
-        "--phone",
-        "--department",
-    ];
-    let labels = [
-        "employee number",
-        "full name",
-        "email",
-        "phone",
-        "department",
-    ];
-    let mut patch = CollaboratorPatch::default();
-    for index in shell.pick_fields(&flags, &labels)? {
-        match index {
-            0 => {
-                patch.employee_number = Some(shell.ask_checked(
-                    &EMPLOYEE_NUMBER,
-                    Some(&current.employee_number),
-                    |ctx, v| {
-                        let number = EmployeeNumber::parse(v)?;
-                        users::employee_number_free(ctx, &number, Some(current.id))?;
-                        Ok(number)
-                    },
-                )?)
-            }
-            1 => {
-                patch.full_name = Some(shell.ask(&FULL_NAME, Some(&current.full_name), |v| {
-                    Name::parse("full name", v)
-                })?)
-            }
-            2 => {
-                patch.email = Some(shell.ask_checked(&EMAIL, Some(&current.email), |ctx, v| {
-                    let email = Email::parse(v)?;
-                    users::email_free(ctx, &email, Some(current.id))?;
-                    Ok(email)
-                })?)
-            }
-            3 => patch.phone = Some(shell.ask(&PHONE, Some(&current.phone), Phone::parse)?),
-            _ => {
-                patch.department =
-                    Some(shell.choose(None, &DEPARTMENT, &DEPARTMENTS, Department::parse)?)
-            }
+    values: &mut CollaboratorPatch,
+    field: CollaboratorField,
+    current: Option<&Collaborator>,
+) -> Result<()> {
+    let default = current.map(|c| shown(c.value(field)));
+    let except = current.map(|c| c.id);
+    let question = Field::of(field.spec());
+    match field {
+        CollaboratorField::Department => {
+            values.department =
+                Some(shell.choose(None, &question, &DEPARTMENTS, Department::parse)?);
+        }
+        CollaboratorField::EmployeeNumber => {
+            values.employee_number =
+                Some(shell.ask_checked(&question, default.as_deref(), |ctx, v| {
+                    let number = EmployeeNumber::parse(v)?;
+                    users::employee_number_free(ctx, &number, except)?;
+                    Ok(number)
+                })?);
+        }
+        CollaboratorField::Email => {
+            values.email = Some(shell.ask_checked(&question, default.as_deref(), |ctx, v| {
+                let email = Email::parse(v)?;
+                users::email_free(ctx, &email, except)?;
+                Ok(email)
+            })?);
+        }
+        CollaboratorField::FullName | CollaboratorField::Phone => {
+            shell.ask_field(values, field, default.as_deref())?;
         }
     }
-    Ok(patch)
+    Ok(())
 }
 
 fn delete(shell: &mut Shell, me: &Session, id: &str, yes: bool) -> Result<()> {

@@ -73,6 +73,15 @@ impl rustyline::hint::Hinter for Masked {
 impl rustyline::validate::Validator for Masked {}
 impl rustyline::Helper for Masked {}
 
+/// A question as shown: `Full name:`, whether or not its label ends with the colon.
+fn labelled(label: &str) -> String {
+    if label.ends_with([':', '?']) {
+        label.to_owned()
+    } else {
+        format!("{label}:")
+    }
+}
+
 fn from_readline(err: ReadlineError) -> Error {
     match err {
         // Ctrl-C, or Ctrl-D on an empty field: the form is cancelled.
@@ -134,7 +143,7 @@ impl Prompter for TerminalPrompter {
             println!("  {}", style::dim(help, self.color));
         }
         let mut editor = editor::<()>()?;
-        let prompt = format!("{} ", question.label);
+        let prompt = format!("{} ", labelled(question.label));
         let mut typed = question.default.unwrap_or_default().to_owned();
         loop {
             crate::interrupt::check()?;
@@ -172,7 +181,8 @@ impl Prompter for TerminalPrompter {
 
     fn select(&mut self, label: &str, options: &[String]) -> Result<usize> {
         crate::interrupt::check()?;
-        let chosen = inquire::Select::new(label, options.to_vec())
+        let label = labelled(label);
+        let chosen = inquire::Select::new(&label, options.to_vec())
             .without_filtering()
             // inquire's own help offers "type to filter", which is off here.
             .with_help_message("↑↓ to move, enter to choose")
@@ -183,7 +193,8 @@ impl Prompter for TerminalPrompter {
 
     fn multi_select(&mut self, label: &str, options: &[String]) -> Result<Vec<usize>> {
         crate::interrupt::check()?;
-        let chosen = inquire::MultiSelect::new(label, options.to_vec())
+        let label = labelled(label);
+        let chosen = inquire::MultiSelect::new(&label, options.to_vec())
             .without_filtering()
             .with_help_message(
                 "↑↓ to move, space to pick one, → to all, ← to none, enter to confirm",

@@ -212,7 +212,7 @@ fn bad_input_names_the_field_and_changes_nothing() {
             vec!["users".into(), "update".into(), "2".into()],
             "",
             2,
-            "error: nothing to update: give at least one of --employee-number, --full-name, --email, --phone, --department",
+            "error: nothing to update: give at least one of --department, --employee-number, --full-name, --email, --phone",
         ),
     ];
     for (args, stdin, code, message) in cases {
