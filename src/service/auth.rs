@@ -49,10 +49,9 @@ pub fn setup(
     let hash = hash_password(password)?;
     let now = ctx.now();
     let secret = ctx.secret()?.clone();
-    let session_path = ctx.config.session_path();
     let stamp = now.to_sql();
     let now_sql = &stamp;
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, tokens) = ctx.write_keeping_tokens()?;
     if collaborators::any(&tx)? {
         return Err(Error::refused(
             "set-up is only for an empty database: log in and use `users create` instead",
@@ -76,9 +75,9 @@ pub fn setup(
     let claim = collaborators::claim(&tx, id)?;
     let instance = meta::instance_id(&tx)?;
     let token = session::issue(&secret, &instance, &claim, now)?;
-    session::store(&session_path, &token).map_err(|_| not_saved(&session_path))?;
+    tokens.keep(&token)?;
     if let Err(err) = tx.commit() {
-        let _ = session::forget(&session_path);
+        let _ = tokens.forget();
         return Err(err.into());
     }
     Ok(created)
@@ -123,8 +122,7 @@ pub fn login(
         None => None,
     };
     let secret = ctx.secret()?.clone();
-    let session_path = ctx.config.session_path();
-    let tx = db::write(ctx.conn_mut())?;
+    let (tx, tokens) = ctx.write_keeping_tokens()?;
     collaborators::limit_lock(&tx, id, &now.plus(LOCK_DURATION).to_sql())?;
     if !matches {
         let lock_until = now.plus(LOCK_DURATION).to_sql();
@@ -161,22 +159,12 @@ pub fn login(
     let me = collaborators::get(&tx, id)?;
     let instance = meta::instance_id(&tx)?;
     let token = session::issue(&secret, &instance, &claim, now)?;
-    session::store(&session_path, &token).map_err(|_| not_saved(&session_path))?;
+    tokens.keep(&token)?;
     if let Err(err) = tx.commit() {
-        let _ = session::forget(&session_path);
+        let _ = tokens.forget();
         return Err(err.into());
     }
     Ok(me)
-}
-
-/// A session that could not be stored: the login (or password change) is not recorded at
-/// all, since the transaction that would record it is rolled back.
-fn not_saved(path: &std::path::Path) -> Error {
-    let place = path.parent().unwrap_or(path);
-    Error::refused(format!(
-        "your session could not be saved in {}: check that this directory is yours and writable; nothing was changed",
-        place.display()
-    ))
 }
 
 /// An audit entry about collaborator `id` (if known) with no actor: login attempts are made
@@ -205,7 +193,7 @@ fn own(id: i64, action: &'static str) -> Entry<'static> {
 /// The collaborator of the stored session, as stored now; `NotLoggedIn` unless the token is
 /// valid and still names them (same identity, same token version).
 pub fn current(ctx: &Context) -> Result<Session> {
-    let token = session::load(&ctx.config.session_path())?;
+    let token = ctx.presented_token()?;
     let instance = meta::instance_id(ctx.conn())?;
     let claim = session::verify(ctx.secret()?, &instance, &token, ctx.now())?;
     let who = collaborators::find_for_session(ctx.conn(), &claim)?.ok_or(Error::NotLoggedIn)?;
@@ -226,27 +214,26 @@ pub fn logout(ctx: &mut Context) -> Result<Option<Collaborator>> {
     let me = match current(ctx) {
         Ok(me) => me,
         Err(Error::NotLoggedIn | Error::SessionExpired) => {
-            session::forget(&ctx.config.session_path())?;
+            ctx.forget_token()?;
             return Ok(None);
         }
         Err(err) => return Err(err),
     };
     let now = ctx.now().to_sql();
-    let session_path = ctx.config.session_path();
-    let (tx, actor) = match ctx.write_as(&me) {
-        Ok(started) => started,
-        // Ended meanwhile: there is nothing left to end but the stored token.
-        Err(Error::SessionEnded) => {
-            session::forget(&session_path)?;
-            return Ok(None);
+    match ctx.write_as_keeping_tokens(&me) {
+        Ok((tx, actor, tokens)) => {
+            collaborators::bump_token_version(&tx, actor.id)?;
+            audit::record(&tx, &now, &own(actor.id, "logout"))?;
+            tx.commit()?;
+            tokens.forget()?;
+            return Ok(Some(actor));
         }
+        // Ended meanwhile: there is nothing left to end but the stored token.
+        Err(Error::SessionEnded) => {}
         Err(err) => return Err(err),
-    };
-    collaborators::bump_token_version(&tx, actor.id)?;
-    audit::record(&tx, &now, &own(actor.id, "logout"))?;
-    tx.commit()?;
-    session::forget(&session_path)?;
-    Ok(Some(actor))
+    }
+    ctx.forget_token()?;
+    Ok(None)
 }
 
 /// Changes the actor's own password after checking the current one. A wrong current password
@@ -269,8 +256,7 @@ pub fn change_password(
     let now = ctx.now();
     let stamp = now.to_sql();
     let secret = ctx.secret()?.clone();
-    let session_path = ctx.config.session_path();
-    let (tx, actor) = ctx.write_as(session)?;
+    let (tx, actor, tokens) = ctx.write_as_keeping_tokens(session)?;
     permissions::check(&actor, Action::ChangeOwnPassword, Target::none())?;
     collaborators::limit_lock(&tx, actor.id, &now.plus(LOCK_DURATION).to_sql())?;
     if let Some(until) = collaborators::locked_until(&tx, actor.id, &stamp)? {
@@ -307,9 +293,9 @@ pub fn change_password(
     let claim = collaborators::claim(&tx, actor.id)?;
     let instance = meta::instance_id(&tx)?;
     let token = session::issue(&secret, &instance, &claim, now)?;
-    session::store(&session_path, &token).map_err(|_| not_saved(&session_path))?;
+    tokens.keep(&token)?;
     if let Err(err) = tx.commit() {
-        let _ = session::forget(&session_path);
+        let _ = tokens.forget();
         return Err(err.into());
     }
     Ok(())

@@ -34,12 +34,65 @@ use crate::secret::Secret;
 use session::Session;
 
 /// Everything a service needs: the database, the configuration, the signing secret (loaded
-/// on first use, so commands that need no session never create a key file) and a clock.
+/// on first use, so commands that need no session never create a key file), where session
+/// tokens come from and go to, and a clock.
 pub struct Context {
     pub config: Config,
     conn: Connection,
     secret: OnceCell<Secret>,
+    tokens: Tokens,
     clock: Box<dyn Fn() -> OffsetDateTime>,
+}
+
+impl Tokens {
+    fn presented(&self) -> Result<String> {
+        match self {
+            Tokens::File(path) => session::load(path),
+            Tokens::Bearer { presented, .. } => presented.clone().ok_or(Error::NotLoggedIn),
+        }
+    }
+
+    /// Keeps a newly issued token, before the login that issued it commits: a login whose
+    /// session cannot be kept leaves no trace.
+    pub(crate) fn keep(&mut self, token: &str) -> Result<()> {
+        match self {
+            Tokens::File(path) => session::store(path, token).map_err(|_| {
+                let place = path.parent().unwrap_or(path);
+                Error::refused(format!(
+                    "your session could not be saved in {}: check that this directory is yours and writable; nothing was changed",
+                    place.display()
+                ))
+            }),
+            Tokens::Bearer { issued, .. } => {
+                *issued = Some(token.to_owned());
+                Ok(())
+            }
+        }
+    }
+
+    /// Forgets the kept token (a logout, or a login that could not commit).
+    pub(crate) fn forget(&mut self) -> Result<()> {
+        match self {
+            Tokens::File(path) => session::forget(path),
+            Tokens::Bearer { issued, .. } => {
+                *issued = None;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Where the session token of the collaborator acting comes from, and where a new one goes.
+#[derive(Debug)]
+pub enum Tokens {
+    /// The local token file of the data directory (the shell on this machine).
+    File(std::path::PathBuf),
+    /// A request's bearer token, and the token a login issued, handed back to the caller
+    /// (`epicevents serve`: the token never touches the server's disk).
+    Bearer {
+        presented: Option<String>,
+        issued: Option<String>,
+    },
 }
 
 impl Context {
@@ -60,12 +113,68 @@ impl Context {
     }
 
     fn with_connection(config: Config, conn: Connection) -> Context {
+        let tokens = Tokens::File(config.session_path());
         Context {
             config,
             conn,
             secret: OnceCell::new(),
+            tokens,
             clock: Box::new(OffsetDateTime::now_utc),
         }
+    }
+
+    /// Serves requests: sessions come from bearer tokens, and new tokens are handed back.
+    pub fn with_bearer_tokens(mut self) -> Self {
+        self.tokens = Tokens::Bearer {
+            presented: None,
+            issued: None,
+        };
+        self
+    }
+
+    /// The bearer token of the request about to be served (none: not logged in).
+    pub fn present(&mut self, token: Option<String>) {
+        if let Tokens::Bearer { presented, issued } = &mut self.tokens {
+            *presented = token;
+            *issued = None;
+        }
+    }
+
+    /// The token a login (or password change) of this request issued, if any.
+    pub fn take_issued(&mut self) -> Option<String> {
+        match &mut self.tokens {
+            Tokens::Bearer { issued, .. } => issued.take(),
+            Tokens::File(_) => None,
+        }
+    }
+
+    /// The token presented by whoever acts: the stored one, or the request's.
+    pub(crate) fn presented_token(&self) -> Result<String> {
+        self.tokens.presented()
+    }
+
+    /// Starts a write transaction, with where a token it issues goes.
+    pub(crate) fn write_keeping_tokens(&mut self) -> Result<(Transaction<'_>, &mut Tokens)> {
+        let Context { conn, tokens, .. } = self;
+        Ok((db::write(conn)?, tokens))
+    }
+
+    /// [`Context::write_as`], with where a token it issues goes.
+    pub(crate) fn write_as_keeping_tokens(
+        &mut self,
+        session: &Session,
+    ) -> Result<(Transaction<'_>, Collaborator, &mut Tokens)> {
+        let Context { conn, tokens, .. } = self;
+        let tx = db::write(conn)?;
+        crate::interrupt::check()?;
+        let actor = crate::repo::collaborators::find_for_session(&tx, session.claim())?
+            .ok_or(Error::SessionEnded)?;
+        Ok((tx, actor, tokens))
+    }
+
+    /// Forgets the kept token (a logout).
+    pub(crate) fn forget_token(&mut self) -> Result<()> {
+        self.tokens.forget()
     }
 
     fn open_with(config: Config, create: Create) -> Result<Context> {
