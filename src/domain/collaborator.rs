@@ -66,6 +66,7 @@ impl Field for CollaboratorField {
                 value_name: "NUMBER",
                 label: "Employee number",
                 help: "Staff number, e.g. EMP-0042",
+                hint: Some("e.g. EMP-0042"),
             },
             Self::FullName => &Spec {
                 key: "full_name",
@@ -73,6 +74,7 @@ impl Field for CollaboratorField {
                 value_name: "NAME",
                 label: "Full name",
                 help: "Full name, e.g. \"Alice Manager\"",
+                hint: None,
             },
             Self::Email => &Spec {
                 key: "email",
@@ -80,6 +82,7 @@ impl Field for CollaboratorField {
                 value_name: "EMAIL",
                 label: "Email",
                 help: "Email address: the login, e.g. name@epic.com",
+                hint: Some("the login, e.g. name@epic.com"),
             },
             Self::Phone => &Spec {
                 key: "phone",
@@ -87,6 +90,7 @@ impl Field for CollaboratorField {
                 value_name: "PHONE",
                 label: "Phone",
                 help: "Phone number, e.g. \"+33 1 23 45 67 89\"",
+                hint: Some("e.g. +33 1 23 45 67 89"),
             },
             Self::Department => &Spec {
                 key: "department",
@@ -94,6 +98,7 @@ impl Field for CollaboratorField {
                 value_name: "DEPARTMENT",
                 label: "Department",
                 help: "Department: management, sales or support",
+                hint: None,
             },
         }
     }
@@ -154,6 +159,11 @@ impl Values for CollaboratorPatch {
 }
 
 impl CollaboratorPatch {
+    /// Whether nothing was given.
+    pub fn is_empty(&self) -> bool {
+        Values::is_empty(self)
+    }
+
     /// What a creation needs, or the first missing field's error.
     pub fn into_new(self) -> Result<NewCollaborator> {
         use CollaboratorField as F;

@@ -1,8 +1,11 @@
 //! A contract with a client, and the payments that settle it.
 
 use serde::{Serialize, Serializer};
+use serde_json::Value;
 
-use super::Money;
+use super::field::{self, Field, Fielded, Spec, Values};
+use super::{Id, Money};
+use crate::error::Result;
 
 /// A contract as stored and shown. The keys are those of PRODUCT.md §2; amounts are strings
 /// with two decimals.
@@ -36,16 +39,89 @@ pub struct NewContract {
     pub signed: bool,
 }
 
-/// The fields an update may change; `None` leaves a field as it is.
+/// The fields of a contract that management or its sales contact sets, in form order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ContractField {
+    Client,
+    Total,
+}
+
+impl Field for ContractField {
+    const ALL: &'static [Self] = &[Self::Client, Self::Total];
+
+    fn spec(self) -> &'static Spec {
+        match self {
+            Self::Client => &Spec {
+                key: "client_id",
+                flag: "--client",
+                value_name: "ID",
+                label: "Client id",
+                help: "The client's id (a signed contract keeps its client)",
+                hint: Some("see `clients list --mine`"),
+            },
+            Self::Total => &Spec {
+                key: "total_amount",
+                flag: "--total",
+                value_name: "AMOUNT",
+                label: "Total amount",
+                help: "The total amount, e.g. 1500, 1500.5 or 1500,50; never below what was paid",
+                hint: Some("e.g. 1500, 1500.5 or 1500,50"),
+            },
+        }
+    }
+}
+
+impl Fielded for Contract {
+    type Field = ContractField;
+
+    fn value(&self, field: ContractField) -> Value {
+        match field {
+            ContractField::Client => self.client_id.into(),
+            ContractField::Total => self.total_amount.to_string().into(),
+        }
+    }
+}
+
+/// A contract's fields as given, parsed: an update's patch (`None` leaves a field as it is),
+/// or a creation's input once complete.
 #[derive(Debug, Clone, Default)]
 pub struct ContractPatch {
     pub client_id: Option<i64>,
     pub total: Option<Money>,
 }
 
+impl Values for ContractPatch {
+    type Field = ContractField;
+
+    fn set(&mut self, field: ContractField, input: &str) -> Result<()> {
+        match field {
+            ContractField::Client => self.client_id = Some(Id::parse("client", input)?.get()),
+            ContractField::Total => self.total = Some(Money::parse("total", input)?),
+        }
+        Ok(())
+    }
+
+    fn value(&self, field: ContractField) -> Option<Value> {
+        match field {
+            ContractField::Client => self.client_id.map(Value::from),
+            ContractField::Total => self.total.map(|t| t.to_string().into()),
+        }
+    }
+}
+
 impl ContractPatch {
+    /// Whether nothing was given.
     pub fn is_empty(&self) -> bool {
-        self.client_id.is_none() && self.total.is_none()
+        Values::is_empty(self)
+    }
+
+    /// What a creation needs (`signed` is its own flag), or the first missing field's error.
+    pub fn into_new(self, signed: bool) -> Result<NewContract> {
+        Ok(NewContract {
+            client_id: field::required(self.client_id, ContractField::Client)?,
+            total: field::required(self.total, ContractField::Total)?,
+            signed,
+        })
     }
 }
 
@@ -62,4 +138,56 @@ pub struct Payment {
 
 pub(crate) fn as_text<S: Serializer>(money: &Money, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(money)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::field::diff;
+
+    fn kevin() -> Contract {
+        Contract {
+            id: 2,
+            client_id: 1,
+            client_name: "Kevin Casey".into(),
+            sales_contact_id: Some(2),
+            total_amount: Money::from_cents(300_000),
+            remaining_amount: Money::from_cents(300_000),
+            signed: false,
+            signed_at: None,
+            created_at: String::new(),
+        }
+    }
+
+    /// A new field that the diff forgot would be a change nobody audits.
+    #[test]
+    fn the_audit_diff_has_one_entry_per_field_changed() {
+        let before = kevin();
+        let after = Contract {
+            client_id: 3,
+            total_amount: Money::from_cents(400_000),
+            ..kevin()
+        };
+        let changes = diff(&before, &after);
+        for field in ContractField::ALL {
+            assert!(
+                changes.has(field.spec().key),
+                "{field:?} is not in the audit diff"
+            );
+        }
+        assert_eq!(changes.len(), ContractField::ALL.len());
+        assert!(diff(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn every_field_can_be_given_and_read_back() {
+        let mut patch = ContractPatch::default();
+        let inputs = ["3", "4000"];
+        assert_eq!(inputs.len(), ContractField::ALL.len());
+        for (field, input) in ContractField::ALL.iter().zip(inputs) {
+            patch.set(*field, input).unwrap();
+            assert!(patch.value(*field).is_some(), "{field:?}");
+        }
+        assert_eq!(patch.created().len(), ContractField::ALL.len());
+    }
 }

@@ -1,8 +1,11 @@
 //! An event organised under a signed contract.
 
 use serde::Serialize;
+use serde_json::Value;
 
-use super::{Attendees, EventTime, Name, Notes};
+use super::field::{self, Field, Fielded, Spec, Values};
+use super::{Attendees, EventTime, Id, Name, Notes};
+use crate::error::Result;
 
 /// An event as stored and shown, with its client's contact details. The keys are those of
 /// PRODUCT.md §2; `start` and `end` are ISO-8601 local times (`2026-06-04T13:00`).
@@ -38,7 +41,110 @@ pub struct NewEvent {
     pub notes: Notes,
 }
 
-/// The fields an update may change; `None` leaves a field as it is.
+/// The fields of an event that its sales contact (then its support contact) sets, in form
+/// order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventField {
+    Contract,
+    Name,
+    Start,
+    End,
+    Location,
+    Attendees,
+    Notes,
+}
+
+impl Field for EventField {
+    const ALL: &'static [Self] = &[
+        Self::Contract,
+        Self::Name,
+        Self::Start,
+        Self::End,
+        Self::Location,
+        Self::Attendees,
+        Self::Notes,
+    ];
+
+    fn spec(self) -> &'static Spec {
+        match self {
+            Self::Contract => &Spec {
+                key: "contract_id",
+                flag: "--contract",
+                value_name: "ID",
+                label: "Contract id",
+                help: "The signed contract's id",
+                hint: Some("a signed contract of one of your clients"),
+            },
+            Self::Name => &Spec {
+                key: "name",
+                flag: "--name",
+                value_name: "NAME",
+                label: "Event name",
+                help: "The event's name, e.g. \"John Ouick Wedding\"",
+                hint: None,
+            },
+            Self::Start => &Spec {
+                key: "start",
+                flag: "--start",
+                value_name: "DATE TIME",
+                label: "Start",
+                help: "When it starts, local time: 2026-06-04 13:00",
+                hint: Some("local time, e.g. 2026-06-04 13:00"),
+            },
+            Self::End => &Spec {
+                key: "end",
+                flag: "--end",
+                value_name: "DATE TIME",
+                label: "End",
+                help: "When it ends, local time: 2026-06-05 02:00",
+                hint: Some("local time, e.g. 2026-06-05 02:00"),
+            },
+            Self::Location => &Spec {
+                key: "location",
+                flag: "--location",
+                value_name: "LOCATION",
+                label: "Location",
+                help: "Where, e.g. \"53 Rue du Château, 41120 Candé-sur-Beuvron\"",
+                hint: None,
+            },
+            Self::Attendees => &Spec {
+                key: "attendees",
+                flag: "--attendees",
+                value_name: "COUNT",
+                label: "Attendees",
+                help: "How many people are expected",
+                hint: Some("how many people are expected"),
+            },
+            Self::Notes => &Spec {
+                key: "notes",
+                flag: "--notes",
+                value_name: "NOTES",
+                label: "Notes",
+                help: "Free notes (optional)",
+                hint: Some("optional"),
+            },
+        }
+    }
+}
+
+impl Fielded for Event {
+    type Field = EventField;
+
+    fn value(&self, field: EventField) -> Value {
+        match field {
+            EventField::Contract => self.contract_id.into(),
+            EventField::Name => self.name.as_str().into(),
+            EventField::Start => self.start.as_str().into(),
+            EventField::End => self.end.as_str().into(),
+            EventField::Location => self.location.as_str().into(),
+            EventField::Attendees => self.attendees.into(),
+            EventField::Notes => self.notes.as_str().into(),
+        }
+    }
+}
+
+/// An event's fields as given, parsed: an update's patch (`None` leaves a field as it is), or
+/// a creation's input once complete (notes may stay empty).
 #[derive(Debug, Clone, Default)]
 pub struct EventPatch {
     pub contract_id: Option<i64>,
@@ -50,14 +156,135 @@ pub struct EventPatch {
     pub notes: Option<Notes>,
 }
 
+impl Values for EventPatch {
+    type Field = EventField;
+
+    fn set(&mut self, field: EventField, input: &str) -> Result<()> {
+        match field {
+            EventField::Contract => self.contract_id = Some(Id::parse("contract", input)?.get()),
+            EventField::Name => self.name = Some(Name::parse("name", input)?),
+            EventField::Start => self.start = Some(EventTime::parse("start", input)?),
+            EventField::End => self.end = Some(EventTime::parse("end", input)?),
+            EventField::Location => self.location = Some(Name::parse("location", input)?),
+            EventField::Attendees => self.attendees = Some(Attendees::parse(input)?),
+            EventField::Notes => self.notes = Some(Notes::parse(input)?),
+        }
+        Ok(())
+    }
+
+    fn value(&self, field: EventField) -> Option<Value> {
+        match field {
+            EventField::Contract => self.contract_id.map(Value::from),
+            EventField::Name => self.name.as_ref().map(|v| v.as_ref().into()),
+            EventField::Start => self.start.map(|t| t.to_sql().into()),
+            EventField::End => self.end.map(|t| t.to_sql().into()),
+            EventField::Location => self.location.as_ref().map(|v| v.as_ref().into()),
+            EventField::Attendees => self.attendees.map(|a| a.get().into()),
+            EventField::Notes => self.notes.as_ref().map(|v| v.as_ref().into()),
+        }
+    }
+}
+
 impl EventPatch {
+    /// Whether nothing was given.
     pub fn is_empty(&self) -> bool {
-        self.contract_id.is_none()
-            && self.name.is_none()
-            && self.start.is_none()
-            && self.end.is_none()
-            && self.location.is_none()
-            && self.attendees.is_none()
-            && self.notes.is_none()
+        Values::is_empty(self)
+    }
+
+    /// What a creation needs (notes may be left out), or the first missing field's error.
+    pub fn into_new(self) -> Result<NewEvent> {
+        Ok(NewEvent {
+            contract_id: field::required(self.contract_id, EventField::Contract)?,
+            name: field::required(self.name, EventField::Name)?,
+            start: field::required(self.start, EventField::Start)?,
+            end: field::required(self.end, EventField::End)?,
+            location: field::required(self.location, EventField::Location)?,
+            attendees: field::required(self.attendees, EventField::Attendees)?,
+            notes: self.notes.unwrap_or_default(),
+        })
+    }
+}
+
+impl From<&NewEvent> for EventPatch {
+    fn from(new: &NewEvent) -> Self {
+        EventPatch {
+            contract_id: Some(new.contract_id),
+            name: Some(new.name.clone()),
+            start: Some(new.start),
+            end: Some(new.end),
+            location: Some(new.location.clone()),
+            attendees: Some(new.attendees),
+            notes: Some(new.notes.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::field::diff;
+
+    fn kevin() -> Event {
+        Event {
+            id: 1,
+            contract_id: 2,
+            client_name: "John Ouick".into(),
+            client_email: "john@ouick.co".into(),
+            client_phone: "+44 20 7946 0958".into(),
+            name: "Wedding".into(),
+            start: "2027-06-04T13:00".into(),
+            end: "2027-06-05T02:00".into(),
+            location: "Candé".into(),
+            attendees: 75,
+            notes: String::new(),
+            support_contact_id: None,
+            support_contact: None,
+            sales_contact_id: Some(2),
+        }
+    }
+
+    /// A new field that the diff forgot would be a change nobody audits.
+    #[test]
+    fn the_audit_diff_has_one_entry_per_field_changed() {
+        let before = kevin();
+        let after = Event {
+            contract_id: 3,
+            name: "Reception".into(),
+            start: "2027-06-04T14:00".into(),
+            end: "2027-06-05T03:00".into(),
+            location: "Blois".into(),
+            attendees: 80,
+            notes: "DJ at 11PM".into(),
+            ..kevin()
+        };
+        let changes = diff(&before, &after);
+        for field in EventField::ALL {
+            assert!(
+                changes.has(field.spec().key),
+                "{field:?} is not in the audit diff"
+            );
+        }
+        assert_eq!(changes.len(), EventField::ALL.len());
+        assert!(diff(&before, &before).is_empty());
+    }
+
+    #[test]
+    fn every_field_can_be_given_and_read_back() {
+        let mut patch = EventPatch::default();
+        let inputs = [
+            "3",
+            "Gala",
+            "2027-06-04 13:00",
+            "2027-06-04 18:00",
+            "Paris",
+            "40",
+            "notes",
+        ];
+        assert_eq!(inputs.len(), EventField::ALL.len());
+        for (field, input) in EventField::ALL.iter().zip(inputs) {
+            patch.set(*field, input).unwrap();
+            assert!(patch.value(*field).is_some(), "{field:?}");
+        }
+        assert_eq!(patch.created().len(), EventField::ALL.len());
     }
 }

@@ -28,8 +28,10 @@ pub struct Spec {
     pub value_name: &'static str,
     /// The form's label and the `show` view's name, e.g. `Full name`.
     pub label: &'static str,
-    /// Help for the flag and the form.
+    /// The flag's help.
     pub help: &'static str,
+    /// The form's hint under the question, if any.
+    pub hint: Option<&'static str>,
 }
 
 impl Spec {

@@ -23,16 +23,16 @@ mod text;
 
 pub use attendees::Attendees;
 pub use changes::Changes;
-pub use client::{Client, ClientPatch, NewClient};
+pub use client::{Client, ClientField, ClientPatch, NewClient};
 pub use collaborator::{
     Claim, Collaborator, CollaboratorField, CollaboratorPatch, NewCollaborator,
 };
-pub use contract::{Contract, ContractPatch, NewContract, Payment};
+pub use contract::{Contract, ContractField, ContractPatch, NewContract, Payment};
 pub use datetime::{DateBound, EventTime, Timestamp};
 pub use department::Department;
 pub use email::Email;
 pub use employee_number::EmployeeNumber;
-pub use event::{Event, EventPatch, NewEvent};
+pub use event::{Event, EventField, EventPatch, NewEvent};
 pub use id::Id;
 pub(crate) use id::{shorten, shorten_to};
 pub use money::Money;

@@ -27,7 +27,7 @@ impl Field {
         Field {
             flag: spec.flag,
             label: spec.label,
-            help: Some(spec.help),
+            help: spec.hint,
         }
     }
 }

@@ -5,7 +5,7 @@ use super::account;
 use super::fields::{Field, shown, shown_fields};
 use super::grammar::{UserFields, UsersCommand};
 use super::listing::{Listing, Source};
-use crate::domain::field::{Field as _, Fielded as _, Values as _};
+use crate::domain::field::{Field as _, Fielded as _};
 use crate::domain::{
     Collaborator, CollaboratorField, CollaboratorPatch, Department, Email, EmployeeNumber, Id,
 };
