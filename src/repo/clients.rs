@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
 use super::{Conditions, Total, Window, contains_pattern, unique_violation};
-use crate::domain::{Client, ClientPatch, NewClient};
+use crate::domain::{Client, ClientPatch, ClientSort, NewClient, Sort};
 use crate::error::{Error, Result};
 
 /// The columns of a client, written once for both ways of reading clients.
@@ -66,6 +66,25 @@ pub struct Filter {
     pub search: Option<String>,
     /// Only the ids in this range (completion).
     pub id_range: Option<(i64, i64)>,
+    /// The order of the rows.
+    pub sort: Sort<ClientSort>,
+}
+
+/// The ORDER BY of each sort: fixed SQL chosen by key, never built from input. Each but the
+/// id's reads its own index of V5 (forwards, or backwards for `--desc`); the id breaks ties.
+fn order(sort: Sort<ClientSort>) -> &'static str {
+    match (sort.key, sort.descending) {
+        // Ids are given in the order clients are recorded and never reused (V3): their order
+        // is the order of first contact, with no index of its own.
+        (ClientSort::Created, false) => "c.id",
+        (ClientSort::Created, true) => "c.id DESC",
+        (ClientSort::Updated, false) => "c.updated_at, c.id",
+        (ClientSort::Updated, true) => "c.updated_at DESC, c.id DESC",
+        (ClientSort::Name, false) => "c.full_name COLLATE NOCASE, c.id",
+        (ClientSort::Name, true) => "c.full_name COLLATE NOCASE DESC, c.id DESC",
+        (ClientSort::Company, false) => "c.company_name COLLATE NOCASE, c.id",
+        (ClientSort::Company, true) => "c.company_name COLLATE NOCASE DESC, c.id DESC",
+    }
 }
 
 impl Filter {
@@ -128,16 +147,44 @@ pub fn for_each(
     window: Option<Window>,
     f: &mut dyn FnMut(Client) -> Result<()>,
 ) -> Result<()> {
+    let conditions = filter.conditions();
+    let sort = filter.sort;
     match filter.search.as_deref() {
+        // The trigram index gives its matches in id order, either way: the page streams.
+        Some(text) if uses_index(text) && sort.key == ClientSort::Created => {
+            let select = format!("{COLUMNS} {FROM_SEARCH}");
+            let order = if sort.descending {
+                "f.rowid DESC"
+            } else {
+                "f.rowid"
+            };
+            conditions.visit(conn, &select, order, window, from_row, f)
+        }
+        // Another order sorts the matches. A page sorts the first SEARCH_COUNT_CAP of them (in
+        // id order), the rows the footer's capped count counts: a bounded sort whatever the
+        // search, and beyond the cap the footer says "more than 10000" and asks to narrow it.
+        // An export sorts every match (SQLite's sorter spills to disk, memory stays bounded).
+        Some(text) if uses_index(text) && window.is_some() => {
+            let order = order(sort);
+            conditions.visit_with(
+                conn,
+                |clause| {
+                    format!(
+                        "{COLUMNS} FROM (SELECT f.rowid AS id {FROM_SEARCH} {clause} ORDER BY f.rowid LIMIT {SEARCH_COUNT_CAP}) m
+                         JOIN clients c ON c.id = m.id LEFT JOIN collaborators s ON s.id = c.sales_contact_id
+                         ORDER BY {order}"
+                    )
+                },
+                window,
+                from_row,
+                f,
+            )
+        }
         Some(text) if uses_index(text) => {
             let select = format!("{COLUMNS} {FROM_SEARCH}");
-            filter
-                .conditions()
-                .visit(conn, &select, "f.rowid", window, from_row, f)
+            conditions.visit(conn, &select, order(sort), window, from_row, f)
         }
-        _ => filter
-            .conditions()
-            .visit(conn, SELECT, "c.id", window, from_row, f),
+        _ => conditions.visit(conn, SELECT, order(sort), window, from_row, f),
     }
 }
 

@@ -138,16 +138,32 @@ impl Conditions {
         from_row: fn(&Row<'_>) -> rusqlite::Result<T>,
         f: &mut dyn FnMut(T) -> Result<()>,
     ) -> Result<()> {
+        self.visit_with(
+            conn,
+            |clause| format!("{select} {clause} ORDER BY {order}"),
+            window,
+            from_row,
+            f,
+        )
+    }
+
+    /// Runs the statement `sql` builds around the WHERE clause (an ordered query without its
+    /// LIMIT) within `window`, calling `f` with each row as it is read.
+    pub fn visit_with<T>(
+        &self,
+        conn: &Connection,
+        sql: impl FnOnce(&str) -> String,
+        window: Option<Window>,
+        from_row: fn(&Row<'_>) -> rusqlite::Result<T>,
+        f: &mut dyn FnMut(T) -> Result<()>,
+    ) -> Result<()> {
         let (limit, offset) = window.map_or((-1, 0), |w| {
             (
                 i64::from(w.limit),
                 i64::try_from(w.offset).unwrap_or(i64::MAX),
             )
         });
-        let sql = format!(
-            "{select} {} ORDER BY {order} LIMIT :limit OFFSET :offset",
-            self.clause()
-        );
+        let sql = format!("{} LIMIT :limit OFFSET :offset", sql(&self.clause()));
         let mut params = self.bound();
         params.push((":limit", &limit));
         params.push((":offset", &offset));
