@@ -88,10 +88,17 @@ fn order(sort: Sort<ClientSort>) -> &'static str {
 }
 
 impl Filter {
-    fn conditions(&self) -> Conditions {
+    /// The WHERE clause; `walk_in_order` keeps the planner off the sales-contact index, so
+    /// that a page sorted by another key walks that key's index (see `walk_in_order_for`).
+    fn conditions(&self, walk_in_order: bool) -> Conditions {
         let mut conditions = Conditions::default();
         if let Some(id) = self.sales_contact_id {
-            conditions.bind("c.sales_contact_id = :sales", ":sales", id);
+            let fragment = if walk_in_order {
+                "+c.sales_contact_id = :sales"
+            } else {
+                "c.sales_contact_id = :sales"
+            };
+            conditions.bind(fragment, ":sales", id);
         }
         if self.unassigned {
             conditions.add("c.sales_contact_id IS NULL");
@@ -126,18 +133,13 @@ fn uses_index(text: &str) -> bool {
 }
 
 pub fn count(conn: &Connection, filter: &Filter) -> Result<Total> {
+    let conditions = filter.conditions(false);
     match filter.search.as_deref() {
         Some(text) if uses_index(text) => {
-            filter
-                .conditions()
-                .count_at_most(conn, FROM_SEARCH, SEARCH_COUNT_CAP)
+            conditions.count_at_most(conn, FROM_SEARCH, SEARCH_COUNT_CAP)
         }
-        Some(_) => filter
-            .conditions()
-            .count_at_most(conn, "FROM clients c", SEARCH_COUNT_CAP),
-        None => Ok(Total::Exact(
-            filter.conditions().count(conn, "FROM clients c")?,
-        )),
+        Some(_) => conditions.count_at_most(conn, "FROM clients c", SEARCH_COUNT_CAP),
+        None => Ok(Total::Exact(conditions.count(conn, "FROM clients c")?)),
     }
 }
 
@@ -147,8 +149,19 @@ pub fn for_each(
     window: Option<Window>,
     f: &mut dyn FnMut(Client) -> Result<()>,
 ) -> Result<()> {
-    let conditions = filter.conditions();
     let sort = filter.sort;
+    // A salesperson's clients in another order than the id's: walk that order's index when
+    // they own a good share of the clients, else gather theirs and sort them. Only a page
+    // walks: an export reads every row of theirs anyway.
+    let walk = match filter.sales_contact_id {
+        Some(id)
+            if window.is_some() && sort.key != ClientSort::Created && filter.search.is_none() =>
+        {
+            super::walk_in_order_for(conn, id)?
+        }
+        _ => false,
+    };
+    let conditions = filter.conditions(walk);
     match filter.search.as_deref() {
         // The trigram index gives its matches in id order, either way: the page streams.
         Some(text) if uses_index(text) && sort.key == ClientSort::Created => {

@@ -67,7 +67,12 @@ fn order(sort: Sort<EventSort>) -> &'static str {
 }
 
 impl Filter {
+    /// The WHERE clause. `walk_in_order`: a page walks its order's index and skips the rows
+    /// the filter leaves out, so the unary + keeps the planner off the filter's own index (the
+    /// sales-contact index; the support and start indexes too when the order is another).
     fn conditions(&self, walk_in_order: bool) -> Conditions {
+        // Under the start order, the support and start indexes are the walk itself.
+        let walk_other = walk_in_order && self.sort.key != EventSort::Start;
         let mut conditions = Conditions::default();
         if let Some(id) = self.contract_id {
             conditions.bind("e.contract_id = :contract", ":contract", id);
@@ -76,7 +81,12 @@ impl Filter {
             conditions.bind("ct.client_id = :client", ":client", id);
         }
         if let Some(id) = self.support_contact_id {
-            conditions.bind("e.support_contact_id = :support", ":support", id);
+            let fragment = if walk_other {
+                "+e.support_contact_id = :support"
+            } else {
+                "e.support_contact_id = :support"
+            };
+            conditions.bind(fragment, ":support", id);
         }
         if let Some(id) = self.sales_contact_id {
             // The unary + keeps the planner off the sales-contact index (see
@@ -98,10 +108,20 @@ impl Filter {
             conditions.id_range("e.id BETWEEN :id_lo AND :id_hi", range);
         }
         if let Some(from) = &self.from {
-            conditions.bind("e.starts_at >= :from", ":from", from.clone());
+            let fragment = if walk_other {
+                "+e.starts_at >= :from"
+            } else {
+                "e.starts_at >= :from"
+            };
+            conditions.bind(fragment, ":from", from.clone());
         }
         if let Some(to) = &self.to {
-            conditions.bind("e.starts_at < :to", ":to", to.clone());
+            let fragment = if walk_other {
+                "+e.starts_at < :to"
+            } else {
+                "e.starts_at < :to"
+            };
+            conditions.bind(fragment, ":to", to.clone());
         }
         conditions
     }
@@ -134,11 +154,32 @@ pub fn for_each(
         {
             super::walk_in_order_for(conn, id)?
         }
+        // A support collaborator's events or a period in another order than the start's: the
+        // footer's count (through events_support_start or events_starts_at) decides whether
+        // the page walks that order's index or gathers the events and sorts them.
+        None if window.is_some()
+            && filter.sort.key != EventSort::Start
+            && filter.client_id.is_none()
+            && filter.contract_id.is_none()
+            && (filter.support_contact_id.is_some()
+                || filter.from.is_some()
+                || filter.to.is_some()) =>
+        {
+            super::walk_rather_than_gather(count(conn, filter)?, largest_id(conn)?)
+        }
         _ => false,
     };
     filter
         .conditions(walk)
         .visit(conn, SELECT, order(filter.sort), window, from_row, f)
+}
+
+/// The largest event id: about how many events there are, read from the end of the table.
+fn largest_id(conn: &Connection) -> Result<u64> {
+    let id: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events")?
+        .query_row([], |row| row.get(0))?;
+    Ok(u64::try_from(id).unwrap_or(0))
 }
 
 pub fn find(conn: &Connection, id: i64) -> Result<Option<Event>> {

@@ -222,8 +222,7 @@ impl Plan<'_> {
         let documented = DOCUMENTED_SCANS
             .iter()
             .any(|(t, fragment, _)| t == table && self.sql.contains(fragment));
-        if self.first_page(line, name, index) || statement.whole_table_count || documented
-        {
+        if self.first_page(line, name, index) || statement.whole_table_count || documented {
             return Ok(());
         }
         Err(index.map_or_else(
@@ -255,10 +254,7 @@ impl Plan<'_> {
         // The constraints in parentheses, e.g. `(sales_contact_id=?)`, `(rowid=?)`, or
         // `(ANY(support_contact_id) AND starts_at>? AND starts_at<?)`: a skip-scan over an
         // index's first column (ANY) reads, under each of its values, the range that follows.
-        let Some(constraints) = rest
-            .split_once(" (")
-            .and_then(|(_, c)| c.strip_suffix(')'))
-        else {
+        let Some(constraints) = rest.split_once(" (").and_then(|(_, c)| c.strip_suffix(')')) else {
             return false;
         };
         let terms: Vec<&str> = constraints
@@ -268,8 +264,12 @@ impl Plan<'_> {
         match terms.first() {
             Some(term) if term.ends_with("=?") => true,
             Some(_) => {
-                terms.iter().any(|t| t.ends_with(">?") || t.ends_with(">=?"))
-                    && terms.iter().any(|t| t.ends_with("<?") || t.ends_with("<=?"))
+                terms
+                    .iter()
+                    .any(|t| t.ends_with(">?") || t.ends_with(">=?"))
+                    && terms
+                        .iter()
+                        .any(|t| t.ends_with("<?") || t.ends_with("<=?"))
             }
             None => false,
         }

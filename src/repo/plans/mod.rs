@@ -437,4 +437,3 @@ fn every_list_filter_count_completion_and_lookup_keeps_to_the_rule() {
         broken.join("\n\n")
     );
 }
-
