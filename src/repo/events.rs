@@ -6,13 +6,30 @@ use super::{Conditions, Window};
 use crate::domain::{Event, EventPatch, EventSort, NewEvent, Sort};
 use crate::error::{Error, Result};
 
-const SELECT: &str = r"
+/// The columns of an event and the tables they come from, after `FROM events e`.
+macro_rules! select {
+    ($events:literal) => {
+        concat!(
+            r"
     SELECT e.id, e.contract_id, c.full_name, c.email, c.phone, e.name, e.starts_at, e.ends_at,
            e.location, e.attendees, e.notes, e.support_contact_id, s.full_name, c.sales_contact_id
-    FROM events e
+    FROM events e",
+            $events,
+            r"
     JOIN contracts ct ON ct.id = e.contract_id
     JOIN clients c ON c.id = ct.client_id
-    LEFT JOIN collaborators s ON s.id = e.support_contact_id";
+    LEFT JOIN collaborators s ON s.id = e.support_contact_id"
+        )
+    };
+}
+
+const SELECT: &str = select!("");
+
+/// A date range read through the start index, whatever the statistics say. Given a range
+/// alone, SQLite may prefer a skip-scan of events_support_start (one range under each support
+/// collaborator) and then sort what it found: 570 ms for December 2026 at a million events,
+/// against a quarter of a millisecond for 25 entries of this index read in order.
+const SELECT_BY_START: &str = select!(" INDEXED BY events_starts_at");
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     Ok(Event {
@@ -169,9 +186,18 @@ pub fn for_each(
         }
         _ => false,
     };
+    // A range with no other filter that has an index of its own reads the start index (a
+    // walk of another key's index leaves the range to the rows it visits).
+    let by_start = (filter.from.is_some() || filter.to.is_some())
+        && filter.client_id.is_none()
+        && filter.contract_id.is_none()
+        && filter.support_contact_id.is_none()
+        && (filter.sales_contact_id.is_none() || walk)
+        && !(walk && filter.sort.key != EventSort::Start);
+    let select = if by_start { SELECT_BY_START } else { SELECT };
     filter
         .conditions(walk)
-        .visit(conn, SELECT, order(filter.sort), window, from_row, f)
+        .visit(conn, select, order(filter.sort), window, from_row, f)
 }
 
 /// The largest event id: about how many events there are, read from the end of the table.
