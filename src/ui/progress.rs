@@ -104,7 +104,7 @@ impl ExportCount {
     /// Counts one more row written.
     pub fn row(&mut self) {
         self.rows += 1;
-        if self.rows % 256 != 0 {
+        if !self.rows.is_multiple_of(256) {
             return;
         }
         match &self.bar {

@@ -9,6 +9,7 @@
 
 mod check;
 mod indexes;
+mod sorted;
 mod statement;
 
 use std::collections::HashSet;
@@ -21,7 +22,7 @@ use tempfile::TempDir;
 use super::{Window, audit, clients, collaborators, contracts, events, meta, prefix_ranges};
 use crate::config::Config;
 use crate::db;
-use crate::domain::{ClientSort, ContractSort, Department, Email, EventSort, Sort};
+use crate::domain::{Department, Email};
 use crate::service::{Context, scale};
 
 const PAGE: Option<Window> = Some(Window {
@@ -113,7 +114,7 @@ fn every_read(conn: &Connection) {
         clients::for_each(conn, filter, PAGE, &mut |_| Ok(())).unwrap();
         clients::count(conn, filter).unwrap();
     }
-    sorted(conn);
+    sorted::every_sort(conn);
     let contract_filters = [
         contracts::Filter::default(),
         contracts::Filter {
@@ -249,125 +250,6 @@ fn every_read(conn: &Connection) {
         .unwrap();
     }
     lookups(conn);
-}
-
-/// Every sort key, both ways, alone and with each filter it combines with.
-fn sorted(conn: &Connection) {
-    for descending in [false, true] {
-        for key in [
-            ClientSort::Created,
-            ClientSort::Updated,
-            ClientSort::Name,
-            ClientSort::Company,
-        ] {
-            let sort = Sort::new(key, descending);
-            for filter in [
-                clients::Filter::default(),
-                clients::Filter {
-                    sales_contact_id: Some(SALES),
-                    ..Default::default()
-                },
-                clients::Filter {
-                    unassigned: true,
-                    ..Default::default()
-                },
-                clients::Filter {
-                    search: Some("Casey".into()),
-                    ..Default::default()
-                },
-                clients::Filter {
-                    search: Some("ou".into()),
-                    ..Default::default()
-                },
-                clients::Filter {
-                    sales_contact_id: Some(SALES),
-                    search: Some("client1".into()),
-                    ..Default::default()
-                },
-            ] {
-                let filter = clients::Filter { sort, ..filter };
-                clients::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
-                clients::count(conn, &filter).unwrap();
-            }
-        }
-        for key in [
-            ContractSort::Created,
-            ContractSort::Signed,
-            ContractSort::Total,
-            ContractSort::Remaining,
-            ContractSort::Client,
-        ] {
-            let sort = Sort::new(key, descending);
-            for filter in [
-                contracts::Filter::default(),
-                contracts::Filter {
-                    signed: true,
-                    ..Default::default()
-                },
-                contracts::Filter {
-                    client_id: Some(42),
-                    ..Default::default()
-                },
-                contracts::Filter {
-                    sales_contact_id: Some(SALES),
-                    ..Default::default()
-                },
-                contracts::Filter {
-                    sales_contact_id: Some(SALES),
-                    signed: true,
-                    ..Default::default()
-                },
-            ] {
-                let filter = contracts::Filter { sort, ..filter };
-                contracts::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
-                contracts::count(conn, &filter).unwrap();
-            }
-        }
-        for key in [EventSort::Start, EventSort::Name, EventSort::Attendees] {
-            let sort = Sort::new(key, descending);
-            for filter in [
-                events::Filter::default(),
-                events::Filter {
-                    client_id: Some(42),
-                    ..Default::default()
-                },
-                events::Filter {
-                    support_contact_id: Some(SUPPORT),
-                    ..Default::default()
-                },
-                events::Filter {
-                    sales_contact_id: Some(SALES),
-                    ..Default::default()
-                },
-                // --period today, week and month: a day, a week, a month of starts.
-                events::Filter {
-                    from: Some("2027-01-05T00:00".into()),
-                    to: Some("2027-01-06T00:00".into()),
-                    ..Default::default()
-                },
-                events::Filter {
-                    from: Some("2027-01-04T00:00".into()),
-                    to: Some("2027-01-11T00:00".into()),
-                    ..Default::default()
-                },
-                events::Filter {
-                    from: Some("2027-01-01T00:00".into()),
-                    to: Some("2027-02-01T00:00".into()),
-                    ..Default::default()
-                },
-                events::Filter {
-                    from: Some("2027-01-01T00:00".into()),
-                    to: Some("2027-02-01T00:00".into()),
-                    support_contact_id: Some(SUPPORT),
-                    ..Default::default()
-                },
-            ] {
-                let filter = events::Filter { sort, ..filter };
-                events::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
-                events::count(conn, &filter).unwrap();
-            }
-        }
-    }
 }
 
 fn lookups(conn: &Connection) {
