@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use epicevents::config::Config;
+use epicevents::domain::{ClientSort, ContractSort, EventSort, Sort};
 use epicevents::repo::{Window, audit, clients, contracts, events};
 use epicevents::service::{Context, scale};
 use rusqlite::Connection;
@@ -82,6 +83,29 @@ fn lists(c: &mut Criterion) {
                 ..Default::default()
             },
         ),
+        (
+            "clients list --sort name",
+            clients::Filter {
+                sort: Sort::new(ClientSort::Name, false),
+                ..Default::default()
+            },
+        ),
+        (
+            "clients list --sales --sort name",
+            clients::Filter {
+                sales_contact_id: Some(SALES),
+                sort: Sort::new(ClientSort::Name, false),
+                ..Default::default()
+            },
+        ),
+        (
+            "clients list --search casey --sort name",
+            clients::Filter {
+                search: Some("casey".into()),
+                sort: Sort::new(ClientSort::Name, false),
+                ..Default::default()
+            },
+        ),
     ];
     for (name, filter) in &client_filters {
         group.bench_function(*name, |b| {
@@ -129,6 +153,27 @@ fn lists(c: &mut Criterion) {
                 ..Default::default()
             },
         ),
+        (
+            "contracts list --signed",
+            contracts::Filter {
+                signed: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "contracts list --sort total --desc",
+            contracts::Filter {
+                sort: Sort::new(ContractSort::Total, true),
+                ..Default::default()
+            },
+        ),
+        (
+            "contracts list --sort client",
+            contracts::Filter {
+                sort: Sort::new(ContractSort::Client, false),
+                ..Default::default()
+            },
+        ),
     ];
     for (name, filter) in &contract_filters {
         group.bench_function(*name, |b| {
@@ -173,6 +218,39 @@ fn lists(c: &mut Criterion) {
             events::Filter {
                 from: Some("2027-01-01T00:00".into()),
                 to: Some("2027-02-01T00:00".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "events list --sort attendees --desc",
+            events::Filter {
+                sort: Sort::new(EventSort::Attendees, true),
+                ..Default::default()
+            },
+        ),
+        (
+            "events list --support --sort name",
+            events::Filter {
+                support_contact_id: Some(SUPPORT),
+                sort: Sort::new(EventSort::Name, false),
+                ..Default::default()
+            },
+        ),
+        (
+            "events list (a month) --sort name",
+            events::Filter {
+                from: Some("2027-01-01T00:00".into()),
+                to: Some("2027-02-01T00:00".into()),
+                sort: Sort::new(EventSort::Name, false),
+                ..Default::default()
+            },
+        ),
+        (
+            "events list (a day) --sort name",
+            events::Filter {
+                from: Some("2027-01-05T00:00".into()),
+                to: Some("2027-01-06T00:00".into()),
+                sort: Sort::new(EventSort::Name, false),
                 ..Default::default()
             },
         ),

@@ -144,6 +144,11 @@ impl DateBound {
         }
     }
 
+    /// The start of `day` (midnight): a bound computed rather than typed (`--period`).
+    pub fn day_start(day: Date) -> Self {
+        DateBound(EventTime(day.midnight()))
+    }
+
     pub fn to_sql(self) -> String {
         self.0.to_sql()
     }

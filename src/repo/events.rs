@@ -3,16 +3,33 @@
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
 use super::{Conditions, Window};
-use crate::domain::{Event, EventPatch, NewEvent};
+use crate::domain::{Event, EventPatch, EventSort, NewEvent, Sort};
 use crate::error::{Error, Result};
 
-const SELECT: &str = r"
+/// The columns of an event and the tables they come from, after `FROM events e`.
+macro_rules! select {
+    ($events:literal) => {
+        concat!(
+            r"
     SELECT e.id, e.contract_id, c.full_name, c.email, c.phone, e.name, e.starts_at, e.ends_at,
            e.location, e.attendees, e.notes, e.support_contact_id, s.full_name, c.sales_contact_id
-    FROM events e
+    FROM events e",
+            $events,
+            r"
     JOIN contracts ct ON ct.id = e.contract_id
     JOIN clients c ON c.id = ct.client_id
-    LEFT JOIN collaborators s ON s.id = e.support_contact_id";
+    LEFT JOIN collaborators s ON s.id = e.support_contact_id"
+        )
+    };
+}
+
+const SELECT: &str = select!("");
+
+/// A date range read through the start index, whatever the statistics say. Given a range
+/// alone, SQLite may prefer a skip-scan of events_support_start (one range under each support
+/// collaborator) and then sort what it found: 570 ms for December 2026 at a million events,
+/// against a quarter of a millisecond for 25 entries of this index read in order.
+const SELECT_BY_START: &str = select!(" INDEXED BY events_starts_at");
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     Ok(Event {
@@ -49,10 +66,30 @@ pub struct Filter {
     pub from: Option<String>,
     /// Events starting before this stored time.
     pub to: Option<String>,
+    /// The order of the rows.
+    pub sort: Sort<EventSort>,
+}
+
+/// The ORDER BY of each sort: fixed SQL chosen by key, never built from input. Each reads an
+/// index in its order (events_starts_at, V5's), forwards or backwards; the id breaks ties.
+fn order(sort: Sort<EventSort>) -> &'static str {
+    match (sort.key, sort.descending) {
+        (EventSort::Start, false) => "e.starts_at, e.id",
+        (EventSort::Start, true) => "e.starts_at DESC, e.id DESC",
+        (EventSort::Name, false) => "e.name COLLATE NOCASE, e.id",
+        (EventSort::Name, true) => "e.name COLLATE NOCASE DESC, e.id DESC",
+        (EventSort::Attendees, false) => "e.attendees, e.id",
+        (EventSort::Attendees, true) => "e.attendees DESC, e.id DESC",
+    }
 }
 
 impl Filter {
+    /// The WHERE clause. `walk_in_order`: a page walks its order's index and skips the rows
+    /// the filter leaves out, so the unary + keeps the planner off the filter's own index (the
+    /// sales-contact index; the support and start indexes too when the order is another).
     fn conditions(&self, walk_in_order: bool) -> Conditions {
+        // Under the start order, the support and start indexes are the walk itself.
+        let walk_other = walk_in_order && self.sort.key != EventSort::Start;
         let mut conditions = Conditions::default();
         if let Some(id) = self.contract_id {
             conditions.bind("e.contract_id = :contract", ":contract", id);
@@ -61,7 +98,12 @@ impl Filter {
             conditions.bind("ct.client_id = :client", ":client", id);
         }
         if let Some(id) = self.support_contact_id {
-            conditions.bind("e.support_contact_id = :support", ":support", id);
+            let fragment = if walk_other {
+                "+e.support_contact_id = :support"
+            } else {
+                "e.support_contact_id = :support"
+            };
+            conditions.bind(fragment, ":support", id);
         }
         if let Some(id) = self.sales_contact_id {
             // The unary + keeps the planner off the sales-contact index (see
@@ -83,10 +125,20 @@ impl Filter {
             conditions.id_range("e.id BETWEEN :id_lo AND :id_hi", range);
         }
         if let Some(from) = &self.from {
-            conditions.bind("e.starts_at >= :from", ":from", from.clone());
+            let fragment = if walk_other {
+                "+e.starts_at >= :from"
+            } else {
+                "e.starts_at >= :from"
+            };
+            conditions.bind(fragment, ":from", from.clone());
         }
         if let Some(to) = &self.to {
-            conditions.bind("e.starts_at < :to", ":to", to.clone());
+            let fragment = if walk_other {
+                "+e.starts_at < :to"
+            } else {
+                "e.starts_at < :to"
+            };
+            conditions.bind(fragment, ":to", to.clone());
         }
         conditions
     }
@@ -102,7 +154,7 @@ pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
     filter.conditions(false).count(conn, from)
 }
 
-/// Events in the order they happen.
+/// Events in the order they happen, or in the filter's sort.
 pub fn for_each(
     conn: &Connection,
     filter: &Filter,
@@ -119,11 +171,41 @@ pub fn for_each(
         {
             super::walk_in_order_for(conn, id)?
         }
+        // A support collaborator's events or a period in another order than the start's: the
+        // footer's count (through events_support_start or events_starts_at) decides whether
+        // the page walks that order's index or gathers the events and sorts them.
+        None if window.is_some()
+            && filter.sort.key != EventSort::Start
+            && filter.client_id.is_none()
+            && filter.contract_id.is_none()
+            && (filter.support_contact_id.is_some()
+                || filter.from.is_some()
+                || filter.to.is_some()) =>
+        {
+            super::walk_rather_than_gather(count(conn, filter)?, largest_id(conn)?)
+        }
         _ => false,
     };
+    // A range with no other filter that has an index of its own reads the start index (a
+    // walk of another key's index leaves the range to the rows it visits).
+    let by_start = (filter.from.is_some() || filter.to.is_some())
+        && filter.client_id.is_none()
+        && filter.contract_id.is_none()
+        && filter.support_contact_id.is_none()
+        && (filter.sales_contact_id.is_none() || walk)
+        && !(walk && filter.sort.key != EventSort::Start);
+    let select = if by_start { SELECT_BY_START } else { SELECT };
     filter
         .conditions(walk)
-        .visit(conn, SELECT, "e.starts_at, e.id", window, from_row, f)
+        .visit(conn, select, order(filter.sort), window, from_row, f)
+}
+
+/// The largest event id: about how many events there are, read from the end of the table.
+fn largest_id(conn: &Connection) -> Result<u64> {
+    let id: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events")?
+        .query_row([], |row| row.get(0))?;
+    Ok(u64::try_from(id).unwrap_or(0))
 }
 
 pub fn find(conn: &Connection, id: i64) -> Result<Option<Event>> {

@@ -138,16 +138,32 @@ impl Conditions {
         from_row: fn(&Row<'_>) -> rusqlite::Result<T>,
         f: &mut dyn FnMut(T) -> Result<()>,
     ) -> Result<()> {
+        self.visit_with(
+            conn,
+            |clause| format!("{select} {clause} ORDER BY {order}"),
+            window,
+            from_row,
+            f,
+        )
+    }
+
+    /// Runs the statement `sql` builds around the WHERE clause (an ordered query without its
+    /// LIMIT) within `window`, calling `f` with each row as it is read.
+    pub fn visit_with<T>(
+        &self,
+        conn: &Connection,
+        sql: impl FnOnce(&str) -> String,
+        window: Option<Window>,
+        from_row: fn(&Row<'_>) -> rusqlite::Result<T>,
+        f: &mut dyn FnMut(T) -> Result<()>,
+    ) -> Result<()> {
         let (limit, offset) = window.map_or((-1, 0), |w| {
             (
                 i64::from(w.limit),
                 i64::try_from(w.offset).unwrap_or(i64::MAX),
             )
         });
-        let sql = format!(
-            "{select} {} ORDER BY {order} LIMIT :limit OFFSET :offset",
-            self.clause()
-        );
+        let sql = format!("{} LIMIT :limit OFFSET :offset", sql(&self.clause()));
         let mut params = self.bound();
         params.push((":limit", &limit));
         params.push((":offset", &offset));
@@ -160,20 +176,31 @@ impl Conditions {
     }
 }
 
-/// How a list filtered on one salesperson's clients should read its first page. When they
-/// own a good share of the clients, walking the list in its own order and skipping other
-/// people's rows finds a page after a few hundred rows; when they own few, gathering theirs
-/// through the sales-contact index and sorting them is cheaper. The planner cannot tell the
-/// two apart, so this counts (through the index) and decides.
+/// Walk when a page of 25 needs at most about 10,000 rows read.
+const MAX_RATIO: u64 = 400;
+
+/// How a list whose filter keeps `matching` of a table's `all` rows (its largest id) should
+/// read a first page in an order that is not the filter's own. When the filter keeps a good
+/// share, walking the list in its order and skipping the other rows finds a page after a few
+/// hundred rows; when it keeps few, gathering them through the filter's index and sorting them
+/// is cheaper (and bounded: fewer than one row in [`MAX_RATIO`]). The planner cannot tell the
+/// two apart, so the caller counts (through an index) and decides.
+pub(crate) fn walk_rather_than_gather(matching: u64, all: u64) -> bool {
+    matching > 0 && all / matching <= MAX_RATIO
+}
+
+/// [`walk_rather_than_gather`] for the lists filtered on one salesperson's clients: their
+/// clients counted through the sales-contact index.
 pub(crate) fn walk_in_order_for(conn: &Connection, sales_contact_id: i64) -> Result<bool> {
-    /// Walk when a page of 25 needs at most about 10,000 rows read.
-    const MAX_RATIO: i64 = 400;
     let (own, all): (i64, i64) = conn
         .prepare_cached(
             "SELECT (SELECT COUNT(*) FROM clients WHERE sales_contact_id = ?1), (SELECT COALESCE(MAX(id), 0) FROM clients)",
         )?
         .query_row([sales_contact_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(own > 0 && all / own <= MAX_RATIO)
+    Ok(walk_rather_than_gather(
+        u64::try_from(own).unwrap_or(0),
+        u64::try_from(all).unwrap_or(0),
+    ))
 }
 
 /// A `LIKE` pattern that finds `text` anywhere, with `%`, `_` and `\\` matching themselves

@@ -18,7 +18,7 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 use crate::repo::audit::{self, Changes, Entry};
-use crate::repo::{clients, collaborators, contracts, events};
+use crate::repo::{clients, collaborators, contracts, events, meta};
 
 /// The largest scale accepted.
 pub const MAX: u64 = 10_000_000;
@@ -97,15 +97,44 @@ pub struct Summary {
     pub password: String,
 }
 
+/// What a load is doing, in the order it does it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Clients, each with a contract (and its payment).
+    Clients,
+    /// Events.
+    Events,
+    /// The indexes, built once the rows are in.
+    Indexes,
+}
+
+/// How far a load has come: `done` of `total` in `stage`. The service prints nothing; the
+/// shell shows this (`src/ui/progress.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// How often (in rows) a load checks for Ctrl-C and reports its progress.
+const STEP: u64 = 1024;
+
 /// Adds the scaled data set to a new database (tests and benchmarks).
 pub fn load(ctx: &mut Context, n: u64) -> Result<Summary> {
-    load_as(ctx, n, None)
+    load_as(ctx, n, None, &mut |_| {})
 }
 
 /// Adds the scaled data set to a database that has no clients yet. On a database that has
 /// collaborators, only a logged-in manager may, and the logins added get a random password
-/// rather than the published one.
-pub fn load_as(ctx: &mut Context, n: u64, session: Option<&Session>) -> Result<Summary> {
+/// rather than the published one. `progress` hears how far it has come, every [`STEP`] rows
+/// and once per index.
+pub fn load_as(
+    ctx: &mut Context,
+    n: u64,
+    session: Option<&Session>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Summary> {
     if n == 0 || n > MAX {
         return Err(Error::invalid(
             "scale",
@@ -171,13 +200,25 @@ pub fn load_as(ctx: &mut Context, n: u64, session: Option<&Session>) -> Result<S
         .map(|k| add_person(Department::Support, k, &tx))
         .collect::<Result<_>>()?;
     // Indexing a million clients for search one by one costs minutes; once at the end, seconds.
+    // The same holds, less dramatically, for every other index of the tables filled: each is
+    // dropped here and built again from its migrated definition at the end, in this
+    // transaction (a Ctrl-C rolls the drops back too).
     clients::suspend_search_index(&tx)?;
+    let indexes = meta::bulk_loaded_indexes(&tx)?;
+    for (name, _) in &indexes {
+        meta::drop_index(&tx, name)?;
+    }
     let mut signed = Vec::with_capacity(n as usize);
     for i in 1..=n {
         // Ctrl-C between statements (SQLite interrupts only the one running): the whole load
         // rolls back.
-        if i % 1024 == 0 {
+        if i % STEP == 0 {
             crate::interrupt::check()?;
+            progress(Progress {
+                stage: Stage::Clients,
+                done: i,
+                total: n,
+            });
         }
         let (first, last) = (seq.pick(&FIRST), seq.pick(&LAST));
         let client = NewClient {
@@ -228,10 +269,14 @@ pub fn load_as(ctx: &mut Context, n: u64, session: Option<&Session>) -> Result<S
         }
     }
     summary.clients = n;
-    clients::rebuild_search_index(&tx)?;
     for i in 0..n {
-        if i % 1024 == 0 {
+        if i % STEP == 0 {
             crate::interrupt::check()?;
+            progress(Progress {
+                stage: Stage::Events,
+                done: i,
+                total: n,
+            });
         }
         // Every event goes under a signed contract; some contracts get two.
         let contract_id = signed[(i as usize) % signed.len()];
@@ -256,6 +301,30 @@ pub fn load_as(ctx: &mut Context, n: u64, session: Option<&Session>) -> Result<S
         }
     }
     summary.events = n;
+    // The search index counts as one more index to build.
+    let total = indexes.len() as u64 + 1;
+    db::use_index_build_cache(&tx)?;
+    for (done, (_, sql)) in indexes.iter().enumerate() {
+        progress(Progress {
+            stage: Stage::Indexes,
+            done: done as u64,
+            total,
+        });
+        crate::interrupt::check()?;
+        meta::create_index(&tx, sql)?;
+    }
+    progress(Progress {
+        stage: Stage::Indexes,
+        done: total - 1,
+        total,
+    });
+    crate::interrupt::check()?;
+    clients::rebuild_search_index(&tx)?;
+    progress(Progress {
+        stage: Stage::Indexes,
+        done: total,
+        total,
+    });
     let changes = Changes::new()
         .field(
             "collaborators",
@@ -287,4 +356,46 @@ pub fn load_as(ctx: &mut Context, n: u64, session: Option<&Session>) -> Result<S
 fn start_time(day: u64, hour: u64) -> String {
     let date = time::macros::date!(2026 - 01 - 01) + time::Duration::days((day + hour / 24) as i64);
     format!("{date} {:02}:00", hour % 24)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn schema(ctx: &Context) -> Vec<(String, Option<String>)> {
+        let mut stmt = ctx
+            .conn()
+            .prepare("SELECT name, sql FROM sqlite_master ORDER BY type, name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn a_load_leaves_every_index_and_trigger_as_migrated_and_reports_each_stage() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ctx = Context::open(Config::in_dir(dir.path())).unwrap();
+        let migrated = schema(&ctx);
+        let mut seen = Vec::new();
+        load_as(&mut ctx, 3_000, None, &mut |p| seen.push(p)).unwrap();
+        // ANALYZE adds its statistics table; nothing else may differ.
+        let loaded: Vec<_> = schema(&ctx)
+            .into_iter()
+            .filter(|(name, _)| !name.starts_with("sqlite_stat"))
+            .collect();
+        assert_eq!(loaded, migrated);
+        let stages: Vec<Stage> = seen.iter().map(|p| p.stage).fold(Vec::new(), |mut v, s| {
+            if v.last() != Some(&s) {
+                v.push(s);
+            }
+            v
+        });
+        assert_eq!(stages, [Stage::Clients, Stage::Events, Stage::Indexes]);
+        assert!(seen.iter().all(|p| p.done <= p.total), "{seen:?}");
+        let last = seen.last().unwrap();
+        assert_eq!(last.done, last.total, "the last report is the end");
+    }
 }

@@ -111,7 +111,14 @@ pub(super) fn demo(shell: &mut Shell, scale: Option<String>) -> Result<()> {
             .parse::<u64>()
             .map_err(|_| Error::invalid("scale", "expected a whole number of clients"))?;
         let session = shell.session_if_any()?;
-        let added = crate::service::scale::load_as(&mut shell.ctx, n, session.as_ref())?;
+        // Drawn on standard error when it is a terminal; dropped (and cleared) before any
+        // message, `cancelled` included.
+        let mut bar = crate::ui::progress::LoadBar::new();
+        let added = crate::service::scale::load_as(&mut shell.ctx, n, session.as_ref(), &mut |p| {
+            bar.show(p)
+        });
+        drop(bar);
+        let added = added?;
         shell.say(format!(
             "Added {} collaborators, {} clients, {} contracts with {} payments, and {} events.",
             added.collaborators, added.clients, added.contracts, added.payments, added.events

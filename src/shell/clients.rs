@@ -5,7 +5,7 @@ use super::account::{FULL_NAME, PHONE};
 use super::fields::Field;
 use super::grammar::{ClientFields, ClientsCommand};
 use super::listing::{Listing, Source};
-use crate::domain::{Client, ClientPatch, Email, Id, Name, NewClient, Phone, SearchText};
+use crate::domain::{Client, ClientPatch, Email, Id, Name, NewClient, Phone, SearchText, Sort};
 use crate::error::Result;
 use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
@@ -84,15 +84,24 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
         ClientsCommand::List {
             mine,
             unassigned,
+            sales,
             search,
+            sort,
+            desc,
             list,
         } => {
+            // The grammar refuses --sales with --mine: one or the other names the salesperson.
+            let sales_contact_id = match sales {
+                Some(id) => Some(Id::parse("--sales", &id)?.get()),
+                None => mine.then(|| clients::own_clients_of(&me.who)).transpose()?,
+            };
             let filter = clients::Filter {
-                sales_contact_id: mine.then(|| clients::own_clients_of(&me.who)).transpose()?,
+                sales_contact_id,
                 unassigned,
                 search: search
                     .map(|text| SearchText::parse(&text).map(SearchText::into_inner))
                     .transpose()?,
+                sort: Sort::new(sort.unwrap_or_default(), desc),
                 ..Default::default()
             };
             shell.print_list(&LISTING, &list, &filter)

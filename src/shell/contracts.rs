@@ -4,7 +4,7 @@ use super::Shell;
 use super::fields::Field;
 use super::grammar::ContractsCommand;
 use super::listing::{Listing, Source};
-use crate::domain::{Contract, ContractPatch, Id, Money, NewContract};
+use crate::domain::{Contract, ContractPatch, Id, Money, NewContract, Sort};
 use crate::error::Result;
 use crate::repo::{Total, Window};
 use crate::service::completion::IdKind;
@@ -111,6 +111,9 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
         ContractsCommand::List {
             client,
             mine: only_mine,
+            signed,
+            sort,
+            desc,
             list,
         } => {
             let client_id = client
@@ -121,6 +124,8 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
             let filter = contracts::Filter {
                 client_id,
                 sales_contact_id: mine(only_mine)?,
+                signed,
+                sort: Sort::new(sort.unwrap_or_default(), desc),
                 ..Default::default()
             };
             shell.print_list(&LISTING, &list, &filter)

@@ -8,7 +8,7 @@ use super::fields::Field;
 use super::grammar::{EventFields, EventsCommand};
 use super::listing::{Listing, Source};
 use crate::domain::{
-    Attendees, DateBound, Event, EventPatch, EventTime, Id, Name, NewEvent, Notes,
+    Attendees, DateBound, Event, EventPatch, EventTime, Id, Name, NewEvent, Notes, Sort,
 };
 use crate::error::{Error, Result};
 use crate::repo::{Total, Window};
@@ -141,6 +141,9 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
             support,
             from,
             to,
+            period,
+            sort,
+            desc,
             list,
         } => {
             let id = |field, value: Option<String>| {
@@ -149,19 +152,28 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
                     .map(|v| Id::parse(field, v).map(Id::get))
                     .transpose()
             };
+            // A period is the same bounds as --from and --to (grammar refuses both at once),
+            // counted from today's local date.
+            let (from, to) = match period {
+                Some(period) => {
+                    let (from, to) = period.bounds(crate::ui::time::today());
+                    (Some(from), Some(to))
+                }
+                None => (
+                    from.as_deref()
+                        .map(|v| DateBound::parse_from("--from", v))
+                        .transpose()?,
+                    to.as_deref()
+                        .map(|v| DateBound::parse_to("--to", v))
+                        .transpose()?,
+                ),
+            };
             let filter = events::Filter {
                 client_id: id("--client", client)?,
                 support_contact_id: id("--support", support)?,
-                from: from
-                    .as_deref()
-                    .map(|v| DateBound::parse_from("--from", v))
-                    .transpose()?
-                    .map(DateBound::to_sql),
-                to: to
-                    .as_deref()
-                    .map(|v| DateBound::parse_to("--to", v))
-                    .transpose()?
-                    .map(DateBound::to_sql),
+                from: from.map(DateBound::to_sql),
+                to: to.map(DateBound::to_sql),
+                sort: Sort::new(sort.unwrap_or_default(), desc),
                 ..Default::default()
             };
             // A range that ends before it starts is a typo, not a question with no answer.

@@ -11,7 +11,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use super::field_args::{All, FieldArgs, FieldSet};
-use crate::domain::{CollaboratorField, Department};
+use crate::domain::{ClientSort, CollaboratorField, ContractSort, Department, EventSort, Period};
 use crate::error::{Error, Result};
 use crate::service::permissions::{Action, Grant, grant};
 use crate::ui::output::Format;
@@ -224,9 +224,18 @@ pub enum ClientsCommand {
         /// Only the clients without a sales contact.
         #[arg(long)]
         unassigned: bool,
+        /// Only the clients of this sales collaborator.
+        #[arg(long, value_name = "ID", conflicts_with_all = ["mine", "unassigned"])]
+        sales: Option<IdArg>,
         /// Only the clients whose name, email or company contains TEXT (% and _ match themselves).
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
+        /// Order by KEY (ties by id) instead of first contact.
+        #[arg(long, value_enum, value_name = "KEY")]
+        sort: Option<ClientSort>,
+        /// Reverse the order of --sort.
+        #[arg(long, requires = "sort")]
+        desc: bool,
         #[command(flatten)]
         list: ListArgs,
     },
@@ -290,6 +299,15 @@ pub enum ContractsCommand {
         /// Only your clients' contracts (sales).
         #[arg(long)]
         mine: bool,
+        /// Only signed contracts.
+        #[arg(long)]
+        signed: bool,
+        /// Order by KEY (ties by id) instead of creation.
+        #[arg(long, value_enum, value_name = "KEY")]
+        sort: Option<ContractSort>,
+        /// Reverse the order of --sort.
+        #[arg(long, requires = "sort")]
+        desc: bool,
         #[command(flatten)]
         list: ListArgs,
     },
@@ -377,6 +395,16 @@ pub enum EventsCommand {
         /// Only the events starting on or before DATE (a bare date includes that day).
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
+        /// Only the events starting today, this week (ISO, Monday to Sunday) or this month,
+        /// in local time.
+        #[arg(long, value_enum, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
+        period: Option<Period>,
+        /// Order by KEY (ties by id) instead of start.
+        #[arg(long, value_enum, value_name = "KEY")]
+        sort: Option<EventSort>,
+        /// Reverse the order of --sort.
+        #[arg(long, requires = "sort")]
+        desc: bool,
         #[command(flatten)]
         list: ListArgs,
     },
@@ -570,6 +598,8 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "clients list --mine",
             "clients list --unassigned",
             "clients list --search casey --format csv",
+            "clients list --sales 3 --sort name",
+            "clients list --sort updated --desc",
         ],
     ),
     (
@@ -602,6 +632,8 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "contracts list",
             "contracts list --client 1",
             "contracts list --mine --format csv",
+            "contracts list --signed --sort remaining --desc",
+            "contracts list --sort client --format json",
         ],
     ),
     (
@@ -640,6 +672,8 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "events list --client 2",
             "events list --support 4",
             "events list --from 2027-06-01 --to 2027-06-30",
+            "events list --period week",
+            "events list --period month --support 4 --sort attendees --desc",
         ],
     ),
     ("events no-support", &["events no-support"]),
@@ -998,6 +1032,38 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// An example that no longer parses would teach a mistake.
+    #[test]
+    fn every_example_parses() {
+        for (path, lines) in EXAMPLES {
+            for line in *lines {
+                let line = line.strip_prefix("epicevents ").unwrap_or(line);
+                let parsed = resolve(words(line), None).and_then(|w| parse(&w));
+                assert!(
+                    matches!(parsed, Ok(Parsed::Command(_))),
+                    "`{path}` example `{line}`: {:?}",
+                    parsed.err()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sort_keys_are_a_closed_list_and_desc_needs_one() {
+        let err = parse(&words("clients list --sort email")).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "invalid --sort: expected created, updated, name or company, got 'email'; see `help clients list`"
+        );
+        let err = parse(&words("events list --desc")).err().unwrap();
+        assert!(err.to_string().contains("--sort"), "{err}");
+        assert_eq!(err.exit_code(), 2);
+        let err = parse(&words("events list --period week --from 2027-06-01"))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("cannot be used with"), "{err}");
     }
 
     #[test]

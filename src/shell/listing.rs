@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::repo::{Total, Window};
 use crate::service::Context;
 use crate::ui::output::{self, Format, Stream};
+use crate::ui::progress::ExportCount;
 use crate::ui::table::{self, Column};
 
 /// How one kind of record is listed.
@@ -56,11 +57,16 @@ impl Shell {
                 listing.keys,
                 self.stdout_terminal,
             )?;
+            // A large export counts its rows on standard error (src/ui/progress.rs).
+            let mut count = ExportCount::new(listing.noun.1, self.stdout_terminal);
             // Ctrl-C stops a long export between rows.
             source.visit(&self.ctx, None, &mut |record| {
                 crate::interrupt::check()?;
-                Ok(stream.push(&record)?)
+                stream.push(&record)?;
+                count.row();
+                Ok(())
             })?;
+            drop(count);
             stream.finish()?;
             return Ok(());
         }

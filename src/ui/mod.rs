@@ -7,6 +7,7 @@
 pub mod lines;
 pub mod output;
 pub mod pager;
+pub mod progress;
 pub mod prompter;
 pub mod style;
 pub mod table;

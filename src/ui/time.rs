@@ -10,7 +10,7 @@
 use std::mem::MaybeUninit;
 
 use time::macros::format_description;
-use time::{OffsetDateTime, UtcOffset};
+use time::{Date, Month, OffsetDateTime, UtcOffset};
 
 use crate::domain::Timestamp;
 
@@ -42,20 +42,50 @@ pub fn local_day(stored: &str) -> String {
 /// zone files). `time`'s own lookup refuses to run once a process has several threads, and the
 /// Ctrl-C handler is one.
 fn local_offset(unix: i64) -> UtcOffset {
+    local_tm(unix)
+        .and_then(|tm| i32::try_from(tm.tm_gmtoff).ok())
+        .and_then(|seconds| UtcOffset::from_whole_seconds(seconds).ok())
+        .unwrap_or(UtcOffset::UTC)
+}
+
+/// The local calendar fields at `unix`, from `localtime_r`.
+fn local_tm(unix: i64) -> Option<libc::tm> {
     // 64 bits on every platform epicevents builds for.
     let at = unix as libc::time_t;
     let mut tm = MaybeUninit::<libc::tm>::zeroed();
     // SAFETY: localtime_r is the thread-safe form; it writes only into `tm`, which lives here.
     let filled = unsafe { libc::localtime_r(&at, tm.as_mut_ptr()) };
     if filled.is_null() {
-        return UtcOffset::UTC;
+        return None;
     }
     // SAFETY: localtime_r returned non-null, so it initialised `tm`.
-    let tm = unsafe { tm.assume_init() };
-    i32::try_from(tm.tm_gmtoff)
+    Some(unsafe { tm.assume_init() })
+}
+
+/// Today's date in this machine's local time (what `events list --period` counts from).
+///
+/// Debug builds read `EPICEVENTS_TEST_NOW` first (a local date and time such as
+/// `2027-06-04T10:00:00`), so that end-to-end tests of `--period` do not depend on the day
+/// they run; release builds do not contain this.
+pub fn today() -> Date {
+    #[cfg(debug_assertions)]
+    if let Some(now) = std::env::var("EPICEVENTS_TEST_NOW").ok().and_then(|text| {
+        time::PrimitiveDateTime::parse(
+            &text,
+            &format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+        )
         .ok()
-        .and_then(|seconds| UtcOffset::from_whole_seconds(seconds).ok())
-        .unwrap_or(UtcOffset::UTC)
+    }) {
+        return now.date();
+    }
+    let now = OffsetDateTime::now_utc();
+    local_tm(now.unix_timestamp())
+        .and_then(|tm| {
+            let month = Month::try_from(u8::try_from(tm.tm_mon + 1).ok()?).ok()?;
+            let day = u8::try_from(tm.tm_mday).ok()?;
+            Date::from_calendar_date(tm.tm_year + 1900, month, day).ok()
+        })
+        .unwrap_or_else(|| now.date())
 }
 
 #[cfg(test)]

@@ -120,6 +120,16 @@ impl TestEnv {
         command
     }
 
+    /// [`command`](Self::command) with "now" fixed at `now`, a local date and time such as
+    /// `2027-06-04T10:00:00`. Debug builds of the binary read `EPICEVENTS_TEST_NOW` where they
+    /// compute today's date (`events list --period`, src/ui/time.rs), so that such tests do
+    /// not depend on the day they run; release builds do not contain that code.
+    pub fn command_at(&self, who: &str, now: &str) -> Command {
+        let mut command = self.command(who);
+        command.env("EPICEVENTS_TEST_NOW", now);
+        command
+    }
+
     /// Runs one line as arguments (one-shot use) with `stdin` piped in, as `default`.
     pub fn run(&self, args: &[&str], stdin: &str) -> Run {
         self.run_as("default", args, stdin)

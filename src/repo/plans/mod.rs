@@ -9,6 +9,7 @@
 
 mod check;
 mod indexes;
+mod sorted;
 mod statement;
 
 use std::collections::HashSet;
@@ -113,6 +114,7 @@ fn every_read(conn: &Connection) {
         clients::for_each(conn, filter, PAGE, &mut |_| Ok(())).unwrap();
         clients::count(conn, filter).unwrap();
     }
+    sorted::every_sort(conn);
     let contract_filters = [
         contracts::Filter::default(),
         contracts::Filter {
