@@ -125,6 +125,15 @@ impl ContractPatch {
     }
 }
 
+impl From<&NewContract> for ContractPatch {
+    fn from(new: &NewContract) -> Self {
+        ContractPatch {
+            client_id: Some(new.client_id),
+            total: Some(new.total),
+        }
+    }
+}
+
 /// One payment towards a contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Payment {

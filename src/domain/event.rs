@@ -125,6 +125,18 @@ impl Field for EventField {
             },
         }
     }
+
+    fn optional(self) -> bool {
+        match self {
+            Self::Notes => true,
+            Self::Contract
+            | Self::Name
+            | Self::Start
+            | Self::End
+            | Self::Location
+            | Self::Attendees => false,
+        }
+    }
 }
 
 impl Fielded for Event {
@@ -141,6 +153,27 @@ impl Fielded for Event {
             EventField::Notes => self.notes.as_str().into(),
         }
     }
+
+    /// Start and end as they are typed, `2027-06-04 13:00`.
+    fn display(&self, field: EventField) -> String {
+        match field {
+            EventField::Start => shown_time(&self.start),
+            EventField::End => shown_time(&self.end),
+            EventField::Contract
+            | EventField::Name
+            | EventField::Location
+            | EventField::Attendees
+            | EventField::Notes => match self.value(field) {
+                Value::String(text) => text,
+                other => other.to_string(),
+            },
+        }
+    }
+}
+
+/// A stored `2026-06-04T13:00` as typed, `2026-06-04 13:00`.
+pub fn shown_time(stored: &str) -> String {
+    EventTime::from_sql(stored).map_or_else(|| stored.to_owned(), |t| t.to_string())
 }
 
 /// An event's fields as given, parsed: an update's patch (`None` leaves a field as it is), or

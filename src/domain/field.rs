@@ -47,6 +47,11 @@ pub trait Field: Copy + Eq + Ord + fmt::Debug + 'static {
     const ALL: &'static [Self];
 
     fn spec(self) -> &'static Spec;
+
+    /// Whether a creation may leave the field out (forms still ask it).
+    fn optional(self) -> bool {
+        false
+    }
 }
 
 /// A stored record, read field by field.
@@ -55,6 +60,15 @@ pub trait Fielded {
 
     /// What the record holds for `field`, as JSON and the audit trail write it.
     fn value(&self, field: Self::Field) -> Value;
+
+    /// `field` as a `show` view prints it and a form pre-fills it.
+    fn display(&self, field: Self::Field) -> String {
+        match self.value(field) {
+            Value::String(text) => text,
+            Value::Null => "none".to_owned(),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// Values a user gave (flags or a form), each parsed into its type: an update's patch, or

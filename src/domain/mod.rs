@@ -33,7 +33,7 @@ pub use datetime::{DateBound, EventTime, Timestamp};
 pub use department::Department;
 pub use email::Email;
 pub use employee_number::EmployeeNumber;
-pub use event::{Event, EventField, EventPatch, NewEvent};
+pub use event::{Event, EventField, EventPatch, NewEvent, shown_time};
 pub use id::Id;
 pub(crate) use id::{shorten, shorten_to};
 pub use money::Money;

@@ -51,19 +51,20 @@ pub struct AuditEntry {
 }
 
 const SELECT: &str = r"
-    SELECT a.id, a.at, a.actor_id, c.full_name, a.action, a.entity, a.entity_id, a.changes
+    SELECT a.id, a.at, a.actor_id, c.full_name AS actor, a.action, a.entity, a.entity_id, a.changes
     FROM audit_log a LEFT JOIN collaborators c ON c.id = a.actor_id";
 
+/// An entry from a row of `SELECT`, read by column name.
 fn from_row(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
-    let changes: String = row.get(7)?;
+    let changes: String = row.get("changes")?;
     Ok(AuditEntry {
-        id: row.get(0)?,
-        at: row.get(1)?,
-        actor_id: row.get(2)?,
-        actor: row.get(3)?,
-        action: row.get(4)?,
-        entity: row.get(5)?,
-        entity_id: row.get(6)?,
+        id: row.get("id")?,
+        at: row.get("at")?,
+        actor_id: row.get("actor_id")?,
+        actor: row.get("actor")?,
+        action: row.get("action")?,
+        entity: row.get("entity")?,
+        entity_id: row.get("entity_id")?,
         changes: serde_json::from_str(&changes).unwrap_or(Value::Null),
     })
 }

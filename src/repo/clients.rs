@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 macro_rules! columns {
     () => {
         r"
-        SELECT c.id, c.full_name, c.email, c.phone, c.company_name, c.sales_contact_id, s.full_name,
+        SELECT c.id, c.full_name, c.email, c.phone, c.company_name, c.sales_contact_id,
+               s.full_name AS sales_contact,
                c.created_at, c.updated_at"
     };
 }
@@ -37,17 +38,18 @@ const FROM_MATCHES: &str = "FROM clients_search f";
 /// would otherwise cost a count of all of them.
 pub const SEARCH_COUNT_CAP: u64 = 10_000;
 
+/// A client from a row of `SELECT`, read by column name.
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
     Ok(Client {
-        id: row.get(0)?,
-        full_name: row.get(1)?,
-        email: row.get(2)?,
-        phone: row.get(3)?,
-        company_name: row.get(4)?,
-        sales_contact_id: row.get(5)?,
-        sales_contact: row.get(6)?,
-        created_at: row.get(7)?,
-        updated_at: row.get(8)?,
+        id: row.get("id")?,
+        full_name: row.get("full_name")?,
+        email: row.get("email")?,
+        phone: row.get("phone")?,
+        company_name: row.get("company_name")?,
+        sales_contact_id: row.get("sales_contact_id")?,
+        sales_contact: row.get("sales_contact")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
     })
 }
 
@@ -259,7 +261,8 @@ pub fn insert(conn: &Connection, new: &NewClient, sales_contact_id: i64, now: &s
 }
 
 pub fn update(conn: &Connection, id: i64, patch: &ClientPatch, now: &str) -> Result<()> {
-    conn.prepare_cached(
+    super::execute_named(
+        conn,
         r"UPDATE clients SET
               full_name = COALESCE(:full_name, full_name),
               email = COALESCE(:email, email),
@@ -267,15 +270,9 @@ pub fn update(conn: &Connection, id: i64, patch: &ClientPatch, now: &str) -> Res
               company_name = COALESCE(:company_name, company_name),
               updated_at = :now
           WHERE id = :id",
-    )?
-    .execute(named_params! {
-        ":full_name": patch.full_name.as_ref().map(AsRef::<str>::as_ref),
-        ":email": patch.email.as_ref().map(AsRef::<str>::as_ref),
-        ":phone": patch.phone.as_ref().map(AsRef::<str>::as_ref),
-        ":company_name": patch.company_name.as_ref().map(AsRef::<str>::as_ref),
-        ":now": now,
-        ":id": id,
-    })
+        &super::field_params(patch),
+        &[(":now", &now), (":id", &id)],
+    )
     .map_err(map_unique)?;
     Ok(())
 }
@@ -331,6 +328,25 @@ pub fn contract_count(conn: &Connection, id: i64) -> Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_update_stores_every_field_of_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+        conn.execute_batch(
+            "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
+             VALUES ('Kevin Casey', 'kevin@startup.io', '0612345678', 'Cool Startup LLC', 't', 't');",
+        )
+        .unwrap();
+        let patch: ClientPatch = super::super::patch_of(&[
+            "Kevin Changed",
+            "kevin@changed.io",
+            "+33 6 99 99 99",
+            "Changed LLC",
+        ]);
+        update(&conn, 1, &patch, "now").unwrap();
+        super::super::assert_stored(&patch, &get(&conn, 1).unwrap());
+    }
 
     #[test]
     fn a_suspended_search_index_comes_back_exactly_as_migrated() {

@@ -7,22 +7,23 @@ use crate::domain::{Contract, ContractSort, Money, NewContract, Payment, Sort};
 use crate::error::{Error, Result};
 
 const SELECT: &str = r"
-    SELECT ct.id, ct.client_id, c.full_name, c.sales_contact_id, ct.total_cents, ct.remaining_cents,
-           ct.signed_at, ct.created_at
+    SELECT ct.id, ct.client_id, c.full_name AS client_name, c.sales_contact_id, ct.total_cents,
+           ct.remaining_cents, ct.signed_at, ct.created_at
     FROM contracts ct JOIN clients c ON c.id = ct.client_id";
 
+/// A contract from a row of `SELECT`, read by column name.
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Contract> {
-    let signed_at: Option<String> = row.get(6)?;
+    let signed_at: Option<String> = row.get("signed_at")?;
     Ok(Contract {
-        id: row.get(0)?,
-        client_id: row.get(1)?,
-        client_name: row.get(2)?,
-        sales_contact_id: row.get(3)?,
-        total_amount: Money::from_cents(row.get(4)?),
-        remaining_amount: Money::from_cents(row.get(5)?),
+        id: row.get("id")?,
+        client_id: row.get("client_id")?,
+        client_name: row.get("client_name")?,
+        sales_contact_id: row.get("sales_contact_id")?,
+        total_amount: Money::from_cents(row.get("total_cents")?),
+        remaining_amount: Money::from_cents(row.get("remaining_cents")?),
         signed: signed_at.is_some(),
         signed_at,
-        created_at: row.get(7)?,
+        created_at: row.get("created_at")?,
     })
 }
 
@@ -216,11 +217,11 @@ pub fn payments(conn: &Connection, contract_id: i64) -> Result<Vec<Payment>> {
     )?;
     let rows = stmt.query_map([contract_id], |row| {
         Ok(Payment {
-            id: row.get(0)?,
-            contract_id: row.get(1)?,
-            amount: Money::from_cents(row.get(2)?),
-            paid_at: row.get(3)?,
-            recorded_by: row.get(4)?,
+            id: row.get("id")?,
+            contract_id: row.get("contract_id")?,
+            amount: Money::from_cents(row.get("amount_cents")?),
+            paid_at: row.get("paid_at")?,
+            recorded_by: row.get("recorded_by")?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

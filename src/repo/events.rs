@@ -11,8 +11,9 @@ macro_rules! select {
     ($events:literal) => {
         concat!(
             r"
-    SELECT e.id, e.contract_id, c.full_name, c.email, c.phone, e.name, e.starts_at, e.ends_at,
-           e.location, e.attendees, e.notes, e.support_contact_id, s.full_name, c.sales_contact_id
+    SELECT e.id, e.contract_id, c.full_name AS client_name, c.email AS client_email,
+           c.phone AS client_phone, e.name, e.starts_at, e.ends_at, e.location, e.attendees,
+           e.notes, e.support_contact_id, s.full_name AS support_contact, c.sales_contact_id
     FROM events e",
             $events,
             r"
@@ -31,22 +32,23 @@ const SELECT: &str = select!("");
 /// against a quarter of a millisecond for 25 entries of this index read in order.
 const SELECT_BY_START: &str = select!(" INDEXED BY events_starts_at");
 
+/// An event from a row of `SELECT`, read by column name.
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
     Ok(Event {
-        id: row.get(0)?,
-        contract_id: row.get(1)?,
-        client_name: row.get(2)?,
-        client_email: row.get(3)?,
-        client_phone: row.get(4)?,
-        name: row.get(5)?,
-        start: row.get(6)?,
-        end: row.get(7)?,
-        location: row.get(8)?,
-        attendees: row.get(9)?,
-        notes: row.get(10)?,
-        support_contact_id: row.get(11)?,
-        support_contact: row.get(12)?,
-        sales_contact_id: row.get(13)?,
+        id: row.get("id")?,
+        contract_id: row.get("contract_id")?,
+        client_name: row.get("client_name")?,
+        client_email: row.get("client_email")?,
+        client_phone: row.get("client_phone")?,
+        name: row.get("name")?,
+        start: row.get("starts_at")?,
+        end: row.get("ends_at")?,
+        location: row.get("location")?,
+        attendees: row.get("attendees")?,
+        notes: row.get("notes")?,
+        support_contact_id: row.get("support_contact_id")?,
+        support_contact: row.get("support_contact")?,
+        sales_contact_id: row.get("sales_contact_id")?,
     })
 }
 
@@ -242,9 +244,10 @@ pub fn insert(conn: &Connection, new: &NewEvent, now: &str) -> Result<i64> {
 }
 
 pub fn update(conn: &Connection, id: i64, patch: &EventPatch, now: &str) -> Result<()> {
-    conn.prepare_cached(
+    super::execute_named(
+        conn,
         r"UPDATE events SET
-              contract_id = COALESCE(:contract, contract_id),
+              contract_id = COALESCE(:contract_id, contract_id),
               name = COALESCE(:name, name),
               starts_at = COALESCE(:start, starts_at),
               ends_at = COALESCE(:end, ends_at),
@@ -253,18 +256,9 @@ pub fn update(conn: &Connection, id: i64, patch: &EventPatch, now: &str) -> Resu
               notes = COALESCE(:notes, notes),
               updated_at = :now
           WHERE id = :id",
-    )?
-    .execute(named_params! {
-        ":contract": patch.contract_id,
-        ":name": patch.name.as_ref().map(AsRef::<str>::as_ref),
-        ":start": patch.start.map(|t| t.to_sql()),
-        ":end": patch.end.map(|t| t.to_sql()),
-        ":location": patch.location.as_ref().map(AsRef::<str>::as_ref),
-        ":attendees": patch.attendees.map(|a| a.get()),
-        ":notes": patch.notes.as_ref().map(AsRef::<str>::as_ref),
-        ":now": now,
-        ":id": id,
-    })?;
+        &super::field_params(patch),
+        &[(":now", &now), (":id", &id)],
+    )?;
     Ok(())
 }
 
@@ -285,4 +279,35 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     conn.prepare_cached("DELETE FROM events WHERE id = ?1")?
         .execute([id])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_update_stores_every_field_of_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+        conn.execute_batch(
+            "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
+             VALUES ('Kevin Casey', 'kevin@startup.io', '06', 'Cool Startup LLC', 't', 't');
+             INSERT INTO contracts (client_id, total_cents, remaining_cents, created_at, signed_at)
+             VALUES (1, 100, 100, 't', 't'), (1, 200, 200, 't', 't');
+             INSERT INTO events (contract_id, name, starts_at, ends_at, location, attendees, notes, created_at, updated_at)
+             VALUES (1, 'Gala', '2027-06-04T13:00', '2027-06-04T18:00', 'Paris', 10, '', 't', 't');",
+        )
+        .unwrap();
+        let patch: EventPatch = super::super::patch_of(&[
+            "2",
+            "Wedding",
+            "2027-07-01 10:00",
+            "2027-07-02 02:00",
+            "Candé-sur-Beuvron",
+            "75",
+            "DJ at 11PM",
+        ]);
+        update(&conn, 1, &patch, "now").unwrap();
+        super::super::assert_stored(&patch, &get(&conn, 1).unwrap());
+    }
 }

@@ -17,6 +17,7 @@ mod plans;
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, Row, ToSql};
 
+use crate::domain::field::{Field as _, Values};
 use crate::error::Result;
 
 /// The `table.column` of a UNIQUE constraint that `err` violated, if that is what it is.
@@ -29,6 +30,68 @@ fn unique_violation(err: &rusqlite::Error) -> Option<&str> {
         }
         _ => None,
     }
+}
+
+/// The `:key` parameter of each field of `values`' table, NULL for a field not given: an
+/// UPDATE that sets each column to `COALESCE(:key, column)` keeps what the patch leaves. A
+/// field the SQL forgot is caught by each repository's test that updates every field.
+pub(crate) fn field_params<V: Values>(values: &V) -> Vec<(String, Value)> {
+    V::Field::ALL
+        .iter()
+        .map(|field| {
+            let value = match values.value(*field) {
+                Some(serde_json::Value::String(text)) => Value::Text(text),
+                Some(serde_json::Value::Number(n)) => {
+                    n.as_i64().map_or(Value::Null, Value::Integer)
+                }
+                Some(serde_json::Value::Bool(b)) => Value::Integer(i64::from(b)),
+                Some(_) | None => Value::Null,
+            };
+            (format!(":{}", field.spec().key), value)
+        })
+        .collect()
+}
+
+/// Test support: every field `patch` gave reads back from `stored` as given (a field the
+/// UPDATE forgot would be accepted and silently not stored).
+#[cfg(test)]
+pub(crate) fn assert_stored<V: Values, R: crate::domain::field::Fielded<Field = V::Field>>(
+    patch: &V,
+    stored: &R,
+) {
+    for field in V::Field::ALL {
+        assert_eq!(
+            Some(stored.value(*field)),
+            patch.value(*field),
+            "{field:?} was not stored"
+        );
+    }
+}
+
+/// Test support: `patch` with each field of its table set from `inputs`, in form order.
+#[cfg(test)]
+pub(crate) fn patch_of<V: Values>(inputs: &[&str]) -> V {
+    assert_eq!(inputs.len(), V::Field::ALL.len(), "one input per field");
+    let mut patch = V::default();
+    for (field, input) in V::Field::ALL.iter().zip(inputs) {
+        patch.set(*field, input).unwrap();
+    }
+    patch
+}
+
+/// Runs `sql` with `params` bound by name, plus `extra` ones.
+pub(crate) fn execute_named(
+    conn: &Connection,
+    sql: &str,
+    params: &[(String, Value)],
+    extra: &[(&str, &dyn ToSql)],
+) -> rusqlite::Result<usize> {
+    let mut bound: Vec<(&str, &dyn ToSql)> = params
+        .iter()
+        .map(|(name, value)| (name.as_str(), value as &dyn ToSql))
+        .collect();
+    bound.extend_from_slice(extra);
+    conn.prepare_cached(sql)?.execute(bound.as_slice())
 }
 
 /// A LIMIT/OFFSET window of a list.

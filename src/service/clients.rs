@@ -5,11 +5,12 @@ use serde_json::Value;
 use super::permissions::{self, Action, Target};
 use super::session::Session;
 use super::{Context, Updated, record};
+use crate::domain::Changes;
+use crate::domain::field::{self, Values as _};
 use crate::domain::{
     Client, ClientPatch, Collaborator, Contract, Department, Email, Event, NewClient,
 };
 use crate::error::{Error, Result};
-use crate::repo::audit::Changes;
 use crate::repo::{Total, Window, clients, contracts, events};
 
 pub use crate::repo::clients::Filter;
@@ -101,11 +102,8 @@ pub fn create(ctx: &mut Context, session: &Session, new: &NewClient) -> Result<C
     let (tx, actor) = ctx.write_as(session)?;
     permissions::check(&actor, Action::CreateClient, Target::none())?;
     let id = clients::insert(&tx, new, actor.id, &now)?;
-    let changes = Changes::new()
-        .field("full_name", Value::Null, new.full_name.as_ref())
-        .field("email", Value::Null, new.email.as_ref())
-        .field("phone", Value::Null, new.phone.as_ref())
-        .field("company_name", Value::Null, new.company_name.as_ref())
+    let changes = ClientPatch::from(new)
+        .created()
         .field("sales_contact_id", Value::Null, actor.id);
     record(&tx, &now, &actor, "create", "client", id, changes)?;
     let created = clients::get(&tx, id)?;
@@ -132,19 +130,7 @@ pub fn update(
     )?;
     clients::update(&tx, id, patch, &now)?;
     let after = clients::get(&tx, id)?;
-    let changes = Changes::new()
-        .field(
-            "full_name",
-            before.full_name.as_str(),
-            after.full_name.as_str(),
-        )
-        .field("email", before.email.as_str(), after.email.as_str())
-        .field("phone", before.phone.as_str(), after.phone.as_str())
-        .field(
-            "company_name",
-            before.company_name.as_str(),
-            after.company_name.as_str(),
-        );
+    let changes = field::diff(&before, &after);
     if changes.is_empty() {
         // Dropping the transaction rolls back the new `updated_at` too.
         return Ok(Updated::unchanged(before));
@@ -194,10 +180,7 @@ pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Client> {
     let (tx, actor) = ctx.write_as(session)?;
     let before = deletion(&tx, &actor, id)?;
     clients::delete(&tx, id)?;
-    let changes = Changes::new()
-        .field("full_name", before.full_name.as_str(), Value::Null)
-        .field("email", before.email.as_str(), Value::Null)
-        .field("company_name", before.company_name.as_str(), Value::Null);
+    let changes = field::deleted(&before);
     record(&tx, &now, &actor, "delete", "client", id, changes)?;
     tx.commit()?;
     Ok(before)

@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::permissions::{self, Action, Target};
 use super::session::Session;
 use super::{Context, Updated, record};
+use crate::domain::field::{self, Values as _};
 use crate::domain::{Collaborator, Contract, ContractPatch, Event, Money, NewContract, Payment};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
@@ -78,9 +79,8 @@ pub fn create(ctx: &mut Context, session: &Session, new: &NewContract) -> Result
         )?;
     }
     let id = contracts::insert(&tx, new, &now)?;
-    let changes = Changes::new()
-        .field("client_id", Value::Null, new.client_id)
-        .field("total_amount", Value::Null, new.total.to_string())
+    let changes = ContractPatch::from(new)
+        .created()
         .field("signed", Value::Null, new.signed);
     record(&tx, &now, &actor, "create", "contract", id, changes)?;
     let created = contracts::get(&tx, id)?;
@@ -146,18 +146,12 @@ pub fn update(
     }
     contracts::update(&tx, id, client_id, total)?;
     let after = contracts::get(&tx, id)?;
-    let changes = Changes::new()
-        .field("client_id", before.client_id, after.client_id)
-        .field(
-            "total_amount",
-            before.total_amount.to_string(),
-            after.total_amount.to_string(),
-        )
-        .field(
-            "remaining_amount",
-            before.remaining_amount.to_string(),
-            after.remaining_amount.to_string(),
-        );
+    // What remains follows the total: it is audited beside it.
+    let changes = field::diff(&before, &after).field(
+        "remaining_amount",
+        before.remaining_amount.to_string(),
+        after.remaining_amount.to_string(),
+    );
     if changes.is_empty() {
         // Dropping the transaction rolls back the new `updated_at` too.
         return Ok(Updated::unchanged(before));
@@ -264,9 +258,7 @@ pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Contract>
     let (tx, actor) = ctx.write_as(session)?;
     let before = deletion(&tx, &actor, id)?;
     contracts::delete(&tx, id)?;
-    let changes = Changes::new()
-        .field("client_id", before.client_id, Value::Null)
-        .field("total_amount", before.total_amount.to_string(), Value::Null);
+    let changes = field::deleted(&before);
     record(&tx, &now, &actor, "delete", "contract", id, changes)?;
     tx.commit()?;
     Ok(before)

@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::permissions::{self, Action, Target};
 use super::session::Session;
 use super::{Context, Updated, record};
+use crate::domain::field::{self, Values as _};
 use crate::domain::{Collaborator, Department, Event, EventPatch, EventTime, NewEvent};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
@@ -95,14 +96,7 @@ pub fn create(ctx: &mut Context, session: &Session, new: &NewEvent) -> Result<Ev
     let (tx, actor) = ctx.write_as(session)?;
     event_contract(&tx, &actor, new.contract_id)?;
     let id = events::insert(&tx, new, &now)?;
-    let changes = Changes::new()
-        .field("contract_id", Value::Null, new.contract_id)
-        .field("name", Value::Null, new.name.as_ref())
-        .field("start", Value::Null, new.start.to_sql())
-        .field("end", Value::Null, new.end.to_sql())
-        .field("location", Value::Null, new.location.as_ref())
-        .field("attendees", Value::Null, new.attendees.get())
-        .field("notes", Value::Null, new.notes.as_ref());
+    let changes = EventPatch::from(new).created();
     record(&tx, &now, &actor, "create", "event", id, changes)?;
     let created = events::get(&tx, id)?;
     tx.commit()?;
@@ -151,18 +145,7 @@ pub fn update(
     )?;
     events::update(&tx, id, patch, &now)?;
     let after = events::get(&tx, id)?;
-    let changes = Changes::new()
-        .field("contract_id", before.contract_id, after.contract_id)
-        .field("name", before.name.as_str(), after.name.as_str())
-        .field("start", before.start.as_str(), after.start.as_str())
-        .field("end", before.end.as_str(), after.end.as_str())
-        .field(
-            "location",
-            before.location.as_str(),
-            after.location.as_str(),
-        )
-        .field("attendees", before.attendees, after.attendees)
-        .field("notes", before.notes.as_str(), after.notes.as_str());
+    let changes = field::diff(&before, &after);
     if changes.is_empty() {
         // Dropping the transaction rolls back the new `updated_at` too.
         return Ok(Updated::unchanged(before));
@@ -210,9 +193,7 @@ pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Event> {
     permissions::check(&actor, Action::DeleteEvent, Target::none())?;
     let before = events::get(&tx, id)?;
     events::delete(&tx, id)?;
-    let changes = Changes::new()
-        .field("contract_id", before.contract_id, Value::Null)
-        .field("name", before.name.as_str(), Value::Null);
+    let changes = field::deleted(&before);
     record(&tx, &now, &actor, "delete", "event", id, changes)?;
     tx.commit()?;
     Ok(before)

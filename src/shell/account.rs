@@ -12,17 +12,6 @@ use crate::service::{auth, demo as demo_data};
 use crate::ui::output::{self, Format};
 use crate::ui::prompter::any_answer;
 
-pub(super) const FULL_NAME: Field = Field {
-    flag: "--full-name",
-    label: "Full name:",
-    help: None,
-};
-pub(super) const PHONE: Field = Field {
-    flag: "--phone",
-    label: "Phone:",
-    help: Some("e.g. +33 1 23 45 67 89"),
-};
-
 pub(super) fn login(shell: &mut Shell, email: Option<String>) -> Result<()> {
     let field = Field {
         flag: "EMAIL (login EMAIL)",
@@ -92,7 +81,7 @@ pub(super) fn setup(shell: &mut Shell, args: SetupArgs) -> Result<()> {
         department: Some(Department::Management),
         ..Default::default()
     };
-    shell.fill(&args, &mut values, |shell, values, field| {
+    shell.fill(&args, &mut values, |shell, values, field, _| {
         super::users::ask(shell, values, field, None)
     })?;
     let new = values.into_new()?;

@@ -1,11 +1,11 @@
 //! The clients menu.
 
 use super::Shell;
-use super::account::{FULL_NAME, PHONE};
-use super::fields::Field;
+use super::fields::{Field, shown_fields};
 use super::grammar::{ClientFields, ClientsCommand};
 use super::listing::{Listing, Source};
-use crate::domain::{Client, ClientPatch, Email, Id, Name, NewClient, Phone, SearchText, Sort};
+use crate::domain::field::{Field as _, Fielded as _};
+use crate::domain::{Client, ClientField, ClientPatch, Email, Id, SearchText, Sort};
 use crate::error::Result;
 use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
@@ -14,19 +14,6 @@ use crate::service::{Context, clients};
 use crate::ui::output::Format;
 use crate::ui::table::{fixed, number, text};
 use crate::ui::time;
-
-/// The client's address (the collaborators' `EMAIL` field is their login).
-const CLIENT_EMAIL: Field = Field {
-    flag: "--email",
-    label: "Email:",
-    help: Some("the client's address, e.g. kevin@startup.io"),
-};
-
-const COMPANY_NAME: Field = Field {
-    flag: "--company-name",
-    label: "Company name:",
-    help: None,
-};
 
 pub(super) const KEYS: &[&str] = &[
     "id",
@@ -143,19 +130,14 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     let id = Id::parse("id", id)?;
     let detail = clients::detail(&shell.ctx, id.get())?;
     let c = &detail.client;
-    let fields = [
-        ("id", c.id.to_string()),
-        ("full name", c.full_name.clone()),
-        ("email", c.email.clone()),
-        ("phone", c.phone.clone()),
-        ("company", c.company_name.clone()),
-        (
-            "sales contact",
-            contact(c.sales_contact.as_deref(), c.sales_contact_id),
-        ),
-        ("first contact", time::local(&c.created_at)),
-        ("last update", time::local(&c.updated_at)),
-    ];
+    let mut fields = vec![("id".to_owned(), c.id.to_string())];
+    fields.extend(shown_fields(c));
+    fields.push((
+        "sales contact".to_owned(),
+        contact(c.sales_contact.as_deref(), c.sales_contact_id),
+    ));
+    fields.push(("first contact".to_owned(), time::local(&c.created_at)));
+    fields.push(("last update".to_owned(), time::local(&c.updated_at)));
     shell.print_record(format, KEYS, c, &fields)?;
     if format != Format::Table {
         return Ok(());
@@ -196,22 +178,42 @@ pub(super) fn contact(name: Option<&str>, id: Option<i64>) -> String {
     }
 }
 
+/// Asks for `field` of a client (a form): the email checked at the field against every other
+/// client's (but `current`'s own, in an update).
+fn ask(
+    shell: &mut Shell,
+    values: &mut ClientPatch,
+    field: ClientField,
+    current: Option<&Client>,
+) -> Result<()> {
+    let default = current.map(|c| c.display(field));
+    match field {
+        ClientField::Email => {
+            let except = current.map(|c| c.id);
+            values.email = Some(shell.ask_checked(
+                &Field::of(field.spec()),
+                default.as_deref(),
+                |ctx, v| {
+                    let email = Email::parse(v)?;
+                    clients::email_free(ctx, &email, except)?;
+                    Ok(email)
+                },
+            )?);
+            Ok(())
+        }
+        ClientField::FullName | ClientField::Phone | ClientField::CompanyName => {
+            shell.ask_field(values, field, default.as_deref())
+        }
+    }
+}
+
 fn create(shell: &mut Shell, me: &Session, fields: ClientFields) -> Result<()> {
     permissions::check_department(&me.who, Action::CreateClient)?;
-    let new = NewClient {
-        full_name: shell.required(fields.full_name, &FULL_NAME, |v| {
-            Name::parse("full name", v)
-        })?,
-        email: shell.required_checked(fields.email, &CLIENT_EMAIL, |ctx, v| {
-            let email = Email::parse(v)?;
-            clients::email_free(ctx, &email, None)?;
-            Ok(email)
-        })?,
-        phone: shell.required(fields.phone, &PHONE, Phone::parse)?,
-        company_name: shell.required(fields.company_name, &COMPANY_NAME, |v| {
-            Name::parse("company name", v)
-        })?,
-    };
+    let mut values = ClientPatch::default();
+    shell.fill(&fields, &mut values, |shell, values, field, _| {
+        ask(shell, values, field, None)
+    })?;
+    let new = values.into_new()?;
     let client = clients::create(&mut shell.ctx, me, &new)?;
     shell.say(format!(
         "Created client {}: {} of {}. You are their sales contact.",
@@ -223,59 +225,9 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: ClientFields) -> Re
     permissions::check_department(&me.who, Action::UpdateClient)?;
     let id = Id::parse("id", id)?;
     let current = clients::get(&shell.ctx, id.get())?;
-    let given = [
-        &fields.full_name,
-        &fields.email,
-        &fields.phone,
-        &fields.company_name,
-    ];
-    let patch = if given.iter().any(|f| f.is_some()) {
-        ClientPatch {
-            full_name: fields
-                .full_name
-                .as_deref()
-                .map(|v| Name::parse("full name", v))
-                .transpose()?,
-            email: fields.email.as_deref().map(Email::parse).transpose()?,
-            phone: fields.phone.as_deref().map(Phone::parse).transpose()?,
-            company_name: fields
-                .company_name
-                .as_deref()
-                .map(|v| Name::parse("company name", v))
-                .transpose()?,
-        }
-    } else {
-        let flags = ["--full-name", "--email", "--phone", "--company-name"];
-        let mut patch = ClientPatch::default();
-        for index in shell.pick_fields(&flags, &["full name", "email", "phone", "company name"])? {
-            match index {
-                0 => {
-                    patch.full_name =
-                        Some(shell.ask(&FULL_NAME, Some(&current.full_name), |v| {
-                            Name::parse("full name", v)
-                        })?)
-                }
-                1 => {
-                    patch.email =
-                        Some(
-                            shell.ask_checked(&CLIENT_EMAIL, Some(&current.email), |ctx, v| {
-                                let email = Email::parse(v)?;
-                                clients::email_free(ctx, &email, Some(current.id))?;
-                                Ok(email)
-                            })?,
-                        )
-                }
-                2 => patch.phone = Some(shell.ask(&PHONE, Some(&current.phone), Phone::parse)?),
-                _ => {
-                    patch.company_name =
-                        Some(shell.ask(&COMPANY_NAME, Some(&current.company_name), |v| {
-                            Name::parse("company name", v)
-                        })?)
-                }
-            }
-        }
-        patch
-    };
+    let patch: ClientPatch = shell.patch(&fields, |shell, values, field, _| {
+        ask(shell, values, field, Some(&current))
+    })?;
     if patch.is_empty() {
         return shell.say("Nothing changed: no field was chosen.");
     }

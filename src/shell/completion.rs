@@ -232,13 +232,15 @@ fn id_kind(menu: &str, command: &str, arg: &str) -> Option<IdKind> {
         ("contracts", "pay", "id") => PayableContract,
         ("contracts", "delete", "id") => ManagedContract,
         ("contracts", "list", "client") | ("events", "list", "client") => Client,
-        ("contracts", "create" | "update", "client") => ContractableClient,
+        ("clients", "list", "sales") => SalesCollaborator,
+        ("audit", "list", "actor") => Collaborator,
+        ("contracts", "create" | "update", "client_id") => ContractableClient,
         ("events", "show", "id") => Event,
         ("events", "update", "id") => UpdatableEvent,
         ("events", "assign" | "delete", "id") => ManagedEvent,
         ("events", "unassign", "id") => AssignedEvent,
         ("events", "assign", "support_id") | ("events", "list", "support") => SupportCollaborator,
-        ("events", "create" | "update", "contract") => EventableContract,
+        ("events", "create" | "update", "contract_id") => EventableContract,
         ("users", "show", "id") => Collaborator,
         ("users", "update" | "delete" | "unlock" | "reset-password", "id") => ManagedCollaborator,
         _ => return None,
@@ -311,6 +313,32 @@ mod tests {
             .into_iter()
             .map(|c| c.display)
             .collect()
+    }
+
+    /// An argument that takes an id completes to ids: each has its kind of record (a new id
+    /// argument without one fails here). `audit list --id` is any record's id, so none.
+    #[test]
+    fn every_id_argument_has_a_completion_kind() {
+        let root = grammar::grammar();
+        for menu in root.get_subcommands() {
+            for command in menu.get_subcommands() {
+                for arg in command.get_arguments() {
+                    let id = arg.get_id().as_str();
+                    let names_an_id = id == "id"
+                        || id.ends_with("_id")
+                        || arg
+                            .get_value_names()
+                            .is_some_and(|names| names.iter().any(|n| n.as_str() == "ID"));
+                    let path = (menu.get_name(), command.get_name(), id);
+                    if names_an_id && path != ("audit", "list", "id") {
+                        assert!(
+                            id_kind(path.0, path.1, path.2).is_some(),
+                            "{path:?} has no completion kind in id_kind"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! The contracts menu, with payments.
 
 use super::Shell;
-use super::fields::Field;
-use super::grammar::ContractsCommand;
+use super::fields::{Field, shown_fields};
+use super::grammar::{ContractFields, ContractsCommand};
 use super::listing::{Listing, Source};
-use crate::domain::{Contract, ContractPatch, Id, Money, NewContract, Sort};
+use crate::domain::field::{Field as _, Fielded as _};
+use crate::domain::{Contract, ContractField, ContractPatch, Id, Money, Sort};
 use crate::error::Result;
 use crate::repo::{Total, Window};
 use crate::service::completion::IdKind;
@@ -14,17 +15,6 @@ use crate::service::{Context, clients, contracts, users};
 use crate::ui::output::Format;
 use crate::ui::table::{Column, fixed, number, text};
 use crate::ui::time;
-
-const CLIENT: Field = Field {
-    flag: "--client",
-    label: "Client id:",
-    help: Some("see `clients list --mine`"),
-};
-const TOTAL: Field = Field {
-    flag: "--total",
-    label: "Total amount:",
-    help: Some("e.g. 1500, 1500.5 or 1500,50"),
-};
 
 const KEYS: &[&str] = &[
     "id",
@@ -153,12 +143,8 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
             shell.print_list(&LISTING, &list, &filter)
         }
         ContractsCommand::Show { id, format } => show(shell, &id, format),
-        ContractsCommand::Create {
-            client,
-            total,
-            signed,
-        } => create(shell, &me, client, total, signed),
-        ContractsCommand::Update { id, client, total } => update(shell, &me, &id, client, total),
+        ContractsCommand::Create { fields, signed } => create(shell, &me, fields, signed),
+        ContractsCommand::Update { id, fields } => update(shell, &me, &id, fields),
         ContractsCommand::Sign { id } => {
             let contract = contracts::sign(&mut shell.ctx, &me, Id::parse("id", &id)?.get())?;
             shell.say(format!(
@@ -208,16 +194,29 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
         ),
         None => super::clients::contact(None, None),
     };
-    let fields = [
-        ("id", c.id.to_string()),
-        ("client", format!("{} ({})", c.client_name, c.client_id)),
-        ("sales contact", sales_contact),
-        ("total", c.total_amount.to_string()),
-        ("paid", c.paid().to_string()),
-        ("remaining", c.remaining_amount.to_string()),
-        ("signed", signed(c)),
-        ("created", time::local(&c.created_at)),
-    ];
+    let mut fields = vec![("id".to_owned(), c.id.to_string())];
+    // The client by name, then the rest of the contract's fields from its table.
+    for (field, shown) in ContractField::ALL.iter().zip(shown_fields(c)) {
+        match field {
+            ContractField::Client => {
+                fields.push((
+                    "client".to_owned(),
+                    format!("{} ({})", c.client_name, c.client_id),
+                ));
+                fields.push(("sales contact".to_owned(), sales_contact.clone()));
+            }
+            ContractField::Total => fields.push(shown),
+        }
+    }
+    fields.extend(
+        [
+            ("paid", c.paid().to_string()),
+            ("remaining", c.remaining_amount.to_string()),
+            ("signed", signed(c)),
+            ("created", time::local(&c.created_at)),
+        ]
+        .map(|(name, value)| (name.to_owned(), value)),
+    );
     shell.print_record(format, KEYS, c, &fields)?;
     if format != Format::Table {
         return Ok(());
@@ -244,26 +243,40 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     super::audit::print_history(shell, format, "contract", id.get())
 }
 
-fn create(
+/// Asks for `field` of a contract (a form): the client picked among those the user may
+/// choose.
+fn ask(
     shell: &mut Shell,
     me: &Session,
-    client: Option<String>,
-    total: Option<String>,
-    signed: bool,
+    values: &mut ContractPatch,
+    field: ContractField,
+    current: Option<&Contract>,
 ) -> Result<()> {
+    match field {
+        ContractField::Client => {
+            values.client_id = Some(shell.required_id(
+                None,
+                &Field::of(field.spec()),
+                "client",
+                IdKind::ContractableClient,
+                &me.who,
+            )?);
+            Ok(())
+        }
+        ContractField::Total => {
+            let default = current.map(|c| c.display(field));
+            shell.ask_field(values, field, default.as_deref())
+        }
+    }
+}
+
+fn create(shell: &mut Shell, me: &Session, fields: ContractFields, signed: bool) -> Result<()> {
     permissions::check_department(&me.who, Action::CreateContract)?;
-    let new = NewContract {
-        client_id: shell.required_id(
-            client,
-            &CLIENT,
-            "client",
-            IdKind::ContractableClient,
-            &me.who,
-        )?,
-        total: shell.required(total, &TOTAL, |v| Money::parse("total", v))?,
-        signed,
-    };
-    let contract = contracts::create(&mut shell.ctx, me, &new)?;
+    let mut values = ContractPatch::default();
+    shell.fill(&fields, &mut values, |shell, values, field, _| {
+        ask(shell, me, values, field, None)
+    })?;
+    let contract = contracts::create(&mut shell.ctx, me, &values.into_new(signed)?)?;
     let state = if contract.signed {
         "signed"
     } else {
@@ -275,52 +288,13 @@ fn create(
     ))
 }
 
-fn update(
-    shell: &mut Shell,
-    me: &Session,
-    id: &str,
-    client: Option<String>,
-    total: Option<String>,
-) -> Result<()> {
+fn update(shell: &mut Shell, me: &Session, id: &str, fields: ContractFields) -> Result<()> {
     permissions::check_department(&me.who, Action::UpdateContract)?;
     let id = Id::parse("id", id)?;
     let current = contracts::get(&shell.ctx, id.get())?;
-    let patch = if client.is_some() || total.is_some() {
-        ContractPatch {
-            client_id: client
-                .as_deref()
-                .map(|v| Id::parse("client", v))
-                .transpose()?
-                .map(Id::get),
-            total: total
-                .as_deref()
-                .map(|v| Money::parse("total", v))
-                .transpose()?,
-        }
-    } else {
-        let mut patch = ContractPatch::default();
-        for index in shell.pick_fields(&["--client", "--total"], &["client", "total"])? {
-            match index {
-                0 => {
-                    patch.client_id = Some(shell.required_id(
-                        None,
-                        &CLIENT,
-                        "client",
-                        IdKind::ContractableClient,
-                        &me.who,
-                    )?)
-                }
-                _ => {
-                    patch.total = Some(shell.ask(
-                        &TOTAL,
-                        Some(&current.total_amount.to_string()),
-                        |v| Money::parse("total", v),
-                    )?)
-                }
-            }
-        }
-        patch
-    };
+    let patch: ContractPatch = shell.patch(&fields, |shell, values, field, _| {
+        ask(shell, me, values, field, Some(&current))
+    })?;
     if patch.is_empty() {
         return shell.say("Nothing changed: no field was chosen.");
     }

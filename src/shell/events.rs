@@ -4,12 +4,11 @@ use std::io::Write;
 
 use super::Shell;
 use super::clients::contact;
-use super::fields::Field;
+use super::fields::{Field, shown_fields};
 use super::grammar::{EventFields, EventsCommand};
 use super::listing::{Listing, Source};
-use crate::domain::{
-    Attendees, DateBound, Event, EventPatch, EventTime, Id, Name, NewEvent, Notes, Sort,
-};
+use crate::domain::field::{Field as _, Fielded as _};
+use crate::domain::{DateBound, Event, EventField, EventPatch, EventTime, Id, Sort};
 use crate::error::{Error, Result};
 use crate::repo::{Total, Window};
 use crate::service::completion::IdKind;
@@ -18,42 +17,6 @@ use crate::service::session::Session;
 use crate::service::{Context, events};
 use crate::ui::output::Format;
 use crate::ui::table::{Column, fixed, number, text};
-
-const CONTRACT: Field = Field {
-    flag: "--contract",
-    label: "Contract id:",
-    help: Some("a signed contract of one of your clients"),
-};
-const NAME: Field = Field {
-    flag: "--name",
-    label: "Event name:",
-    help: None,
-};
-const START: Field = Field {
-    flag: "--start",
-    label: "Start:",
-    help: Some("local time, e.g. 2026-06-04 13:00"),
-};
-const END: Field = Field {
-    flag: "--end",
-    label: "End:",
-    help: Some("local time, e.g. 2026-06-05 02:00"),
-};
-const LOCATION: Field = Field {
-    flag: "--location",
-    label: "Location:",
-    help: None,
-};
-const ATTENDEES: Field = Field {
-    flag: "--attendees",
-    label: "Attendees:",
-    help: Some("how many people are expected"),
-};
-const NOTES: Field = Field {
-    flag: "--notes",
-    label: "Notes:",
-    help: Some("optional"),
-};
 
 const KEYS: &[&str] = &[
     "id",
@@ -113,10 +76,7 @@ pub(super) fn short_row(e: &Event) -> Vec<String> {
     ]
 }
 
-/// `2026-06-04T13:00` as `2026-06-04 13:00`.
-fn display_time(stored: &str) -> String {
-    EventTime::from_sql(stored).map_or_else(|| stored.to_owned(), |t| t.to_string())
-}
+use crate::domain::shown_time as display_time;
 
 impl Source<Event> for events::Filter {
     fn count(&self, ctx: &Context) -> Result<Total> {
@@ -220,62 +180,108 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
 
 fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     let e = events::get(&shell.ctx, Id::parse("id", id)?.get())?;
-    let fields = [
-        ("id", e.id.to_string()),
-        ("name", e.name.clone()),
-        ("contract", e.contract_id.to_string()),
-        ("client", e.client_name.clone()),
-        ("client email", e.client_email.clone()),
-        ("client phone", e.client_phone.clone()),
-        ("start", display_time(&e.start)),
-        ("end", display_time(&e.end)),
-        ("location", e.location.clone()),
-        ("attendees", e.attendees.to_string()),
-        (
-            "support",
-            contact(e.support_contact.as_deref(), e.support_contact_id),
-        ),
-        ("notes", e.notes.clone()),
+    let mut fields = vec![
+        ("id".to_owned(), e.id.to_string()),
+        ("client".to_owned(), e.client_name.clone()),
+        ("client email".to_owned(), e.client_email.clone()),
+        ("client phone".to_owned(), e.client_phone.clone()),
     ];
+    fields.extend(shown_fields(&e));
+    fields.push((
+        "support".to_owned(),
+        contact(e.support_contact.as_deref(), e.support_contact_id),
+    ));
     shell.print_record(format, KEYS, &e, &fields)?;
     super::audit::print_history(shell, format, "event", e.id)
 }
 
+/// Asks for `field` of an event (a form; `asking` is every field this form asks). The
+/// contract is picked among those the user may choose (and, for a new event, checked at
+/// once); a start and an end are checked against each other as soon as both are known.
+fn ask(
+    shell: &mut Shell,
+    me: &Session,
+    values: &mut EventPatch,
+    field: EventField,
+    asking: &[EventField],
+    current: Option<&Event>,
+) -> Result<()> {
+    let question = Field::of(field.spec());
+    let default = current.map(|e| e.display(field));
+    let stored = |e: &Event, field: EventField| {
+        let t = e.value(field);
+        t.as_str()
+            .and_then(EventTime::from_sql)
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("stored event time {t:?}")))
+    };
+    match field {
+        EventField::Contract => {
+            let id = shell.required_id(
+                None,
+                &question,
+                "contract",
+                IdKind::EventableContract,
+                &me.who,
+            )?;
+            if current.is_none() {
+                events::contract_for_event(&shell.ctx, me, id)?;
+            }
+            values.contract_id = Some(id);
+        }
+        EventField::Start => {
+            // A new start alone must stay before the end already given or stored.
+            let end = match (values.end, current) {
+                (Some(end), _) => Some(end),
+                (None, Some(e)) if !asking.contains(&EventField::End) => {
+                    Some(stored(e, EventField::End)?)
+                }
+                (None, _) => None,
+            };
+            values.start = Some(shell.ask(&question, default.as_deref(), |v| {
+                let start = EventTime::parse("start", v)?;
+                if let Some(end) = end {
+                    events::check_times(start, end)?;
+                }
+                Ok(start)
+            })?);
+        }
+        EventField::End => {
+            let start = match (values.start, current) {
+                (Some(start), _) => Some(start),
+                (None, Some(e)) => Some(stored(e, EventField::Start)?),
+                (None, None) => None,
+            };
+            values.end = Some(shell.ask(&question, default.as_deref(), |v| {
+                let end = EventTime::parse("end", v)?;
+                if let Some(start) = start {
+                    events::check_times(start, end)?;
+                }
+                Ok(end)
+            })?);
+        }
+        EventField::Notes => {
+            let default = default.unwrap_or_default();
+            shell.ask_field(values, field, Some(&default))?;
+        }
+        EventField::Name | EventField::Location | EventField::Attendees => {
+            shell.ask_field(values, field, default.as_deref())?;
+        }
+    }
+    Ok(())
+}
+
 fn create(shell: &mut Shell, me: &Session, fields: EventFields) -> Result<()> {
     permissions::check_department(&me.who, Action::CreateEvent)?;
-    let interactive = shell.prompter.is_interactive();
     // The contract first, checked at once (it exists, is signed, is one of your clients'):
     // a form that could not be submitted is not worth filling in.
-    let contract_id = shell.required_id(
-        fields.contract,
-        &CONTRACT,
-        "contract",
-        IdKind::EventableContract,
-        &me.who,
-    )?;
-    events::contract_for_event(&shell.ctx, me, contract_id)?;
-    let name = shell.required(fields.name, &NAME, |v| Name::parse("name", v))?;
-    let start = shell.required(fields.start, &START, |v| EventTime::parse("start", v))?;
-    // The end is checked against the start already given, and only it is asked again.
-    let end = shell.required(fields.end, &END, |v| {
-        let end = EventTime::parse("end", v)?;
-        events::check_times(start, end)?;
-        Ok(end)
+    if let Some(given) = fields.get(EventField::Contract) {
+        events::contract_for_event(&shell.ctx, me, Id::parse("contract", given)?.get())?;
+    }
+    let mut values = EventPatch::default();
+    shell.fill(&fields, &mut values, |shell, values, field, asking| {
+        ask(shell, me, values, field, asking, None)
     })?;
-    let new = NewEvent {
-        contract_id,
-        name,
-        start,
-        end,
-        location: shell.required(fields.location, &LOCATION, |v| Name::parse("location", v))?,
-        attendees: shell.required(fields.attendees, &ATTENDEES, Attendees::parse)?,
-        notes: match fields.notes {
-            Some(notes) => Notes::parse(&notes)?,
-            None if interactive => shell.ask(&NOTES, Some(""), Notes::parse)?,
-            None => Notes::default(),
-        },
-    };
-    let event = events::create(&mut shell.ctx, me, &new)?;
+    let event = events::create(&mut shell.ctx, me, &values.into_new()?)?;
     shell.say(format!(
         "Created event {}: {} for {}, from {} to {}.",
         event.id,
@@ -290,47 +296,9 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: EventFields) -> Res
     permissions::check_department(&me.who, Action::UpdateEvent)?;
     let id = Id::parse("id", id)?;
     let current = events::get(&shell.ctx, id.get())?;
-    let EventFields {
-        contract,
-        name,
-        start,
-        end,
-        location,
-        attendees,
-        notes,
-    } = fields;
-    let given = [
-        &contract, &name, &start, &end, &location, &attendees, &notes,
-    ];
-    let patch = if given.iter().any(|f| f.is_some()) {
-        EventPatch {
-            contract_id: contract
-                .as_deref()
-                .map(|v| Id::parse("contract", v))
-                .transpose()?
-                .map(Id::get),
-            name: name
-                .as_deref()
-                .map(|v| Name::parse("name", v))
-                .transpose()?,
-            start: start
-                .as_deref()
-                .map(|v| EventTime::parse("start", v))
-                .transpose()?,
-            end: end
-                .as_deref()
-                .map(|v| EventTime::parse("end", v))
-                .transpose()?,
-            location: location
-                .as_deref()
-                .map(|v| Name::parse("location", v))
-                .transpose()?,
-            attendees: attendees.as_deref().map(Attendees::parse).transpose()?,
-            notes: notes.as_deref().map(Notes::parse).transpose()?,
-        }
-    } else {
-        ask_patch(shell, me, &current)?
-    };
+    let patch: EventPatch = shell.patch(&fields, |shell, values, field, asking| {
+        ask(shell, me, values, field, asking, Some(&current))
+    })?;
     if patch.is_empty() {
         return shell.say("Nothing changed: no field was chosen.");
     }
@@ -343,86 +311,6 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: EventFields) -> Res
         ));
     }
     shell.say(format!("Updated event {} ({}).", event.id, event.name))
-}
-
-/// On a terminal: the fields the user picks, asked with their current values as defaults.
-fn ask_patch(shell: &mut Shell, me: &Session, current: &Event) -> Result<EventPatch> {
-    let flags = [
-        "--contract",
-        "--name",
-        "--start",
-        "--end",
-        "--location",
-        "--attendees",
-        "--notes",
-    ];
-    let labels = [
-        "contract",
-        "name",
-        "start",
-        "end",
-        "location",
-        "attendees",
-        "notes",
-    ];
-    let (start, end) = (display_time(&current.start), display_time(&current.end));
-    let stored = |t: &str| {
-        EventTime::from_sql(t)
-            .ok_or_else(|| Error::internal(anyhow::anyhow!("stored event time {t:?}")))
-    };
-    let (current_start, current_end) = (stored(&current.start)?, stored(&current.end)?);
-    let picked = shell.pick_fields(&flags, &labels)?;
-    let end_picked = picked.contains(&3);
-    let mut patch = EventPatch::default();
-    for index in picked {
-        match index {
-            0 => {
-                patch.contract_id = Some(shell.required_id(
-                    None,
-                    &CONTRACT,
-                    "contract",
-                    IdKind::EventableContract,
-                    &me.who,
-                )?)
-            }
-            1 => {
-                patch.name =
-                    Some(shell.ask(&NAME, Some(&current.name), |v| Name::parse("name", v))?)
-            }
-            2 => {
-                // A new start alone must stay before the current end.
-                patch.start = Some(shell.ask(&START, Some(&start), |v| {
-                    let start = EventTime::parse("start", v)?;
-                    if !end_picked {
-                        events::check_times(start, current_end)?;
-                    }
-                    Ok(start)
-                })?)
-            }
-            3 => {
-                let from = patch.start.unwrap_or(current_start);
-                patch.end = Some(shell.ask(&END, Some(&end), |v| {
-                    let end = EventTime::parse("end", v)?;
-                    events::check_times(from, end)?;
-                    Ok(end)
-                })?)
-            }
-            4 => {
-                patch.location = Some(shell.ask(&LOCATION, Some(&current.location), |v| {
-                    Name::parse("location", v)
-                })?)
-            }
-            5 => {
-                patch.attendees = Some(shell.ask(
-                    &ATTENDEES,
-                    Some(&current.attendees.to_string()),
-                    Attendees::parse,
-                )?)
-            }
-            _ => patch.notes = Some(shell.ask(&NOTES, Some(&current.notes), Notes::parse)?),
-        }
-    }
-    Ok(patch)
 }
 
 fn assign(shell: &mut Shell, me: &Session, id: &str, support_id: Option<String>) -> Result<()> {

@@ -32,40 +32,37 @@ impl Field {
     }
 }
 
-/// A field's value as a form pre-fills it and `show` prints it.
-pub(super) fn shown(value: serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(text) => text,
-        serde_json::Value::Null => super::clients::NONE.to_owned(),
-        other => other.to_string(),
-    }
-}
-
 /// A record's fields as `show` lists them: each field of its table, in form order.
 pub(super) fn shown_fields<R: Fielded>(record: &R) -> Vec<(String, String)> {
     R::Field::ALL
         .iter()
-        .map(|f| (f.spec().label.to_lowercase(), shown(record.value(*f))))
+        .map(|f| (f.spec().label.to_lowercase(), record.display(*f)))
         .collect()
 }
 
 impl Shell {
     /// The values of a creation: each field of `S` from its flag, else (on a terminal) asked
-    /// by `ask` in form order, else `Missing` naming the first flag missing.
+    /// by `ask` in form order, else `Missing` naming the first required flag missing. `ask`
+    /// is told every field the form asks, so a check that spans fields knows which are coming.
     pub(super) fn fill<S, V>(
         &mut self,
         args: &FieldArgs<S>,
         values: &mut V,
-        mut ask: impl FnMut(&mut Shell, &mut V, S::Field) -> Result<()>,
+        mut ask: impl FnMut(&mut Shell, &mut V, S::Field, &[S::Field]) -> Result<()>,
     ) -> Result<()>
     where
         S: FieldSet,
         V: Values<Field = S::Field>,
     {
+        let interactive = self.prompter.is_interactive();
+        let asked: Vec<S::Field> = FieldArgs::<S>::fields()
+            .filter(|f| args.get(*f).is_none())
+            .collect();
         for field in FieldArgs::<S>::fields() {
             match args.get(field) {
                 Some(input) => values.set(field, input)?,
-                None if self.prompter.is_interactive() => ask(self, values, field)?,
+                None if interactive => ask(self, values, field, &asked)?,
+                None if field.optional() => {}
                 None => {
                     return Err(Error::Missing {
                         flag: field.spec().flag,
@@ -81,7 +78,7 @@ impl Shell {
     pub(super) fn patch<S, V>(
         &mut self,
         args: &FieldArgs<S>,
-        mut ask: impl FnMut(&mut Shell, &mut V, S::Field) -> Result<()>,
+        mut ask: impl FnMut(&mut Shell, &mut V, S::Field, &[S::Field]) -> Result<()>,
     ) -> Result<V>
     where
         S: FieldSet,
@@ -101,8 +98,13 @@ impl Shell {
             .map(|f| f.spec().label.to_lowercase())
             .collect();
         let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-        for index in self.pick_fields(&flags, &labels)? {
-            ask(self, &mut values, fields[index])?;
+        let picked: Vec<S::Field> = self
+            .pick_fields(&flags, &labels)?
+            .into_iter()
+            .map(|index| fields[index])
+            .collect();
+        for field in &picked {
+            ask(self, &mut values, *field, &picked)?;
         }
         Ok(values)
     }

@@ -20,15 +20,12 @@ use super::completion;
 use super::grammar::{self, Menu, Parsed};
 use crate::error::Error;
 
-/// Every menu a line can be typed in.
-const CONTEXTS: [Option<Menu>; 6] = [
-    None,
-    Some(Menu::Audit),
-    Some(Menu::Clients),
-    Some(Menu::Contracts),
-    Some(Menu::Events),
-    Some(Menu::Users),
-];
+/// Every place a line can be typed in: the top level, then each menu of the grammar.
+fn contexts() -> Vec<Option<Menu>> {
+    std::iter::once(None)
+        .chain(Menu::ALL.into_iter().map(Some))
+        .collect()
+}
 
 fn config(cases: u32) -> Config {
     Config {
@@ -568,7 +565,7 @@ fn check_line(line: &str) -> Result<(), TestCaseError> {
     let Some(words) = shlex::split(line).filter(|w| !w.is_empty()) else {
         return Ok(());
     };
-    for menu in CONTEXTS {
+    for menu in contexts() {
         check_words(words.clone(), menu)?;
     }
     Ok(())
@@ -652,7 +649,7 @@ proptest! {
     #![proptest_config(config(256))]
 
     /// Property 1, on lines: the grammar never panics, and its errors are one line with a
-    /// user exit code (each line is tried in all six menus).
+    /// user exit code (each line is tried at the top level and in every menu).
     #[test]
     fn lines_never_panic_the_grammar(line in any_line()) {
         check_line(&line)?;
@@ -666,7 +663,7 @@ proptest! {
             3 => mutated_line(1, 0),
             1 => mutated_line(3, 1),
         ],
-        menu in select(&CONTEXTS[..]),
+        menu in select(contexts()),
     ) {
         check_round_trip(&line, menu)?;
     }
@@ -683,7 +680,7 @@ proptest! {
             2 => grammar_words(4),
             1 => proptest::collection::vec(text(12), 1..6),
         ],
-        menu in select(&CONTEXTS[..]),
+        menu in select(contexts()),
     ) {
         if !words.is_empty() {
             check_words(words, menu)?;
@@ -696,7 +693,7 @@ proptest! {
     fn completion_never_panics(
         line in any_line(),
         positions in proptest::collection::vec(any::<Index>(), 1..4),
-        menu in select(&CONTEXTS[..]),
+        menu in select(contexts()),
     ) {
         let boundaries = boundaries(&line);
         check_completion(&line, line.len(), menu)?;
@@ -755,7 +752,7 @@ fn most_lightly_mutated_lines_parse() {
     let parsed = lines
         .iter()
         .filter(|line| {
-            CONTEXTS.iter().any(|&menu| {
+            contexts().into_iter().any(|menu| {
                 shlex::split(line)
                     .and_then(|words| grammar::resolve(words, menu).ok())
                     // A request for help (`--help`, which the walk finds on every command) is a
@@ -772,7 +769,7 @@ fn words(line: &str) -> Vec<String> {
 }
 
 fn assert_all_positions_complete(line: &str) {
-    for menu in CONTEXTS {
+    for menu in contexts() {
         for pos in boundaries(line) {
             check_completion(line, pos, menu).unwrap();
         }
@@ -815,7 +812,7 @@ fn unbalanced_quotes_do_not_split_and_still_complete() {
 
 #[test]
 fn a_double_dash_alone_is_an_unknown_command() {
-    for menu in CONTEXTS {
+    for menu in contexts() {
         let err = grammar::resolve(words("--"), menu).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.to_string().starts_with("unknown command '--'"), "{err}");
@@ -888,7 +885,7 @@ fn grammar_errors_never_echo_control_characters() {
     ];
     for case in cases {
         let words: Vec<String> = case.iter().map(|w| (*w).to_owned()).collect();
-        for menu in CONTEXTS {
+        for menu in contexts() {
             if let Err(err) = check_words(words.clone(), menu) {
                 panic!("{words:?} in {menu:?}: {err}");
             }
@@ -909,7 +906,7 @@ fn completion_after_a_unicode_space_does_not_panic() {
         "list\u{3000}--format ",
         "show\u{85}",
     ] {
-        for menu in CONTEXTS {
+        for menu in contexts() {
             for pos in boundaries(line) {
                 let result = std::panic::catch_unwind(|| check_completion(line, pos, menu));
                 match result {

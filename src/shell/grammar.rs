@@ -11,7 +11,10 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use super::field_args::{All, FieldArgs, FieldSet};
-use crate::domain::{ClientSort, CollaboratorField, ContractSort, Department, EventSort, Period};
+use crate::domain::{
+    ClientField, ClientSort, CollaboratorField, ContractField, ContractSort, Department,
+    EventField, EventSort, Period,
+};
 use crate::error::{Error, Result};
 use crate::service::permissions::{Action, Grant, grant};
 use crate::ui::output::Format;
@@ -273,21 +276,7 @@ pub enum ClientsCommand {
 }
 
 /// Every client field, as flags.
-#[derive(Debug, Clone, Default, Args)]
-pub struct ClientFields {
-    /// The contact's full name, e.g. "Kevin Casey".
-    #[arg(long)]
-    pub full_name: Option<String>,
-    /// The contact's email address.
-    #[arg(long)]
-    pub email: Option<String>,
-    /// The contact's phone number.
-    #[arg(long)]
-    pub phone: Option<String>,
-    /// The company, e.g. "Cool Startup LLC".
-    #[arg(long)]
-    pub company_name: Option<String>,
-}
+pub type ClientFields = FieldArgs<All<ClientField>>;
 
 #[derive(Debug, Subcommand)]
 pub enum ContractsCommand {
@@ -336,12 +325,8 @@ pub enum ContractsCommand {
     },
     /// Create a contract for a client (management, or the client's sales contact).
     Create {
-        /// The client's id.
-        #[arg(long, value_name = "ID")]
-        client: Option<IdArg>,
-        /// The total amount, e.g. 1500, 1500.5 or 1500,50.
-        #[arg(long, value_name = "AMOUNT")]
-        total: Option<String>,
+        #[command(flatten)]
+        fields: ContractFields,
         /// The contract is already signed.
         #[arg(long)]
         signed: bool,
@@ -350,12 +335,8 @@ pub enum ContractsCommand {
     Update {
         /// Contract id.
         id: IdArg,
-        /// The client's id (unsigned contracts only).
-        #[arg(long, value_name = "ID")]
-        client: Option<IdArg>,
-        /// The total amount; never below what was already paid.
-        #[arg(long, value_name = "AMOUNT")]
-        total: Option<String>,
+        #[command(flatten)]
+        fields: ContractFields,
     },
     /// Record that a contract was signed.
     Sign {
@@ -458,30 +439,10 @@ pub enum EventsCommand {
 }
 
 /// Every event field, as flags.
-#[derive(Debug, Clone, Default, Args)]
-pub struct EventFields {
-    /// The signed contract's id.
-    #[arg(long, value_name = "ID")]
-    pub contract: Option<IdArg>,
-    /// The event's name, e.g. "John Ouick Wedding".
-    #[arg(long)]
-    pub name: Option<String>,
-    /// When it starts, local time: 2026-06-04 13:00.
-    #[arg(long, value_name = "DATE TIME")]
-    pub start: Option<String>,
-    /// When it ends, local time: 2026-06-05 02:00.
-    #[arg(long, value_name = "DATE TIME")]
-    pub end: Option<String>,
-    /// Where, e.g. "53 Rue du Château, 41120 Candé-sur-Beuvron".
-    #[arg(long)]
-    pub location: Option<String>,
-    /// How many people are expected.
-    #[arg(long, value_name = "COUNT")]
-    pub attendees: Option<String>,
-    /// Free notes (optional).
-    #[arg(long)]
-    pub notes: Option<String>,
-}
+pub type EventFields = FieldArgs<All<EventField>>;
+
+/// Every contract field, as flags.
+pub type ContractFields = FieldArgs<All<ContractField>>;
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
@@ -515,6 +476,15 @@ pub enum Menu {
 }
 
 impl Menu {
+    /// Every menu; a test checks it against the grammar's commands that have commands.
+    pub const ALL: [Menu; 5] = [
+        Menu::Audit,
+        Menu::Clients,
+        Menu::Contracts,
+        Menu::Events,
+        Menu::Users,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Menu::Audit => "audit",
@@ -526,34 +496,62 @@ impl Menu {
     }
 }
 
-/// The write a command performs, by its path (`None` for the top level): what the permission
-/// table decides for it. Commands that only read, and menus open to everyone, have none.
-pub fn action_of(menu: Option<&str>, command: &str) -> Option<Action> {
+/// What the permission table says of a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Open to everyone: reading, one's own session, the shell's own commands, and the
+    /// commands that check their own conditions (`setup`, `demo`).
+    Anyone,
+    /// A write the permission table decides.
+    Needs(Action),
+}
+
+/// The permission cell of a command, by its path (`None` for the top level). Every command
+/// of the grammar has one: a test walks the grammar and fails on a command without.
+pub fn permission_of(menu: Option<&str>, command: &str) -> Option<Permission> {
     use Action::*;
+    use Permission::{Anyone, Needs};
     Some(match (menu, command) {
-        (None, "backup") => Backup,
-        (None, "audit") | (Some("audit"), "list") => ReadAudit,
-        (Some("clients"), "create") => CreateClient,
-        (Some("clients"), "update") => UpdateClient,
-        (Some("clients"), "reassign") => ReassignClient,
-        (Some("clients"), "delete") => DeleteClient,
-        (Some("contracts"), "create") => CreateContract,
-        (Some("contracts"), "update") => UpdateContract,
-        (Some("contracts"), "sign") => SignContract,
-        (Some("contracts"), "pay") => RecordPayment,
-        (Some("contracts"), "delete") => DeleteContract,
-        (Some("events"), "create") => CreateEvent,
-        (Some("events"), "update") => UpdateEvent,
-        (Some("events"), "assign" | "unassign") => AssignSupport,
-        (Some("events"), "delete") => DeleteEvent,
-        (Some("users"), "create") => CreateCollaborator,
-        (Some("users"), "update") => UpdateCollaborator,
-        (Some("users"), "delete") => DeleteCollaborator,
-        (Some("users"), "unlock") => UnlockCollaborator,
-        (Some("users"), "reset-password") => ResetPassword,
-        (None, "password") => ChangeOwnPassword,
+        (None, "backup") => Needs(Backup),
+        (None, "audit") | (Some("audit"), "list") => Needs(ReadAudit),
+        (Some("clients"), "create") => Needs(CreateClient),
+        (Some("clients"), "update") => Needs(UpdateClient),
+        (Some("clients"), "reassign") => Needs(ReassignClient),
+        (Some("clients"), "delete") => Needs(DeleteClient),
+        (Some("contracts"), "create") => Needs(CreateContract),
+        (Some("contracts"), "update") => Needs(UpdateContract),
+        (Some("contracts"), "sign") => Needs(SignContract),
+        (Some("contracts"), "pay") => Needs(RecordPayment),
+        (Some("contracts"), "delete") => Needs(DeleteContract),
+        (Some("events"), "create") => Needs(CreateEvent),
+        (Some("events"), "update") => Needs(UpdateEvent),
+        (Some("events"), "assign" | "unassign") => Needs(AssignSupport),
+        (Some("events"), "delete") => Needs(DeleteEvent),
+        (Some("users"), "create") => Needs(CreateCollaborator),
+        (Some("users"), "update") => Needs(UpdateCollaborator),
+        (Some("users"), "delete") => Needs(DeleteCollaborator),
+        (Some("users"), "unlock") => Needs(UnlockCollaborator),
+        (Some("users"), "reset-password") => Needs(ResetPassword),
+        (None, "password") => Needs(ChangeOwnPassword),
+        (
+            None,
+            "login" | "logout" | "whoami" | "setup" | "demo" | "help" | "back" | "exit" | "clients"
+            | "contracts" | "events" | "users",
+        ) => Anyone,
+        (Some("clients" | "contracts" | "events" | "users"), "list" | "show") => Anyone,
+        (Some("contracts"), "unsigned" | "unpaid") => Anyone,
+        (Some("events"), "no-support" | "mine") => Anyone,
         _ => return None,
     })
+}
+
+/// The write a command performs, by its path (`None` for the top level): what the permission
+/// table decides for it. Commands open to everyone have none.
+pub fn action_of(menu: Option<&str>, command: &str) -> Option<Action> {
+    match permission_of(menu, command)? {
+        Permission::Needs(action) => Some(action),
+        Permission::Anyone => None,
+    }
 }
 
 /// Whether menus, `help` and Tab offer `command` (of `menu`, or of the top level) to someone
@@ -1009,6 +1007,64 @@ mod tests {
     #[test]
     fn the_grammar_is_consistent() {
         command().debug_assert();
+    }
+
+    /// Every command path of the grammar: `(None, top)` and `(Some(menu), command)`.
+    pub(crate) fn paths() -> Vec<(Option<String>, String)> {
+        let root = grammar();
+        let mut paths = Vec::new();
+        for top in root.get_subcommands() {
+            paths.push((None, top.get_name().to_owned()));
+            for command in top.get_subcommands() {
+                paths.push((
+                    Some(top.get_name().to_owned()),
+                    command.get_name().to_owned(),
+                ));
+            }
+        }
+        paths
+    }
+
+    /// A new command is either open to everyone or a write of the permission table: never
+    /// forgotten (menus, `help` and Tab offer what this says).
+    #[test]
+    fn every_command_has_a_permission_cell() {
+        for (menu, command) in paths() {
+            assert!(
+                permission_of(menu.as_deref(), &command).is_some(),
+                "`{} {command}` has no cell in permission_of",
+                menu.as_deref().unwrap_or("")
+            );
+        }
+        // And every cell names a command that exists.
+        let every_action: Vec<Action> = paths()
+            .iter()
+            .filter_map(|(menu, command)| action_of(menu.as_deref(), command))
+            .collect();
+        for action in Action::ALL {
+            // Checked inside other commands: a signed contract's total (`contracts update`)
+            // and the demo data on a database in use (`demo`).
+            let inside = matches!(action, Action::ChangeSignedTotal | Action::LoadDemoData);
+            assert!(
+                inside || every_action.contains(&action),
+                "{action:?} is no command's permission"
+            );
+        }
+    }
+
+    /// The menus are the grammar's commands that have commands of their own.
+    #[test]
+    fn the_menus_are_the_grammars() {
+        let grammar_menus: Vec<String> = grammar()
+            .get_subcommands()
+            .filter(|c| c.has_subcommands())
+            .map(|c| c.get_name().to_owned())
+            .collect();
+        let mut menus: Vec<String> = Menu::ALL.iter().map(|m| m.name().to_owned()).collect();
+        menus.sort();
+        let mut sorted = grammar_menus.clone();
+        sorted.sort();
+        assert_eq!(menus, sorted);
     }
 
     /// Every command a user runs ends its help with examples; a new command without them

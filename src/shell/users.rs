@@ -2,7 +2,7 @@
 
 use super::Shell;
 use super::account;
-use super::fields::{Field, shown, shown_fields};
+use super::fields::{Field, shown_fields};
 use super::grammar::{UserFields, UsersCommand};
 use super::listing::{Listing, Source};
 use crate::domain::field::{Field as _, Fielded as _};
@@ -107,7 +107,7 @@ fn create(shell: &mut Shell, me: &Session, fields: UserFields) -> Result<()> {
     // Refuse before asking anything: a form that cannot be submitted wastes the user's time.
     permissions::check_department(&me.who, Action::CreateCollaborator)?;
     let mut values = CollaboratorPatch::default();
-    shell.fill(&fields, &mut values, |shell, values, field| {
+    shell.fill(&fields, &mut values, |shell, values, field, _| {
         ask(shell, values, field, None)
     })?;
     let new = values.into_new()?;
@@ -120,7 +120,7 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: UserFields) -> Resu
     permissions::check_department(&me.who, Action::UpdateCollaborator)?;
     let id = Id::parse("id", id)?;
     let current = users::get(&shell.ctx, id.get())?;
-    let patch: CollaboratorPatch = shell.patch(&fields, |shell, values, field| {
+    let patch: CollaboratorPatch = shell.patch(&fields, |shell, values, field, _| {
         ask(shell, values, field, Some(&current))
     })?;
     if patch.is_empty() {
@@ -164,7 +164,7 @@ pub(super) fn ask(
     field: CollaboratorField,
     current: Option<&Collaborator>,
 ) -> Result<()> {
-    let default = current.map(|c| shown(c.value(field)));
+    let default = current.map(|c| c.display(field));
     let except = current.map(|c| c.id);
     let question = Field::of(field.spec());
     match field {
