@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::field::{self, Field, Fielded, Spec, Values};
-use super::{Attendees, EventTime, Id, Name, Notes};
+use super::{Attendees, EventTime, Id, Name, Notes, Venue};
 use crate::error::Result;
 
 /// An event as stored and shown, with its client's contact details. The keys are those of
@@ -19,6 +19,8 @@ pub struct Event {
     pub name: String,
     pub start: String,
     pub end: String,
+    /// The place's name; empty when none was given.
+    pub venue: String,
     pub location: String,
     pub attendees: i64,
     pub notes: String,
@@ -36,6 +38,7 @@ pub struct NewEvent {
     pub name: Name,
     pub start: EventTime,
     pub end: EventTime,
+    pub venue: Venue,
     pub location: Name,
     pub attendees: Attendees,
     pub notes: Notes,
@@ -49,6 +52,7 @@ pub enum EventField {
     Name,
     Start,
     End,
+    Venue,
     Location,
     Attendees,
     Notes,
@@ -60,6 +64,7 @@ impl Field for EventField {
         Self::Name,
         Self::Start,
         Self::End,
+        Self::Venue,
         Self::Location,
         Self::Attendees,
         Self::Notes,
@@ -99,6 +104,14 @@ impl Field for EventField {
                 help: "When it ends, local time: 2026-06-05 02:00",
                 hint: Some("local time, e.g. 2026-06-05 02:00"),
             },
+            Self::Venue => &Spec {
+                key: "venue",
+                flag: "--venue",
+                value_name: "VENUE",
+                label: "Venue",
+                help: "The place's name, e.g. \"Château de Candé\" (optional)",
+                hint: Some("the place's name, optional"),
+            },
             Self::Location => &Spec {
                 key: "location",
                 flag: "--location",
@@ -128,7 +141,7 @@ impl Field for EventField {
 
     fn optional(self) -> bool {
         match self {
-            Self::Notes => true,
+            Self::Venue | Self::Notes => true,
             Self::Contract
             | Self::Name
             | Self::Start
@@ -148,6 +161,7 @@ impl Fielded for Event {
             EventField::Name => self.name.as_str().into(),
             EventField::Start => self.start.as_str().into(),
             EventField::End => self.end.as_str().into(),
+            EventField::Venue => self.venue.as_str().into(),
             EventField::Location => self.location.as_str().into(),
             EventField::Attendees => self.attendees.into(),
             EventField::Notes => self.notes.as_str().into(),
@@ -161,6 +175,7 @@ impl Fielded for Event {
             EventField::End => shown_time(&self.end),
             EventField::Contract
             | EventField::Name
+            | EventField::Venue
             | EventField::Location
             | EventField::Attendees
             | EventField::Notes => match self.value(field) {
@@ -177,13 +192,14 @@ pub fn shown_time(stored: &str) -> String {
 }
 
 /// An event's fields as given, parsed: an update's patch (`None` leaves a field as it is), or
-/// a creation's input once complete (notes may stay empty).
+/// a creation's input once complete (venue and notes may stay empty).
 #[derive(Debug, Clone, Default)]
 pub struct EventPatch {
     pub contract_id: Option<i64>,
     pub name: Option<Name>,
     pub start: Option<EventTime>,
     pub end: Option<EventTime>,
+    pub venue: Option<Venue>,
     pub location: Option<Name>,
     pub attendees: Option<Attendees>,
     pub notes: Option<Notes>,
@@ -198,6 +214,7 @@ impl Values for EventPatch {
             EventField::Name => self.name = Some(Name::parse("name", input)?),
             EventField::Start => self.start = Some(EventTime::parse("start", input)?),
             EventField::End => self.end = Some(EventTime::parse("end", input)?),
+            EventField::Venue => self.venue = Some(Venue::parse(input)?),
             EventField::Location => self.location = Some(Name::parse("location", input)?),
             EventField::Attendees => self.attendees = Some(Attendees::parse(input)?),
             EventField::Notes => self.notes = Some(Notes::parse(input)?),
@@ -211,6 +228,7 @@ impl Values for EventPatch {
             EventField::Name => self.name.as_ref().map(|v| v.as_ref().into()),
             EventField::Start => self.start.map(|t| t.to_sql().into()),
             EventField::End => self.end.map(|t| t.to_sql().into()),
+            EventField::Venue => self.venue.as_ref().map(|v| v.as_ref().into()),
             EventField::Location => self.location.as_ref().map(|v| v.as_ref().into()),
             EventField::Attendees => self.attendees.map(|a| a.get().into()),
             EventField::Notes => self.notes.as_ref().map(|v| v.as_ref().into()),
@@ -224,13 +242,14 @@ impl EventPatch {
         Values::is_empty(self)
     }
 
-    /// What a creation needs (notes may be left out), or the first missing field's error.
+    /// What a creation needs (venue and notes may be left out), or the first missing field's error.
     pub fn into_new(self) -> Result<NewEvent> {
         Ok(NewEvent {
             contract_id: field::required(self.contract_id, EventField::Contract)?,
             name: field::required(self.name, EventField::Name)?,
             start: field::required(self.start, EventField::Start)?,
             end: field::required(self.end, EventField::End)?,
+            venue: self.venue.unwrap_or_default(),
             location: field::required(self.location, EventField::Location)?,
             attendees: field::required(self.attendees, EventField::Attendees)?,
             notes: self.notes.unwrap_or_default(),
@@ -245,6 +264,7 @@ impl From<&NewEvent> for EventPatch {
             name: Some(new.name.clone()),
             start: Some(new.start),
             end: Some(new.end),
+            venue: Some(new.venue.clone()),
             location: Some(new.location.clone()),
             attendees: Some(new.attendees),
             notes: Some(new.notes.clone()),
@@ -267,6 +287,7 @@ mod tests {
             name: "Wedding".into(),
             start: "2027-06-04T13:00".into(),
             end: "2027-06-05T02:00".into(),
+            venue: String::new(),
             location: "Candé".into(),
             attendees: 75,
             notes: String::new(),
@@ -285,6 +306,7 @@ mod tests {
             name: "Reception".into(),
             start: "2027-06-04T14:00".into(),
             end: "2027-06-05T03:00".into(),
+            venue: "Château de Blois".into(),
             location: "Blois".into(),
             attendees: 80,
             notes: "DJ at 11PM".into(),
@@ -309,6 +331,7 @@ mod tests {
             "Gala",
             "2027-06-04 13:00",
             "2027-06-04 18:00",
+            "Le Grand Palais",
             "Paris",
             "40",
             "notes",

@@ -40,7 +40,7 @@ pub use money::Money;
 pub use order::{ClientSort, ContractSort, EventSort, Period, Sort};
 pub use password::Password;
 pub use phone::Phone;
-pub use text::{Name, Notes, SearchText};
+pub use text::{Name, Notes, SearchText, Venue};
 
 /// Whether a character must never be stored in single-line text: control characters (they
 /// can rewrite a terminal) and the bidirectional overrides (they can disguise text).

@@ -74,6 +74,37 @@ impl AsRef<str> for Notes {
     }
 }
 
+/// The name of the place an event is held in ("Château de Candé"): one line, optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Venue(String);
+
+impl Venue {
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(input: &str) -> Result<Self> {
+        let input = input.trim();
+        if input.chars().count() > Self::MAX_CHARS {
+            return Err(Error::invalid(
+                "venue",
+                format!("must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        if input.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+            return Err(Error::invalid(
+                "venue",
+                "must be one line without control characters",
+            ));
+        }
+        Ok(Venue(input.to_owned()))
+    }
+}
+
+impl AsRef<str> for Venue {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// The text `clients list --search` looks for, matched literally. It may hold anything a
 /// stored value could (control characters included: an older database may hold some), but
 /// not a NUL, which ends text for SQLite's full-text index, and at most 1,000 characters:
@@ -155,6 +186,13 @@ mod tests {
         assert!(Notes::parse("").is_ok());
         assert!(Notes::parse("\u{1b}]52;c;aGk=\u{7}").is_err());
         assert!(Notes::parse(&"n".repeat(5_001)).is_err());
+        assert_eq!(
+            Venue::parse("  Château de Candé ").unwrap().as_ref(),
+            "Château de Candé"
+        );
+        assert!(Venue::parse("").is_ok());
+        assert!(Venue::parse("two\nlines").is_err());
+        assert!(Venue::parse(&"v".repeat(201)).is_err());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::session::Session;
 use crate::db;
 use crate::domain::{
     Attendees, Department, Email, EmployeeNumber, EventTime, Money, Name, NewClient,
-    NewCollaborator, NewContract, NewEvent, Notes, Password, Phone,
+    NewCollaborator, NewContract, NewEvent, Notes, Password, Phone, Venue,
 };
 use crate::error::{Error, Result};
 use crate::repo::audit::{self, Changes, Entry};
@@ -108,13 +108,25 @@ const DEMO_CONTRACTS: [(usize, &str, bool, &[&str]); 5] = [
 
 /// The demo events: (contract index, name, start, end, location, attendees, notes, index of
 /// the support contact in [`DEMO_COLLABORATORS`], if any).
+/// Contract, name, start, end, venue, location, attendees, notes, support contact.
 #[allow(clippy::type_complexity)]
-const DEMO_EVENTS: [(usize, &str, &str, &str, &str, &str, &str, Option<usize>); 3] = [
+const DEMO_EVENTS: [(
+    usize,
+    &str,
+    &str,
+    &str,
+    &str,
+    &str,
+    &str,
+    &str,
+    Option<usize>,
+); 3] = [
     (
         1,
         "John Ouick Wedding",
         "2027-06-04 13:00",
         "2027-06-05 02:00",
+        "Château de Candé",
         "53 Rue du Château, 41120 Candé-sur-Beuvron, France",
         "75",
         "Wedding starts at 3PM, by the river. Catering is organized, reception starts at 5PM. Kate needs to organize the DJ for after party.",
@@ -125,6 +137,7 @@ const DEMO_EVENTS: [(usize, &str, &str, &str, &str, &str, &str, Option<usize>); 
         "Lou Bouzin General Assembly",
         "2027-05-05 15:00",
         "2027-05-05 17:00",
+        "Salle des fêtes de Mufflins",
         "Salle des fêtes de Mufflins, 69000 Lyon, France",
         "200",
         "Shareholders vote at 4PM: the stage needs two microphones.",
@@ -135,6 +148,7 @@ const DEMO_EVENTS: [(usize, &str, &str, &str, &str, &str, &str, Option<usize>); 
         "Cool Startup Launch Party",
         "2027-03-12 19:00",
         "2027-03-13 01:00",
+        "",
         "14 Rue Crespin du Gast, 75011 Paris, France",
         "120",
         "",
@@ -265,12 +279,13 @@ pub fn load_as(ctx: &mut Context, session: Option<&Session>) -> Result<Summary> 
         audit::record(&tx, &now, &demo("contract", id))?;
         contract_ids.push(id);
     }
-    for (contract, name, start, end, location, attendees, notes, support) in DEMO_EVENTS {
+    for (contract, name, start, end, venue, location, attendees, notes, support) in DEMO_EVENTS {
         let new = NewEvent {
             contract_id: contract_ids[contract],
             name: Name::parse("name", name)?,
             start: EventTime::parse("start", start)?,
             end: EventTime::parse("end", end)?,
+            venue: Venue::parse(venue)?,
             location: Name::parse("location", location)?,
             attendees: Attendees::parse(attendees)?,
             notes: Notes::parse(notes)?,

@@ -14,7 +14,7 @@ use super::session::Session;
 use crate::db;
 use crate::domain::{
     Attendees, Department, Email, EmployeeNumber, EventTime, Money, Name, NewClient,
-    NewCollaborator, NewContract, NewEvent, Notes, Password, Phone,
+    NewCollaborator, NewContract, NewEvent, Notes, Password, Phone, Venue,
 };
 use crate::error::{Error, Result};
 use crate::repo::audit::{self, Changes, Entry};
@@ -291,6 +291,7 @@ pub fn load_as(
             )?,
             start: EventTime::parse("start", &start)?,
             end: EventTime::parse("end", &end)?,
+            venue: Venue::default(),
             location: Name::parse("location", seq.pick(&PLACES))?,
             attendees: Attendees::parse(&seq.below(500).to_string())?,
             notes: Notes::default(),

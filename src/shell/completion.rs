@@ -372,6 +372,7 @@ mod tests {
     fn flags_and_their_values_complete() {
         assert!(names("users create --full", None).contains(&"--full-name".to_owned()));
         assert_eq!(names("create --dep", Some(Menu::Users)), ["--department"]);
+        assert_eq!(names("update 1 --ven", Some(Menu::Events)), ["--venue"]);
         assert_eq!(
             names("users list --department s", None),
             ["sales", "support"]

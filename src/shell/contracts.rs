@@ -16,7 +16,7 @@ use crate::ui::output::Format;
 use crate::ui::table::{Column, fixed, number, text};
 use crate::ui::time;
 
-const KEYS: &[&str] = &[
+pub(super) const KEYS: &[&str] = &[
     "id",
     "client_id",
     "client_name",

@@ -18,7 +18,7 @@ use crate::service::{Context, events};
 use crate::ui::output::Format;
 use crate::ui::table::{Column, fixed, number, text};
 
-const KEYS: &[&str] = &[
+pub(super) const KEYS: &[&str] = &[
     "id",
     "contract_id",
     "client_name",
@@ -27,6 +27,7 @@ const KEYS: &[&str] = &[
     "name",
     "start",
     "end",
+    "venue",
     "location",
     "attendees",
     "notes",
@@ -180,17 +181,17 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
 
 fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     let e = events::get(&shell.ctx, Id::parse("id", id)?.get())?;
-    let mut fields = vec![
-        ("id".to_owned(), e.id.to_string()),
+    let mut fields = vec![("id".to_owned(), e.id.to_string())];
+    fields.extend(shown_fields(&e));
+    fields.extend([
         ("client".to_owned(), e.client_name.clone()),
         ("client email".to_owned(), e.client_email.clone()),
         ("client phone".to_owned(), e.client_phone.clone()),
-    ];
-    fields.extend(shown_fields(&e));
-    fields.push((
-        "support".to_owned(),
-        contact(e.support_contact.as_deref(), e.support_contact_id),
-    ));
+        (
+            "support".to_owned(),
+            contact(e.support_contact.as_deref(), e.support_contact_id),
+        ),
+    ]);
     shell.print_record(format, KEYS, &e, &fields)?;
     super::audit::print_history(shell, format, "event", e.id)
 }
@@ -259,7 +260,8 @@ fn ask(
                 Ok(end)
             })?);
         }
-        EventField::Notes => {
+        EventField::Venue | EventField::Notes => {
+            // Optional: Enter on an empty answer leaves it empty.
             let default = default.unwrap_or_default();
             shell.ask_field(values, field, Some(&default))?;
         }

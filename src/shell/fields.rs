@@ -298,3 +298,26 @@ impl Shell {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::field::Field;
+    use crate::domain::{ClientField, CollaboratorField, ContractField, EventField};
+
+    /// Every field of `F` is a key of the JSON and CSV views whose keys are `keys` (CSV
+    /// columns are named by hand: a new field must be added there too).
+    fn exported<F: Field>(keys: &[&str]) {
+        for field in F::ALL {
+            let key = field.spec().key;
+            assert!(keys.contains(&key), "{field:?}: no `{key}` key");
+        }
+    }
+
+    #[test]
+    fn every_field_is_a_json_and_csv_key() {
+        exported::<ClientField>(super::super::clients::KEYS);
+        exported::<ContractField>(super::super::contracts::KEYS);
+        exported::<EventField>(super::super::events::KEYS);
+        exported::<CollaboratorField>(super::super::users::KEYS);
+    }
+}

@@ -24,7 +24,7 @@ const DEPARTMENTS: [(&str, Department); 3] = [
     ("support", Department::Support),
 ];
 
-const KEYS: &[&str] = &[
+pub(super) const KEYS: &[&str] = &[
     "id",
     "employee_number",
     "full_name",

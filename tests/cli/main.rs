@@ -25,4 +25,5 @@ mod startup;
 mod terminal;
 mod trust;
 mod users;
+mod venue;
 mod workflow;

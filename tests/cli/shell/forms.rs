@@ -55,7 +55,7 @@ fn an_end_before_the_start_re_asks_only_the_end_of_an_event_whose_contract_was_p
     p.exp_string("End:").unwrap();
     p.exp_string("2027-09-01 18:00").unwrap();
     keys(&mut p, &format!("{CTRL_U}2027-09-01 23:30\r"));
-    let between = p.exp_string("Location:").unwrap();
+    let between = p.exp_string("Venue:").unwrap();
     for other in ["Contract id:", "Event name:", "Start:", "End:"] {
         assert!(
             !between.contains(other),
@@ -63,6 +63,8 @@ fn an_end_before_the_start_re_asks_only_the_end_of_an_event_whose_contract_was_p
         );
     }
     keys(&mut p, "Domaine des Vignes\r");
+    p.exp_string("Location:").unwrap();
+    keys(&mut p, "12 Route des Vins, Vouvray\r");
     p.exp_string("Attendees:").unwrap();
     keys(&mut p, "40\r");
     p.exp_string("Notes:").unwrap();
@@ -75,9 +77,10 @@ fn an_end_before_the_start_re_asks_only_the_end_of_an_event_whose_contract_was_p
     assert_eq!(
         text(
             &env,
-            "SELECT name || '|' || starts_at || '|' || ends_at || '|' || contract_id FROM events WHERE id = 4"
+            "SELECT name || '|' || starts_at || '|' || ends_at || '|' || contract_id || '|' || venue \
+             || '|' || location FROM events WHERE id = 4"
         ),
-        "Harvest Dinner|2027-09-01T19:00|2027-09-01T23:30|2"
+        "Harvest Dinner|2027-09-01T19:00|2027-09-01T23:30|2|Domaine des Vignes|12 Route des Vins, Vouvray"
     );
 }
 
