@@ -23,7 +23,6 @@ pub mod users;
 use std::cell::OnceCell;
 
 use rusqlite::{Connection, Transaction};
-use time::OffsetDateTime;
 
 use crate::config::Config;
 use crate::db::{self, Create};
@@ -35,13 +34,12 @@ use session::Session;
 
 /// Everything a service needs: the database, the configuration, the signing secret (loaded
 /// on first use, so commands that need no session never create a key file), where session
-/// tokens come from and go to, and a clock.
+/// tokens come from and go to. The time comes from [`crate::clock`].
 pub struct Context {
     pub config: Config,
     conn: Connection,
     secret: OnceCell<Secret>,
     tokens: Tokens,
-    clock: Box<dyn Fn() -> OffsetDateTime>,
 }
 
 impl Tokens {
@@ -119,7 +117,6 @@ impl Context {
             conn,
             secret: OnceCell::new(),
             tokens,
-            clock: Box::new(OffsetDateTime::now_utc),
         }
     }
 
@@ -182,14 +179,8 @@ impl Context {
         Ok(Self::with_connection(config, conn))
     }
 
-    /// Replaces the clock (tests).
-    pub fn with_clock(mut self, clock: impl Fn() -> OffsetDateTime + 'static) -> Self {
-        self.clock = Box::new(clock);
-        self
-    }
-
     pub fn now(&self) -> Timestamp {
-        Timestamp::new((self.clock)())
+        Timestamp::new(crate::clock::now())
     }
 
     pub(crate) fn conn(&self) -> &Connection {

@@ -63,22 +63,8 @@ fn local_tm(unix: i64) -> Option<libc::tm> {
 }
 
 /// Today's date in this machine's local time (what `events list --period` counts from).
-///
-/// Debug builds read `EPICEVENTS_TEST_NOW` first (a local date and time such as
-/// `2027-06-04T10:00:00`), so that end-to-end tests of `--period` do not depend on the day
-/// they run; release builds do not contain this.
 pub fn today() -> Date {
-    #[cfg(debug_assertions)]
-    if let Some(now) = std::env::var("EPICEVENTS_TEST_NOW").ok().and_then(|text| {
-        time::PrimitiveDateTime::parse(
-            &text,
-            &format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
-        )
-        .ok()
-    }) {
-        return now.date();
-    }
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     local_tm(now.unix_timestamp())
         .and_then(|tm| {
             let month = Month::try_from(u8::try_from(tm.tm_mon + 1).ok()?).ok()?;

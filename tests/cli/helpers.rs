@@ -121,9 +121,10 @@ impl TestEnv {
     }
 
     /// [`command`](Self::command) with "now" fixed at `now`, a local date and time such as
-    /// `2027-06-04T10:00:00`. Debug builds of the binary read `EPICEVENTS_TEST_NOW` where they
-    /// compute today's date (`events list --period`, src/ui/time.rs), so that such tests do
-    /// not depend on the day they run; release builds do not contain that code.
+    /// `2027-06-04T10:00:00`. Debug builds of the binary read `EPICEVENTS_TEST_NOW` for every
+    /// rule that reads the time (src/clock.rs: sessions, lockouts, `events list --period`), so
+    /// that such tests neither wait nor depend on the day they run; release builds do not
+    /// contain that code.
     pub fn command_at(&self, who: &str, now: &str) -> Command {
         let mut command = self.command(who);
         command.env("EPICEVENTS_TEST_NOW", now);
@@ -150,6 +151,14 @@ impl TestEnv {
     pub fn login_as(&self, who: &str, email: &str) {
         self.run_as(who, &["login", email], &format!("{DEMO_PASSWORD}\n"))
             .ok();
+    }
+
+    /// [`login_as`](Self::login_as) with "now" fixed at `now` (see [`command_at`](Self::command_at)):
+    /// the session is issued then, and lasts eight hours from then.
+    pub fn login_at(&self, who: &str, email: &str, now: &str) {
+        let mut command = self.command_at(who, now);
+        command.args(["login", email]);
+        pipe(command, &format!("{DEMO_PASSWORD}\n")).ok();
     }
 
     pub fn login(&self, email: &str) {

@@ -239,7 +239,9 @@ const NOW: &str = "2027-06-04T10:00:00";
 
 #[test]
 fn a_period_is_today_this_iso_week_or_this_month_in_local_time() {
-    let env = demo_with(&[("kate", KATE)]);
+    let env = demo_with(&[]);
+    // The session is issued by the same clock that reads the period.
+    env.login_at("kate", KATE, NOW);
     // Event 1 (Kate's, client 2) is today at 13:00. Move 3 (client 1) to Sunday of this
     // week and 2 to later this month; add events at the edges, under contract 2.
     env.db()
@@ -264,8 +266,9 @@ fn a_period_is_today_this_iso_week_or_this_month_in_local_time() {
         events(&["--period", "month", "--sort", "name", "--desc"]),
         [6, 2, 1, 3]
     );
-    // Another day, another week.
+    // Another day, another week (and another session: each lasts eight hours).
     let events_on = |now, period| {
+        env.login_at("kate", KATE, now);
         ids_at(
             &env,
             "kate",

@@ -194,3 +194,55 @@ fn a_password_reset_ends_the_session_and_asks_for_a_new_password_at_login() {
     );
     assert!(own.fails(1).contains("use `password`"), "{}", own.stderr);
 }
+
+/// `who`'s one-shot `args` with "now" at `at` (a local time on a fixed day).
+fn at(env: &TestEnv, at: &str, args: &[&str], stdin: &str) -> crate::helpers::Run {
+    let mut command = env.command_at("default", &format!("2027-06-04T{at}"));
+    command.args(args);
+    crate::helpers::pipe(command, stdin)
+}
+
+#[test]
+fn a_lockout_ends_fifteen_minutes_after_the_fifth_failure() {
+    let env = TestEnv::demo();
+    for _ in 0..5 {
+        fails_with(
+            &at(&env, "10:00:00", &["login", BILL], "wrong password 1\n"),
+            BAD_CREDENTIALS,
+        );
+    }
+    let right = format!("{DEMO_PASSWORD}\n");
+    fails_with(
+        &at(&env, "10:14:00", &["login", BILL], &right),
+        "error: this account is locked after too many failed attempts: try again in 1 minute, or ask management to unlock it",
+    );
+    assert!(!env.home("default").join("session").exists());
+    let run = at(&env, "10:15:00", &["login", BILL], &right);
+    assert!(run.ok().contains("Logged in as Bill Boquet"), "{run:?}");
+    assert!(
+        at(&env, "10:15:30", &["whoami"], "")
+            .ok()
+            .contains("Bill Boquet")
+    );
+}
+
+#[test]
+fn a_session_ends_after_its_eight_hours() {
+    let env = TestEnv::demo();
+    let run = at(
+        &env,
+        "09:00:00",
+        &["login", BILL],
+        &format!("{DEMO_PASSWORD}\n"),
+    );
+    assert!(run.ok().contains("Logged in"), "{run:?}");
+    assert!(
+        at(&env, "16:59:00", &["whoami"], "")
+            .ok()
+            .contains("Bill Boquet")
+    );
+    fails_with(
+        &at(&env, "17:00:01", &["whoami"], ""),
+        "error: your session expired: log in again",
+    );
+}
