@@ -8,14 +8,12 @@
 mod account;
 mod audit;
 mod clients;
-mod completion;
+pub(crate) mod completion;
 mod contracts;
 mod events;
 mod field_args;
 mod fields;
-#[cfg(test)]
-mod fuzz;
-mod grammar;
+pub(crate) mod grammar;
 mod help;
 mod history;
 mod listing;

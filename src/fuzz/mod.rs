@@ -16,9 +16,9 @@ use proptest::sample::{Index, select};
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestCaseError};
 
-use super::completion;
-use super::grammar::{self, Menu, Parsed};
 use crate::error::Error;
+use crate::shell::completion;
+use crate::shell::grammar::{self, Menu, Parsed};
 
 /// Every place a line can be typed in: the top level, then each menu of the grammar.
 fn contexts() -> Vec<Option<Menu>> {
