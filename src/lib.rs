@@ -9,6 +9,8 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod interrupt;
 pub mod private_files;
 pub mod repo;
