@@ -118,3 +118,36 @@ pub fn required<T>(value: Option<T>, field: impl Field) -> Result<T> {
         flag: field.spec().flag,
     })
 }
+
+/// What every entity's tests check of its table.
+#[cfg(test)]
+pub(crate) mod checks {
+    use super::{Field, Fielded, Values, diff};
+
+    /// `after` differs from `before` in every field: the diff has one entry for each, and
+    /// none between a record and itself (a field the diff forgot would go unaudited).
+    pub(crate) fn diff_is_complete<R: Fielded>(before: &R, after: &R) {
+        let changes = diff(before, after);
+        for field in R::Field::ALL {
+            assert!(
+                changes.has(field.spec().key),
+                "{field:?} is not in the audit diff"
+            );
+        }
+        assert_eq!(changes.len(), R::Field::ALL.len());
+        assert!(diff(before, before).is_empty());
+    }
+
+    /// Values with each field set from `inputs`, in form order: each parses, reads back, and
+    /// is part of a creation's audit changes.
+    pub(crate) fn every_field_given<V: Values>(inputs: &[&str]) -> V {
+        assert_eq!(inputs.len(), V::Field::ALL.len(), "one input per field");
+        let mut values = V::default();
+        for (field, input) in V::Field::ALL.iter().zip(inputs) {
+            values.set(*field, input).unwrap();
+            assert!(values.value(*field).is_some(), "{field:?}");
+        }
+        assert_eq!(values.created().len(), V::Field::ALL.len());
+        values
+    }
+}

@@ -131,13 +131,7 @@ pub fn update(
     clients::update(&tx, id, patch, &now)?;
     let after = clients::get(&tx, id)?;
     let changes = field::diff(&before, &after);
-    if changes.is_empty() {
-        // Dropping the transaction rolls back the new `updated_at` too.
-        return Ok(Updated::unchanged(before));
-    }
-    record(&tx, &now, &actor, "update", "client", id, changes)?;
-    tx.commit()?;
-    Ok(Updated::changed(after))
+    Updated::finish(tx, &now, &actor, "client", id, changes, before, after)
 }
 
 /// Gives client `id` a new sales contact, who must be in sales.
@@ -176,12 +170,12 @@ pub fn deletable(ctx: &Context, session: &Session, id: i64) -> Result<Client> {
 
 /// Deletes client `id`, refused while it has contracts.
 pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Client> {
-    let now = ctx.now().to_sql();
-    let (tx, actor) = ctx.write_as(session)?;
-    let before = deletion(&tx, &actor, id)?;
-    clients::delete(&tx, id)?;
-    let changes = field::deleted(&before);
-    record(&tx, &now, &actor, "delete", "client", id, changes)?;
-    tx.commit()?;
-    Ok(before)
+    super::delete_checked(
+        ctx,
+        session,
+        "client",
+        id,
+        |tx, actor| deletion(tx, actor, id),
+        |tx| clients::delete(tx, id),
+    )
 }

@@ -152,13 +152,7 @@ pub fn update(
         before.remaining_amount.to_string(),
         after.remaining_amount.to_string(),
     );
-    if changes.is_empty() {
-        // Dropping the transaction rolls back the new `updated_at` too.
-        return Ok(Updated::unchanged(before));
-    }
-    record(&tx, &now, &actor, "update", "contract", id, changes)?;
-    tx.commit()?;
-    Ok(Updated::changed(after))
+    Updated::finish(tx, &now, &actor, "contract", id, changes, before, after)
 }
 
 pub fn sign(ctx: &mut Context, session: &Session, id: i64) -> Result<Contract> {
@@ -254,12 +248,12 @@ pub fn deletable(ctx: &Context, session: &Session, id: i64) -> Result<Contract> 
 
 /// Deletes contract `id`, refused while events or payments depend on it.
 pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Contract> {
-    let now = ctx.now().to_sql();
-    let (tx, actor) = ctx.write_as(session)?;
-    let before = deletion(&tx, &actor, id)?;
-    contracts::delete(&tx, id)?;
-    let changes = field::deleted(&before);
-    record(&tx, &now, &actor, "delete", "contract", id, changes)?;
-    tx.commit()?;
-    Ok(before)
+    super::delete_checked(
+        ctx,
+        session,
+        "contract",
+        id,
+        |tx, actor| deletion(tx, actor, id),
+        |tx| contracts::delete(tx, id),
+    )
 }

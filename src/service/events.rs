@@ -146,13 +146,7 @@ pub fn update(
     events::update(&tx, id, patch, &now)?;
     let after = events::get(&tx, id)?;
     let changes = field::diff(&before, &after);
-    if changes.is_empty() {
-        // Dropping the transaction rolls back the new `updated_at` too.
-        return Ok(Updated::unchanged(before));
-    }
-    record(&tx, &now, &actor, "update", "event", id, changes)?;
-    tx.commit()?;
-    Ok(Updated::changed(after))
+    Updated::finish(tx, &now, &actor, "event", id, changes, before, after)
 }
 
 /// Assigns support collaborator `support_id` to event `id`.
@@ -188,15 +182,17 @@ pub fn unassign(ctx: &mut Context, session: &Session, id: i64) -> Result<Event> 
 }
 
 pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Event> {
-    let now = ctx.now().to_sql();
-    let (tx, actor) = ctx.write_as(session)?;
-    permissions::check(&actor, Action::DeleteEvent, Target::none())?;
-    let before = events::get(&tx, id)?;
-    events::delete(&tx, id)?;
-    let changes = field::deleted(&before);
-    record(&tx, &now, &actor, "delete", "event", id, changes)?;
-    tx.commit()?;
-    Ok(before)
+    super::delete_checked(
+        ctx,
+        session,
+        "event",
+        id,
+        |tx, actor| {
+            permissions::check(actor, Action::DeleteEvent, Target::none())?;
+            events::get(tx, id)
+        },
+        |tx| events::delete(tx, id),
+    )
 }
 
 /// Support collaborators, for the `assign` select.

@@ -250,6 +250,28 @@ pub struct Updated<T> {
 }
 
 impl<T> Updated<T> {
+    /// Ends the update of `entity` `id` inside its transaction `tx`: `changes` empty rolls
+    /// the transaction back (the new `updated_at` with it) and keeps `before`; otherwise the
+    /// audit row is written and the change committed.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        tx: Transaction<'_>,
+        now: &str,
+        actor: &Collaborator,
+        entity: &str,
+        id: i64,
+        changes: Changes,
+        before: T,
+        after: T,
+    ) -> Result<Self> {
+        if changes.is_empty() {
+            return Ok(Updated::unchanged(before));
+        }
+        record(&tx, now, actor, "update", entity, id, changes)?;
+        tx.commit()?;
+        Ok(Updated::changed(after))
+    }
+
     fn unchanged(record: T) -> Self {
         Updated {
             record,
@@ -263,6 +285,27 @@ impl<T> Updated<T> {
             changed: true,
         }
     }
+}
+
+/// Deletes `entity` `id` in one transaction: `deletion` (the check a confirmation runs
+/// first) refuses or gives the record, `delete` removes it, and the audit row keeps every
+/// field it had.
+fn delete_checked<R: crate::domain::field::Fielded>(
+    ctx: &mut Context,
+    session: &Session,
+    entity: &str,
+    id: i64,
+    deletion: impl FnOnce(&Connection, &Collaborator) -> Result<R>,
+    delete: impl FnOnce(&Connection) -> Result<()>,
+) -> Result<R> {
+    let now = ctx.now().to_sql();
+    let (tx, actor) = ctx.write_as(session)?;
+    let before = deletion(&tx, &actor)?;
+    delete(&tx)?;
+    let changes = crate::domain::field::deleted(&before);
+    record(&tx, &now, &actor, "delete", entity, id, changes)?;
+    tx.commit()?;
+    Ok(before)
 }
 
 /// The refusal of an update that names no field.

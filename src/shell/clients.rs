@@ -5,7 +5,7 @@ use super::fields::{Field, shown_fields};
 use super::grammar::{ClientFields, ClientsCommand};
 use super::listing::{Listing, Source};
 use crate::domain::field::{Field as _, Fielded as _};
-use crate::domain::{Client, ClientField, ClientPatch, Email, Id, SearchText, Sort};
+use crate::domain::{Client, ClientField, ClientPatch, Email, Id, SearchText};
 use crate::error::Result;
 use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
@@ -73,8 +73,7 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
             unassigned,
             sales,
             search,
-            sort,
-            desc,
+            order,
             list,
         } => {
             // The grammar refuses --sales with --mine: one or the other names the salesperson.
@@ -88,7 +87,7 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
                 search: search
                     .map(|text| SearchText::parse(&text).map(SearchText::into_inner))
                     .transpose()?,
-                sort: Sort::new(sort.unwrap_or_default(), desc),
+                sort: order.into_sort(),
                 ..Default::default()
             };
             shell.print_list(&LISTING, &list, &filter)

@@ -5,7 +5,7 @@ use super::fields::{Field, shown_fields};
 use super::grammar::{ContractFields, ContractsCommand};
 use super::listing::{Listing, Source};
 use crate::domain::field::{Field as _, Fielded as _};
-use crate::domain::{Contract, ContractField, ContractPatch, Id, Money, Sort};
+use crate::domain::{Contract, ContractField, ContractPatch, Id, Money};
 use crate::error::Result;
 use crate::repo::{Total, Window};
 use crate::service::completion::IdKind;
@@ -102,8 +102,7 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
             client,
             mine: only_mine,
             signed,
-            sort,
-            desc,
+            order,
             list,
         } => {
             let client_id = client
@@ -115,7 +114,7 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
                 client_id,
                 sales_contact_id: mine(only_mine)?,
                 signed,
-                sort: Sort::new(sort.unwrap_or_default(), desc),
+                sort: order.into_sort(),
                 ..Default::default()
             };
             shell.print_list(&LISTING, &list, &filter)

@@ -8,7 +8,7 @@ use super::fields::{Field, shown_fields};
 use super::grammar::{EventFields, EventsCommand};
 use super::listing::{Listing, Source};
 use crate::domain::field::{Field as _, Fielded as _};
-use crate::domain::{DateBound, Event, EventField, EventPatch, EventTime, Id, Sort};
+use crate::domain::{DateBound, Event, EventField, EventPatch, EventTime, Id};
 use crate::error::{Error, Result};
 use crate::repo::{Total, Window};
 use crate::service::completion::IdKind;
@@ -103,8 +103,7 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
             from,
             to,
             period,
-            sort,
-            desc,
+            order,
             list,
         } => {
             let id = |field, value: Option<String>| {
@@ -134,7 +133,7 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
                 support_contact_id: id("--support", support)?,
                 from: from.map(DateBound::to_sql),
                 to: to.map(DateBound::to_sql),
-                sort: Sort::new(sort.unwrap_or_default(), desc),
+                sort: order.into_sort(),
                 ..Default::default()
             };
             // A range that ends before it starts is a typo, not a question with no answer.

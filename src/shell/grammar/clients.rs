@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use super::{IdArg, ListArgs};
+use super::{IdArg, ListArgs, SortArgs};
 use crate::domain::{ClientField, ClientSort};
 use crate::shell::field_args::{All, FieldArgs};
 use crate::ui::output::Format;
@@ -23,12 +23,8 @@ pub enum ClientsCommand {
         /// Only the clients whose name, email or company contains TEXT (% and _ match themselves).
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
-        /// Order by KEY (ties by id) instead of first contact.
-        #[arg(long, value_enum, value_name = "KEY")]
-        sort: Option<ClientSort>,
-        /// Reverse the order of --sort.
-        #[arg(long, requires = "sort")]
-        desc: bool,
+        #[command(flatten)]
+        order: SortArgs<ClientSort>,
         #[command(flatten)]
         list: ListArgs,
     },

@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use super::{IdArg, ListArgs};
+use super::{IdArg, ListArgs, SortArgs};
 use crate::domain::{ContractField, ContractSort};
 use crate::shell::field_args::{All, FieldArgs};
 use crate::ui::output::Format;
@@ -20,12 +20,8 @@ pub enum ContractsCommand {
         /// Only signed contracts.
         #[arg(long)]
         signed: bool,
-        /// Order by KEY (ties by id) instead of creation.
-        #[arg(long, value_enum, value_name = "KEY")]
-        sort: Option<ContractSort>,
-        /// Reverse the order of --sort.
-        #[arg(long, requires = "sort")]
-        desc: bool,
+        #[command(flatten)]
+        order: SortArgs<ContractSort>,
         #[command(flatten)]
         list: ListArgs,
     },

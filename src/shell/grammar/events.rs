@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use super::{IdArg, ListArgs};
+use super::{IdArg, ListArgs, SortArgs};
 use crate::domain::{EventField, EventSort, Period};
 use crate::shell::field_args::{All, FieldArgs};
 use crate::ui::output::Format;
@@ -27,12 +27,8 @@ pub enum EventsCommand {
         /// in local time.
         #[arg(long, value_enum, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
         period: Option<Period>,
-        /// Order by KEY (ties by id) instead of start.
-        #[arg(long, value_enum, value_name = "KEY")]
-        sort: Option<EventSort>,
-        /// Reverse the order of --sort.
-        #[arg(long, requires = "sort")]
-        desc: bool,
+        #[command(flatten)]
+        order: SortArgs<EventSort>,
         #[command(flatten)]
         list: ListArgs,
     },

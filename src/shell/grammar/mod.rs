@@ -148,6 +148,24 @@ impl FieldSet for SetupFields {
 
 pub type SetupArgs = FieldArgs<SetupFields>;
 
+/// How a list is ordered: `--sort KEY [--desc]`, else the list's own order.
+#[derive(Debug, Clone, Args)]
+pub struct SortArgs<K: clap::ValueEnum + Clone + Send + Sync + 'static> {
+    /// Order by KEY (ties by id) instead of the list's own order.
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<K>,
+    /// Reverse the order of --sort.
+    #[arg(long, requires = "sort")]
+    pub desc: bool,
+}
+
+impl<K: clap::ValueEnum + Clone + Send + Sync + Default + 'static> SortArgs<K> {
+    /// The order asked for: the key's default (the list's own order) without `--sort`.
+    pub fn into_sort(self) -> crate::domain::Sort<K> {
+        crate::domain::Sort::new(self.sort.unwrap_or_default(), self.desc)
+    }
+}
+
 /// Paging and format of a list.
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
