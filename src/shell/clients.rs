@@ -92,7 +92,7 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
             };
             shell.print_list(&LISTING, &list, &filter)
         }
-        ClientsCommand::Show { id, format } => show(shell, &id, format),
+        ClientsCommand::Show(args) => show(shell, &args.id, args.format),
         ClientsCommand::Create(fields) => create(shell, &me, fields),
         ClientsCommand::Update { id, fields } => update(shell, &me, &id, fields),
         ClientsCommand::Reassign { id, sales_id } => {

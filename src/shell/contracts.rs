@@ -141,7 +141,7 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
             };
             shell.print_list(&LISTING, &list, &filter)
         }
-        ContractsCommand::Show { id, format } => show(shell, &id, format),
+        ContractsCommand::Show(args) => show(shell, &args.id, args.format),
         ContractsCommand::Create { fields, signed } => create(shell, &me, fields, signed),
         ContractsCommand::Update { id, fields } => update(shell, &me, &id, fields),
         ContractsCommand::Sign { id } => {

@@ -156,7 +156,7 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
             let filter = events::mine(&me.who)?;
             shell.print_list(&LISTING, &list, &filter)
         }
-        EventsCommand::Show { id, format } => show(shell, &id, format),
+        EventsCommand::Show(args) => show(shell, &args.id, args.format),
         EventsCommand::Create(fields) => create(shell, &me, fields),
         EventsCommand::Update { id, fields } => update(shell, &me, &id, fields),
         EventsCommand::Assign { id, support_id } => assign(shell, &me, &id, support_id),

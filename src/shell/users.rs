@@ -84,7 +84,7 @@ pub(super) fn run(shell: &mut Shell, command: UsersCommand) -> Result<()> {
             };
             shell.print_list(&LISTING, &list, &filter)
         }
-        UsersCommand::Show { id, format } => show(shell, &id, format),
+        UsersCommand::Show(args) => show(shell, &args.id, args.format),
         UsersCommand::Create(fields) => create(shell, &me, fields),
         UsersCommand::Update { id, fields } => update(shell, &me, &id, fields),
         UsersCommand::Delete { id, yes } => delete(shell, &me, &id, yes),

@@ -2,10 +2,9 @@
 
 use clap::Subcommand;
 
-use super::{IdArg, ListArgs, SortArgs};
+use super::{IdArg, ListArgs, ShowArgs, SortArgs};
 use crate::domain::{ClientField, ClientSort};
 use crate::shell::field_args::{All, FieldArgs};
-use crate::ui::output::Format;
 
 #[derive(Debug, Subcommand)]
 pub enum ClientsCommand {
@@ -29,12 +28,7 @@ pub enum ClientsCommand {
         list: ListArgs,
     },
     /// Show a client, with its contracts and events.
-    Show {
-        /// Client id.
-        id: IdArg,
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
-    },
+    Show(ShowArgs),
     /// Record a new client (sales): you become its sales contact.
     Create(ClientFields),
     /// Change a client's details (sales, your own clients).

@@ -2,10 +2,9 @@
 
 use clap::Subcommand;
 
-use super::{IdArg, ListArgs, SortArgs};
+use super::{IdArg, ListArgs, ShowArgs, SortArgs};
 use crate::domain::{ContractField, ContractSort};
 use crate::shell::field_args::{All, FieldArgs};
-use crate::ui::output::Format;
 
 #[derive(Debug, Subcommand)]
 pub enum ContractsCommand {
@@ -42,12 +41,7 @@ pub enum ContractsCommand {
         list: ListArgs,
     },
     /// Show a contract, with its payments and events.
-    Show {
-        /// Contract id.
-        id: IdArg,
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
-    },
+    Show(ShowArgs),
     /// Create a contract for a client (management, or the client's sales contact).
     Create {
         #[command(flatten)]

@@ -2,10 +2,9 @@
 
 use clap::Subcommand;
 
-use super::{IdArg, ListArgs, SortArgs};
+use super::{IdArg, ListArgs, ShowArgs, SortArgs};
 use crate::domain::{EventField, EventSort, Period};
 use crate::shell::field_args::{All, FieldArgs};
-use crate::ui::output::Format;
 
 #[derive(Debug, Subcommand)]
 pub enum EventsCommand {
@@ -44,12 +43,7 @@ pub enum EventsCommand {
         list: ListArgs,
     },
     /// Show an event, with its client's contact details.
-    Show {
-        /// Event id.
-        id: IdArg,
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
-    },
+    Show(ShowArgs),
     /// Create an event for a signed contract of one of your clients (sales).
     Create(EventFields),
     /// Change an event (sales until support is assigned; then its support contact).

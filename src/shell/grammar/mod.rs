@@ -148,6 +148,15 @@ impl FieldSet for SetupFields {
 
 pub type SetupArgs = FieldArgs<SetupFields>;
 
+/// What `show` takes: the record and the format.
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// The record's id.
+    pub id: IdArg,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
 /// How a list is ordered: `--sort KEY [--desc]`, else the list's own order.
 #[derive(Debug, Clone, Args)]
 pub struct SortArgs<K: clap::ValueEnum + Clone + Send + Sync + 'static> {

@@ -2,10 +2,9 @@
 
 use clap::Subcommand;
 
-use super::ListArgs;
+use super::{ListArgs, ShowArgs};
 use crate::domain::CollaboratorField;
 use crate::shell::field_args::{All, FieldArgs};
-use crate::ui::output::Format;
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
@@ -18,12 +17,7 @@ pub enum UsersCommand {
         list: ListArgs,
     },
     /// Show one collaborator.
-    Show {
-        /// Collaborator id.
-        id: String,
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
-    },
+    Show(ShowArgs),
     /// Create a collaborator (management). Missing fields are asked for; the password always is.
     Create(UserFields),
     /// Change a collaborator's fields (management). A department change ends their sessions.
