@@ -39,8 +39,8 @@ CLIENT_SEARCH = ("SELECT c.id, c.full_name, c.email, c.phone, c.company_name, c.
                  "LEFT JOIN collaborators s ON s.id = c.sales_contact_id")
 CONTRACT = ("SELECT ct.id, ct.client_id, c.full_name, c.sales_contact_id, ct.total_cents, ct.remaining_cents, "
             "ct.signed_at, ct.created_at FROM contracts ct JOIN clients c ON c.id = ct.client_id")
-EVENT = ("SELECT e.id, e.contract_id, c.full_name, c.email, c.phone, e.name, e.starts_at, e.ends_at, e.location, "
-         "e.attendees, e.notes, e.support_contact_id, s.full_name, c.sales_contact_id FROM events e "
+EVENT = ("SELECT e.id, e.contract_id, c.full_name, c.email, c.phone, e.name, e.starts_at, e.ends_at, e.venue, "
+         "e.location, e.attendees, e.notes, e.support_contact_id, s.full_name, c.sales_contact_id FROM events e "
          "JOIN contracts ct ON ct.id = e.contract_id JOIN clients c ON c.id = ct.client_id "
          "LEFT JOIN collaborators s ON s.id = e.support_contact_id")
 # A date range alone reads the start index (src/repo/events.rs, SELECT_BY_START).
