@@ -4,7 +4,7 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, named_params};
 
-use super::{Window, unique_violation};
+use super::{Doing as _, Window, unique_violation};
 use crate::domain::field::{Field as _, Values as _};
 use crate::domain::{
     Collaborator, CollaboratorField, CollaboratorPatch, Department, NewCollaborator,
@@ -45,9 +45,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Collaborator> {
     })
 }
 
-/// Turns the UNIQUE violations a user can cause into field errors.
-fn map_unique(err: rusqlite::Error) -> Error {
-    match unique_violation(&err) {
+/// Turns the UNIQUE violations a user can cause into field errors; any other failure names
+/// `operation` (see [`Doing`](super::Doing)).
+fn map_unique(operation: &'static str) -> impl Fn(rusqlite::Error) -> Error {
+    move |err| match unique_violation(&err) {
         Some("collaborators.email") => {
             Error::invalid("email", "another collaborator already uses this address")
         }
@@ -55,7 +56,7 @@ fn map_unique(err: rusqlite::Error) -> Error {
             "employee number",
             "another collaborator already has this number",
         ),
-        _ => err.into(),
+        _ => super::failed(operation, err),
     }
 }
 
@@ -70,17 +71,19 @@ pub fn insert(
               (employee_number, full_name, email, phone, department_id, password_hash, created_at, updated_at)
           VALUES (:employee_number, :full_name, :email, :phone,
                   (SELECT id FROM departments WHERE name = :department), :hash, :now, :now)",
-    )?
-    .execute(named_params! {
-        ":employee_number": new.employee_number.as_ref(),
-        ":full_name": new.full_name.as_ref(),
-        ":email": new.email.as_ref(),
-        ":phone": new.phone.as_ref(),
-        ":department": new.department.as_str(),
-        ":hash": password_hash,
-        ":now": now,
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(named_params! {
+            ":employee_number": new.employee_number.as_ref(),
+            ":full_name": new.full_name.as_ref(),
+            ":email": new.email.as_ref(),
+            ":phone": new.phone.as_ref(),
+            ":department": new.department.as_str(),
+            ":hash": password_hash,
+            ":now": now,
+        })
     })
-    .map_err(map_unique)?;
+    .map_err(map_unique("inserting a collaborator"))?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -95,9 +98,9 @@ pub fn taken(conn: &Connection, column: Unique, value: &str, except: Option<i64>
             "SELECT EXISTS (SELECT 1 FROM collaborators WHERE employee_number = ?1 AND id IS NOT ?2)"
         }
     };
-    Ok(conn
-        .prepare_cached(sql)?
-        .query_row(rusqlite::params![value, except], |row| row.get(0))?)
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.query_row(rusqlite::params![value, except], |row| row.get(0)))
+        .doing("checking whether a collaborator's email or number is taken")
 }
 
 /// The columns no two collaborators share.
@@ -109,10 +112,9 @@ pub enum Unique {
 
 pub fn find(conn: &Connection, id: i64) -> Result<Option<Collaborator>> {
     let sql = format!("{SELECT} WHERE c.id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id], from_row)
-        .optional()?)
+    conn.prepare_cached(&sql)
+        .and_then(|mut stmt| stmt.query_row([id], from_row).optional())
+        .doing("reading a collaborator")
 }
 
 /// The collaborator `id`, or `NotFound`.
@@ -125,13 +127,14 @@ pub fn get(conn: &Connection, id: i64) -> Result<Collaborator> {
 
 pub fn count(conn: &Connection, department: Option<Department>) -> Result<u64> {
     let count: i64 = match department {
-        None => conn.prepare_cached("SELECT COUNT(*) FROM collaborators")?.query_row([], |r| r.get(0))?,
+        None => conn.prepare_cached("SELECT COUNT(*) FROM collaborators").and_then(|mut s| s.query_row([], |r| r.get(0))),
         Some(d) => conn
             .prepare_cached(
                 "SELECT COUNT(*) FROM collaborators WHERE department_id = (SELECT id FROM departments WHERE name = ?1)",
-            )?
-            .query_row([d.as_str()], |r| r.get(0))?,
-    };
+            )
+            .and_then(|mut s| s.query_row([d.as_str()], |r| r.get(0))),
+    }
+    .doing("counting collaborators")?;
     Ok(u64::try_from(count).unwrap_or(0))
 }
 
@@ -155,14 +158,17 @@ pub fn for_each(
             i64::try_from(w.offset).unwrap_or(i64::MAX),
         )
     });
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(named_params! {
-        ":department": department.map(Department::as_str),
-        ":limit": limit,
-        ":offset": offset,
-    })?;
-    while let Some(row) = rows.next()? {
-        f(from_row(row)?)?;
+    const LISTING: &str = "listing collaborators";
+    let mut stmt = conn.prepare_cached(&sql).doing(LISTING)?;
+    let mut rows = stmt
+        .query(named_params! {
+            ":department": department.map(Department::as_str),
+            ":limit": limit,
+            ":offset": offset,
+        })
+        .doing(LISTING)?;
+    while let Some(row) = rows.next().doing(LISTING)? {
+        f(from_row(row).doing(LISTING)?)?;
     }
     Ok(())
 }
@@ -196,32 +202,35 @@ pub fn update(conn: &Connection, id: i64, patch: &CollaboratorPatch, now: &str) 
               department_id = COALESCE((SELECT id FROM departments WHERE name = :department), department_id),
               updated_at = :now
           WHERE id = :id",
-    )?
-    .execute(bound.as_slice())
-    .map_err(map_unique)?;
+    )
+    .and_then(|mut stmt| stmt.execute(bound.as_slice()))
+    .map_err(map_unique("updating a collaborator"))?;
     Ok(())
 }
 
 /// Deletes collaborator `id`; the schema empties the sales contact of their clients and the
 /// support contact of their events.
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM collaborators WHERE id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("DELETE FROM collaborators WHERE id = ?1")
+        .and_then(|mut stmt| stmt.execute([id]))
+        .doing("deleting a collaborator")?;
     Ok(())
 }
 
 /// Empties the sales contact of the clients of `id`; returns how many there were.
 pub fn release_clients(conn: &Connection, id: i64, now: &str) -> Result<usize> {
-    Ok(conn
-        .prepare_cached("UPDATE clients SET sales_contact_id = NULL, updated_at = ?2 WHERE sales_contact_id = ?1")?
-        .execute(rusqlite::params![id, now])?)
+    conn.prepare_cached(
+        "UPDATE clients SET sales_contact_id = NULL, updated_at = ?2 WHERE sales_contact_id = ?1",
+    )
+    .and_then(|mut stmt| stmt.execute(rusqlite::params![id, now]))
+    .doing("releasing a collaborator's clients")
 }
 
 /// Empties the support contact of the events of `id`; returns how many there were.
 pub fn release_events(conn: &Connection, id: i64, now: &str) -> Result<usize> {
-    Ok(conn
-        .prepare_cached("UPDATE events SET support_contact_id = NULL, updated_at = ?2 WHERE support_contact_id = ?1")?
-        .execute(rusqlite::params![id, now])?)
+    conn.prepare_cached("UPDATE events SET support_contact_id = NULL, updated_at = ?2 WHERE support_contact_id = ?1")
+        .and_then(|mut stmt| stmt.execute(rusqlite::params![id, now]))
+        .doing("releasing a collaborator's events")
 }
 
 /// How many collaborators there are in management.
@@ -231,9 +240,9 @@ pub fn count_management(conn: &Connection) -> Result<u64> {
 
 /// Whether any collaborator exists (set-up is only for an empty database).
 pub fn any(conn: &Connection) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM collaborators)")?
-        .query_row([], |r| r.get(0))?)
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM collaborators)")
+        .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
+        .doing("checking whether any collaborator exists")
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, named_params};
 use super::{SELECT, from_row};
 use crate::domain::{Claim, Collaborator, Email};
 use crate::error::{Error, Result};
+use crate::repo::Doing as _;
 
 /// The collaborator a session's claim names, if the claim still holds: same id, same random
 /// identity, same token version.
@@ -13,17 +14,19 @@ pub fn find_for_session(conn: &Connection, claim: &Claim) -> Result<Option<Colla
     let sql = format!(
         "{SELECT} WHERE c.id = :id AND c.identity = :identity AND c.token_version = :version"
     );
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row(
-            named_params! {
-                ":id": claim.collaborator_id,
-                ":identity": claim.identity,
-                ":version": claim.version,
-            },
-            from_row,
-        )
-        .optional()?)
+    conn.prepare_cached(&sql)
+        .and_then(|mut stmt| {
+            stmt.query_row(
+                named_params! {
+                    ":id": claim.collaborator_id,
+                    ":identity": claim.identity,
+                    ":version": claim.version,
+                },
+                from_row,
+            )
+            .optional()
+        })
+        .doing("reading a session's collaborator")
 }
 
 /// What a login needs to know about an account.
@@ -36,25 +39,27 @@ pub struct Credentials {
 }
 
 pub fn credentials(conn: &Connection, email: &Email) -> Result<Option<Credentials>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, password_hash, must_change_password FROM collaborators WHERE email = ?1",
-        )?
-        .query_row([email.as_ref()], |row| {
+    conn.prepare_cached(
+        "SELECT id, password_hash, must_change_password FROM collaborators WHERE email = ?1",
+    )
+    .and_then(|mut stmt| {
+        stmt.query_row([email.as_ref()], |row| {
             Ok(Credentials {
                 id: row.get("id")?,
                 password_hash: row.get("password_hash")?,
                 must_change_password: row.get("must_change_password")?,
             })
         })
-        .optional()?)
+        .optional()
+    })
+    .doing("reading a collaborator's credentials")
 }
 
 /// The password hash of collaborator `id`.
 pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
-    conn.prepare_cached("SELECT password_hash FROM collaborators WHERE id = ?1")?
-        .query_row([id], |row| row.get(0))
-        .optional()?
+    conn.prepare_cached("SELECT password_hash FROM collaborators WHERE id = ?1")
+        .and_then(|mut stmt| stmt.query_row([id], |row| row.get(0)).optional())
+        .doing("reading a collaborator's password hash")?
         .ok_or(Error::NotFound {
             entity: "collaborator",
             id,
@@ -65,8 +70,9 @@ pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
 pub fn set_password_hash(conn: &Connection, id: i64, hash: &str, now: &str) -> Result<()> {
     conn.prepare_cached(
         "UPDATE collaborators SET password_hash = ?2, must_change_password = 0, updated_at = ?3 WHERE id = ?1",
-    )?
-    .execute(rusqlite::params![id, hash, now])?;
+    )
+    .and_then(|mut stmt| stmt.execute(rusqlite::params![id, hash, now]))
+    .doing("storing a collaborator's password")?;
     Ok(())
 }
 
@@ -77,8 +83,9 @@ pub fn reset_password(conn: &Connection, id: i64, hash: &str, now: &str) -> Resu
         r"UPDATE collaborators SET password_hash = ?2, must_change_password = 1,
               failed_logins = 0, locked_until = NULL, updated_at = ?3
           WHERE id = ?1",
-    )?
-    .execute(rusqlite::params![id, hash, now])?;
+    )
+    .and_then(|mut stmt| stmt.execute(rusqlite::params![id, hash, now]))
+    .doing("resetting a collaborator's password")?;
     Ok(())
 }
 
@@ -88,19 +95,22 @@ pub fn unlock(conn: &Connection, id: i64, now: &str) -> Result<bool> {
     let was_locked = locked_until(conn, id, now)?.is_some();
     conn.prepare_cached(
         "UPDATE collaborators SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
-    )?
-    .execute([id])?;
+    )
+    .and_then(|mut stmt| stmt.execute([id]))
+    .doing("unlocking a collaborator")?;
     Ok(was_locked)
 }
 
 /// When collaborator `id` is locked out at `now`, until when.
 pub fn locked_until(conn: &Connection, id: i64, now: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT locked_until FROM collaborators WHERE id = ?1 AND locked_until > ?2",
-        )?
-        .query_row(rusqlite::params![id, now], |row| row.get(0))
-        .optional()?)
+    conn.prepare_cached(
+        "SELECT locked_until FROM collaborators WHERE id = ?1 AND locked_until > ?2",
+    )
+    .and_then(|mut stmt| {
+        stmt.query_row(rusqlite::params![id, now], |row| row.get(0))
+            .optional()
+    })
+    .doing("reading a collaborator's lock-out")
 }
 
 /// Shortens a lock-out that ends after `latest` to end then. A lock is set for 15 minutes
@@ -109,49 +119,55 @@ pub fn locked_until(conn: &Connection, id: i64, now: &str) -> Result<Option<Stri
 pub fn limit_lock(conn: &Connection, id: i64, latest: &str) -> Result<()> {
     conn.prepare_cached(
         "UPDATE collaborators SET locked_until = ?2 WHERE id = ?1 AND locked_until > ?2",
-    )?
-    .execute(rusqlite::params![id, latest])?;
+    )
+    .and_then(|mut stmt| stmt.execute(rusqlite::params![id, latest]))
+    .doing("limiting a collaborator's lock-out")?;
     Ok(())
 }
 
 /// Ends every session of collaborator `id`; returns the new token version.
 pub fn bump_token_version(conn: &Connection, id: i64) -> Result<i64> {
-    conn.prepare_cached("UPDATE collaborators SET token_version = token_version + 1 WHERE id = ?1 RETURNING token_version")?
-        .query_row([id], |row| row.get(0))
-        .optional()?
+    conn.prepare_cached("UPDATE collaborators SET token_version = token_version + 1 WHERE id = ?1 RETURNING token_version")
+        .and_then(|mut stmt| stmt.query_row([id], |row| row.get(0)).optional())
+        .doing("ending a collaborator's sessions")?
         .ok_or(Error::NotFound { entity: "collaborator", id })
 }
 
 /// After a correct password: clears the failure count unless the account is locked at `now`.
 /// Returns what the session token names, or `None` when the account is locked.
 pub fn accept_login(conn: &Connection, id: i64, now: &str) -> Result<Option<Claim>> {
-    Ok(conn
-        .prepare_cached(
-            r"UPDATE collaborators SET failed_logins = 0, locked_until = NULL
-              WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
-              RETURNING identity, token_version",
-        )?
-        .query_row(named_params! { ":id": id, ":now": now }, |row| {
+    conn.prepare_cached(
+        r"UPDATE collaborators SET failed_logins = 0, locked_until = NULL
+          WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
+          RETURNING identity, token_version",
+    )
+    .and_then(|mut stmt| {
+        stmt.query_row(named_params! { ":id": id, ":now": now }, |row| {
             Ok(Claim {
                 collaborator_id: id,
                 identity: row.get("identity")?,
                 version: row.get("token_version")?,
             })
         })
-        .optional()?)
+        .optional()
+    })
+    .doing("accepting a login")
 }
 
 /// What a new session token of collaborator `id` names, as stored now.
 pub fn claim(conn: &Connection, id: i64) -> Result<Claim> {
-    conn.prepare_cached("SELECT identity, token_version FROM collaborators WHERE id = ?1")?
-        .query_row([id], |row| {
-            Ok(Claim {
-                collaborator_id: id,
-                identity: row.get("identity")?,
-                version: row.get("token_version")?,
+    conn.prepare_cached("SELECT identity, token_version FROM collaborators WHERE id = ?1")
+        .and_then(|mut stmt| {
+            stmt.query_row([id], |row| {
+                Ok(Claim {
+                    collaborator_id: id,
+                    identity: row.get("identity")?,
+                    version: row.get("token_version")?,
+                })
             })
+            .optional()
         })
-        .optional()?
+        .doing("reading a collaborator's session claim")?
         .ok_or(Error::NotFound {
             entity: "collaborator",
             id,
@@ -177,11 +193,14 @@ pub fn count_failed_login(
                       THEN :lock_until ELSE NULL END
               WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
               RETURNING locked_until IS NOT NULL",
-        )?
-        .query_row(
-            named_params! { ":id": id, ":now": now, ":lock_until": lock_until, ":max": max_failures },
-            |row| row.get(0),
         )
-        .optional()?;
+        .and_then(|mut stmt| {
+            stmt.query_row(
+                named_params! { ":id": id, ":now": now, ":lock_until": lock_until, ":max": max_failures },
+                |row| row.get(0),
+            )
+            .optional()
+        })
+        .doing("counting a failed login")?;
     Ok(locked.unwrap_or(false))
 }
