@@ -4,7 +4,7 @@ use rusqlite::{Connection, Row, named_params};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Conditions, Window};
+use super::{Conditions, Doing as _, Window};
 use crate::error::Result;
 
 pub use crate::domain::Changes;
@@ -23,15 +23,18 @@ pub fn record(conn: &Connection, at: &str, entry: &Entry<'_>) -> Result<()> {
     conn.prepare_cached(
         r"INSERT INTO audit_log (at, actor_id, action, entity, entity_id, changes)
           VALUES (:at, :actor_id, :action, :entity, :entity_id, :changes)",
-    )?
-    .execute(named_params! {
-        ":at": at,
-        ":actor_id": entry.actor_id,
-        ":action": entry.action,
-        ":entity": entry.entity,
-        ":entity_id": entry.entity_id,
-        ":changes": entry.changes.to_json(),
-    })?;
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(named_params! {
+            ":at": at,
+            ":actor_id": entry.actor_id,
+            ":action": entry.action,
+            ":entity": entry.entity,
+            ":entity_id": entry.entity_id,
+            ":changes": entry.changes.to_json(),
+        })
+    })
+    .doing("recording an audit entry")?;
     Ok(())
 }
 
@@ -99,7 +102,9 @@ impl Filter {
 }
 
 pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
-    filter.conditions().count(conn, "FROM audit_log a")
+    filter
+        .conditions()
+        .count(conn, "FROM audit_log a", "counting audit entries")
 }
 
 /// The newest rows first.
@@ -109,9 +114,15 @@ pub fn for_each(
     window: Option<Window>,
     f: &mut dyn FnMut(AuditEntry) -> Result<()>,
 ) -> Result<()> {
-    filter
-        .conditions()
-        .visit(conn, SELECT, "a.id DESC", window, from_row, f)
+    filter.conditions().visit(
+        conn,
+        "listing audit entries",
+        SELECT,
+        "a.id DESC",
+        window,
+        from_row,
+        f,
+    )
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-use super::{Conditions, Total, Window, contains_pattern, unique_violation};
+use super::{Conditions, Doing as _, Total, Window, contains_pattern, unique_violation};
 use crate::domain::{Client, ClientPatch, ClientSort, NewClient, Sort};
 use crate::error::{Error, Result};
 
@@ -53,12 +53,14 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
     })
 }
 
-fn map_unique(err: rusqlite::Error) -> Error {
-    match unique_violation(&err) {
+/// Turns the UNIQUE violations a user can cause into field errors; any other failure names
+/// `operation` (see [`Doing`](super::Doing)).
+fn map_unique(operation: &'static str) -> impl Fn(rusqlite::Error) -> Error {
+    move |err| match unique_violation(&err) {
         Some("clients.email") => {
             Error::invalid("email", "another client already uses this address")
         }
-        _ => err.into(),
+        _ => super::failed(operation, err),
     }
 }
 
@@ -152,13 +154,18 @@ impl Filter {
 }
 
 pub fn count(conn: &Connection, filter: &Filter) -> Result<Total> {
+    const COUNTING: &str = "counting clients";
     let conditions = filter.conditions(false);
     match filter.search.as_deref() {
         Some(text) if uses_index(text) => {
-            conditions.count_at_most(conn, filter.matches_from(), SEARCH_COUNT_CAP)
+            conditions.count_at_most(conn, filter.matches_from(), SEARCH_COUNT_CAP, COUNTING)
         }
-        Some(_) => conditions.count_at_most(conn, "FROM clients c", SEARCH_COUNT_CAP),
-        None => Ok(Total::Exact(conditions.count(conn, "FROM clients c")?)),
+        Some(_) => conditions.count_at_most(conn, "FROM clients c", SEARCH_COUNT_CAP, COUNTING),
+        None => Ok(Total::Exact(conditions.count(
+            conn,
+            "FROM clients c",
+            COUNTING,
+        )?)),
     }
 }
 
@@ -168,6 +175,7 @@ pub fn for_each(
     window: Option<Window>,
     f: &mut dyn FnMut(Client) -> Result<()>,
 ) -> Result<()> {
+    const LISTING: &str = "listing clients";
     let sort = filter.sort;
     // A salesperson's clients in another order than the id's: walk that order's index when
     // they own a good share of the clients, else gather theirs and sort them. Only a page
@@ -176,7 +184,7 @@ pub fn for_each(
         Some(id)
             if window.is_some() && sort.key != ClientSort::Created && filter.search.is_none() =>
         {
-            super::walk_in_order_for(conn, id)?
+            super::walk_in_order_for(conn, id).doing(LISTING)?
         }
         _ => false,
     };
@@ -190,7 +198,7 @@ pub fn for_each(
             } else {
                 "f.rowid"
             };
-            conditions.visit(conn, &select, order, window, from_row, f)
+            conditions.visit(conn, LISTING, &select, order, window, from_row, f)
         }
         // Another order sorts the matches. A page sorts the first SEARCH_COUNT_CAP of them (in
         // id order), the rows the footer's capped count counts: a bounded sort whatever the
@@ -200,6 +208,7 @@ pub fn for_each(
             let (order, matches) = (order(sort), filter.matches_from());
             conditions.visit_with(
                 conn,
+                LISTING,
                 |clause| {
                     format!(
                         "{COLUMNS} FROM (SELECT f.rowid AS id {matches} {clause} ORDER BY f.rowid LIMIT {SEARCH_COUNT_CAP}) m
@@ -214,26 +223,25 @@ pub fn for_each(
         }
         Some(text) if uses_index(text) => {
             let select = format!("{COLUMNS} {FROM_SEARCH}");
-            conditions.visit(conn, &select, order(sort), window, from_row, f)
+            conditions.visit(conn, LISTING, &select, order(sort), window, from_row, f)
         }
-        _ => conditions.visit(conn, SELECT, order(sort), window, from_row, f),
+        _ => conditions.visit(conn, LISTING, SELECT, order(sort), window, from_row, f),
     }
 }
 
 /// Whether a client other than `except` already uses `email` (case-insensitively, as the
 /// UNIQUE constraint compares).
 pub fn email_taken(conn: &Connection, email: &str, except: Option<i64>) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE email = ?1 AND id IS NOT ?2)")?
-        .query_row(rusqlite::params![email, except], |row| row.get(0))?)
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE email = ?1 AND id IS NOT ?2)")
+        .and_then(|mut stmt| stmt.query_row(rusqlite::params![email, except], |row| row.get(0)))
+        .doing("checking whether a client's email is taken")
 }
 
 pub fn find(conn: &Connection, id: i64) -> Result<Option<Client>> {
     let sql = format!("{SELECT} WHERE c.id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id], from_row)
-        .optional()?)
+    conn.prepare_cached(&sql)
+        .and_then(|mut stmt| stmt.query_row([id], from_row).optional())
+        .doing("reading a client")
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Client> {
@@ -247,16 +255,18 @@ pub fn insert(conn: &Connection, new: &NewClient, sales_contact_id: i64, now: &s
     conn.prepare_cached(
         r"INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id, created_at, updated_at)
           VALUES (:full_name, :email, :phone, :company_name, :sales, :now, :now)",
-    )?
-    .execute(named_params! {
-        ":full_name": new.full_name.as_ref(),
-        ":email": new.email.as_ref(),
-        ":phone": new.phone.as_ref(),
-        ":company_name": new.company_name.as_ref(),
-        ":sales": sales_contact_id,
-        ":now": now,
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(named_params! {
+            ":full_name": new.full_name.as_ref(),
+            ":email": new.email.as_ref(),
+            ":phone": new.phone.as_ref(),
+            ":company_name": new.company_name.as_ref(),
+            ":sales": sales_contact_id,
+            ":now": now,
+        })
     })
-    .map_err(map_unique)?;
+    .map_err(map_unique("inserting a client"))?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -273,7 +283,7 @@ pub fn update(conn: &Connection, id: i64, patch: &ClientPatch, now: &str) -> Res
         &super::field_params(patch),
         &[(":now", &now), (":id", &id)],
     )
-    .map_err(map_unique)?;
+    .map_err(map_unique("updating a client"))?;
     Ok(())
 }
 
@@ -283,14 +293,16 @@ pub fn set_sales_contact(
     sales_contact_id: Option<i64>,
     now: &str,
 ) -> Result<()> {
-    conn.prepare_cached("UPDATE clients SET sales_contact_id = ?2, updated_at = ?3 WHERE id = ?1")?
-        .execute(rusqlite::params![id, sales_contact_id, now])?;
+    conn.prepare_cached("UPDATE clients SET sales_contact_id = ?2, updated_at = ?3 WHERE id = ?1")
+        .and_then(|mut stmt| stmt.execute(rusqlite::params![id, sales_contact_id, now]))
+        .doing("assigning a client's sales contact")?;
     Ok(())
 }
 
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM clients WHERE id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("DELETE FROM clients WHERE id = ?1")
+        .and_then(|mut stmt| stmt.execute([id]))
+        .doing("deleting a client")?;
     Ok(())
 }
 
@@ -304,7 +316,8 @@ END";
 /// For a bulk load, inside its transaction: stops indexing new clients for search one by
 /// one. [`rebuild_search_index`] must follow in the same transaction.
 pub fn suspend_search_index(conn: &Connection) -> Result<()> {
-    conn.execute_batch("DROP TRIGGER clients_search_insert")?;
+    conn.execute_batch("DROP TRIGGER clients_search_insert")
+        .doing("suspending the client search index")?;
     Ok(())
 }
 
@@ -313,77 +326,19 @@ pub fn suspend_search_index(conn: &Connection) -> Result<()> {
 pub fn rebuild_search_index(conn: &Connection) -> Result<()> {
     conn.execute_batch(&format!(
         "INSERT INTO clients_search (clients_search) VALUES ('rebuild'); {SEARCH_INSERT_TRIGGER};"
-    ))?;
+    ))
+    .doing("rebuilding the client search index")?;
     Ok(())
 }
 
 /// How many contracts client `id` has.
 pub fn contract_count(conn: &Connection, id: i64) -> Result<u64> {
     let count: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM contracts WHERE client_id = ?1")?
-        .query_row([id], |r| r.get(0))?;
+        .prepare_cached("SELECT COUNT(*) FROM contracts WHERE client_id = ?1")
+        .and_then(|mut stmt| stmt.query_row([id], |r| r.get(0)))
+        .doing("counting a client's contracts")?;
     Ok(u64::try_from(count).unwrap_or(0))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_update_stores_every_field_of_the_table() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
-        conn.execute_batch(
-            "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
-             VALUES ('Kevin Casey', 'kevin@startup.io', '0612345678', 'Cool Startup LLC', 't', 't');",
-        )
-        .unwrap();
-        let patch: ClientPatch = super::super::patch_of(&[
-            "Kevin Changed",
-            "kevin@changed.io",
-            "+33 6 99 99 99",
-            "Changed LLC",
-        ]);
-        update(&conn, 1, &patch, "now").unwrap();
-        super::super::assert_stored(&patch, &get(&conn, 1).unwrap());
-    }
-
-    #[test]
-    fn a_suspended_search_index_comes_back_exactly_as_migrated() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
-        let trigger = |conn: &Connection| -> String {
-            conn.query_row(
-                "SELECT sql FROM sqlite_master WHERE name = 'clients_search_insert'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap()
-        };
-        let migrated = trigger(&conn);
-        let tx = conn.transaction().unwrap();
-        suspend_search_index(&tx).unwrap();
-        tx.execute(
-            "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
-             VALUES ('Kevin Casey', 'kevin@startup.io', '0612345678', 'Cool Startup LLC', 't', 't')",
-            [],
-        )
-        .unwrap();
-        rebuild_search_index(&tx).unwrap();
-        tx.commit().unwrap();
-        assert_eq!(trigger(&conn), migrated);
-        let found = count(
-            &conn,
-            &Filter {
-                search: Some("startup".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        assert_eq!(
-            found,
-            Total::Exact(1),
-            "the client loaded while suspended is found"
-        );
-    }
-}
+mod tests;

@@ -1,15 +1,23 @@
-//! Collaborators, their credentials, sessions and login throttling.
+//! Collaborators, their credentials, sessions and login throttling (the last three in
+//! `collaborators/login.rs`).
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, named_params};
 
-use super::{Window, unique_violation};
-use crate::domain::Claim;
+use super::{Doing as _, Window, unique_violation};
 use crate::domain::field::{Field as _, Values as _};
 use crate::domain::{
-    Collaborator, CollaboratorField, CollaboratorPatch, Department, Email, NewCollaborator,
+    Collaborator, CollaboratorField, CollaboratorPatch, Department, NewCollaborator,
 };
 use crate::error::{Error, Result};
+
+mod login;
+
+pub use login::{
+    Credentials, accept_login, bump_token_version, claim, count_failed_login, credentials,
+    find_for_session, limit_lock, locked_until, password_hash, reset_password, set_password_hash,
+    unlock,
+};
 
 const SELECT: &str = r"
     SELECT c.id, c.employee_number, c.full_name, c.email, c.phone, d.name AS department,
@@ -37,9 +45,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Collaborator> {
     })
 }
 
-/// Turns the UNIQUE violations a user can cause into field errors.
-fn map_unique(err: rusqlite::Error) -> Error {
-    match unique_violation(&err) {
+/// Turns the UNIQUE violations a user can cause into field errors; any other failure names
+/// `operation` (see [`Doing`](super::Doing)).
+fn map_unique(operation: &'static str) -> impl Fn(rusqlite::Error) -> Error {
+    move |err| match unique_violation(&err) {
         Some("collaborators.email") => {
             Error::invalid("email", "another collaborator already uses this address")
         }
@@ -47,7 +56,7 @@ fn map_unique(err: rusqlite::Error) -> Error {
             "employee number",
             "another collaborator already has this number",
         ),
-        _ => err.into(),
+        _ => super::failed(operation, err),
     }
 }
 
@@ -62,17 +71,19 @@ pub fn insert(
               (employee_number, full_name, email, phone, department_id, password_hash, created_at, updated_at)
           VALUES (:employee_number, :full_name, :email, :phone,
                   (SELECT id FROM departments WHERE name = :department), :hash, :now, :now)",
-    )?
-    .execute(named_params! {
-        ":employee_number": new.employee_number.as_ref(),
-        ":full_name": new.full_name.as_ref(),
-        ":email": new.email.as_ref(),
-        ":phone": new.phone.as_ref(),
-        ":department": new.department.as_str(),
-        ":hash": password_hash,
-        ":now": now,
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(named_params! {
+            ":employee_number": new.employee_number.as_ref(),
+            ":full_name": new.full_name.as_ref(),
+            ":email": new.email.as_ref(),
+            ":phone": new.phone.as_ref(),
+            ":department": new.department.as_str(),
+            ":hash": password_hash,
+            ":now": now,
+        })
     })
-    .map_err(map_unique)?;
+    .map_err(map_unique("inserting a collaborator"))?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -87,9 +98,9 @@ pub fn taken(conn: &Connection, column: Unique, value: &str, except: Option<i64>
             "SELECT EXISTS (SELECT 1 FROM collaborators WHERE employee_number = ?1 AND id IS NOT ?2)"
         }
     };
-    Ok(conn
-        .prepare_cached(sql)?
-        .query_row(rusqlite::params![value, except], |row| row.get(0))?)
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.query_row(rusqlite::params![value, except], |row| row.get(0)))
+        .doing("checking whether a collaborator's email or number is taken")
 }
 
 /// The columns no two collaborators share.
@@ -101,10 +112,9 @@ pub enum Unique {
 
 pub fn find(conn: &Connection, id: i64) -> Result<Option<Collaborator>> {
     let sql = format!("{SELECT} WHERE c.id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id], from_row)
-        .optional()?)
+    conn.prepare_cached(&sql)
+        .and_then(|mut stmt| stmt.query_row([id], from_row).optional())
+        .doing("reading a collaborator")
 }
 
 /// The collaborator `id`, or `NotFound`.
@@ -117,13 +127,14 @@ pub fn get(conn: &Connection, id: i64) -> Result<Collaborator> {
 
 pub fn count(conn: &Connection, department: Option<Department>) -> Result<u64> {
     let count: i64 = match department {
-        None => conn.prepare_cached("SELECT COUNT(*) FROM collaborators")?.query_row([], |r| r.get(0))?,
+        None => conn.prepare_cached("SELECT COUNT(*) FROM collaborators").and_then(|mut s| s.query_row([], |r| r.get(0))),
         Some(d) => conn
             .prepare_cached(
                 "SELECT COUNT(*) FROM collaborators WHERE department_id = (SELECT id FROM departments WHERE name = ?1)",
-            )?
-            .query_row([d.as_str()], |r| r.get(0))?,
-    };
+            )
+            .and_then(|mut s| s.query_row([d.as_str()], |r| r.get(0))),
+    }
+    .doing("counting collaborators")?;
     Ok(u64::try_from(count).unwrap_or(0))
 }
 
@@ -147,14 +158,17 @@ pub fn for_each(
             i64::try_from(w.offset).unwrap_or(i64::MAX),
         )
     });
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(named_params! {
-        ":department": department.map(Department::as_str),
-        ":limit": limit,
-        ":offset": offset,
-    })?;
-    while let Some(row) = rows.next()? {
-        f(from_row(row)?)?;
+    const LISTING: &str = "listing collaborators";
+    let mut stmt = conn.prepare_cached(&sql).doing(LISTING)?;
+    let mut rows = stmt
+        .query(named_params! {
+            ":department": department.map(Department::as_str),
+            ":limit": limit,
+            ":offset": offset,
+        })
+        .doing(LISTING)?;
+    while let Some(row) = rows.next().doing(LISTING)? {
+        f(from_row(row).doing(LISTING)?)?;
     }
     Ok(())
 }
@@ -188,32 +202,35 @@ pub fn update(conn: &Connection, id: i64, patch: &CollaboratorPatch, now: &str) 
               department_id = COALESCE((SELECT id FROM departments WHERE name = :department), department_id),
               updated_at = :now
           WHERE id = :id",
-    )?
-    .execute(bound.as_slice())
-    .map_err(map_unique)?;
+    )
+    .and_then(|mut stmt| stmt.execute(bound.as_slice()))
+    .map_err(map_unique("updating a collaborator"))?;
     Ok(())
 }
 
 /// Deletes collaborator `id`; the schema empties the sales contact of their clients and the
 /// support contact of their events.
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM collaborators WHERE id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("DELETE FROM collaborators WHERE id = ?1")
+        .and_then(|mut stmt| stmt.execute([id]))
+        .doing("deleting a collaborator")?;
     Ok(())
 }
 
 /// Empties the sales contact of the clients of `id`; returns how many there were.
 pub fn release_clients(conn: &Connection, id: i64, now: &str) -> Result<usize> {
-    Ok(conn
-        .prepare_cached("UPDATE clients SET sales_contact_id = NULL, updated_at = ?2 WHERE sales_contact_id = ?1")?
-        .execute(rusqlite::params![id, now])?)
+    conn.prepare_cached(
+        "UPDATE clients SET sales_contact_id = NULL, updated_at = ?2 WHERE sales_contact_id = ?1",
+    )
+    .and_then(|mut stmt| stmt.execute(rusqlite::params![id, now]))
+    .doing("releasing a collaborator's clients")
 }
 
 /// Empties the support contact of the events of `id`; returns how many there were.
 pub fn release_events(conn: &Connection, id: i64, now: &str) -> Result<usize> {
-    Ok(conn
-        .prepare_cached("UPDATE events SET support_contact_id = NULL, updated_at = ?2 WHERE support_contact_id = ?1")?
-        .execute(rusqlite::params![id, now])?)
+    conn.prepare_cached("UPDATE events SET support_contact_id = NULL, updated_at = ?2 WHERE support_contact_id = ?1")
+        .and_then(|mut stmt| stmt.execute(rusqlite::params![id, now]))
+        .doing("releasing a collaborator's events")
 }
 
 /// How many collaborators there are in management.
@@ -221,214 +238,12 @@ pub fn count_management(conn: &Connection) -> Result<u64> {
     count(conn, Some(Department::Management))
 }
 
-/// The collaborator a session's claim names, if the claim still holds: same id, same random
-/// identity, same token version.
-pub fn find_for_session(conn: &Connection, claim: &Claim) -> Result<Option<Collaborator>> {
-    let sql = format!(
-        "{SELECT} WHERE c.id = :id AND c.identity = :identity AND c.token_version = :version"
-    );
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row(
-            named_params! {
-                ":id": claim.collaborator_id,
-                ":identity": claim.identity,
-                ":version": claim.version,
-            },
-            from_row,
-        )
-        .optional()?)
-}
-
-/// What a login needs to know about an account.
-#[derive(Debug)]
-pub struct Credentials {
-    pub id: i64,
-    pub password_hash: String,
-    /// Set by a management reset: a new password must be chosen before logging in.
-    pub must_change_password: bool,
-}
-
-pub fn credentials(conn: &Connection, email: &Email) -> Result<Option<Credentials>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, password_hash, must_change_password FROM collaborators WHERE email = ?1",
-        )?
-        .query_row([email.as_ref()], |row| {
-            Ok(Credentials {
-                id: row.get("id")?,
-                password_hash: row.get("password_hash")?,
-                must_change_password: row.get("must_change_password")?,
-            })
-        })
-        .optional()?)
-}
-
-/// The password hash of collaborator `id`.
-pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
-    conn.prepare_cached("SELECT password_hash FROM collaborators WHERE id = ?1")?
-        .query_row([id], |row| row.get(0))
-        .optional()?
-        .ok_or(Error::NotFound {
-            entity: "collaborator",
-            id,
-        })
-}
-
-/// Stores a password the collaborator chose (which lifts a reset's obligation to choose one).
-pub fn set_password_hash(conn: &Connection, id: i64, hash: &str, now: &str) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE collaborators SET password_hash = ?2, must_change_password = 0, updated_at = ?3 WHERE id = ?1",
-    )?
-    .execute(rusqlite::params![id, hash, now])?;
-    Ok(())
-}
-
-/// Stores a temporary password set by management: the collaborator must choose a new one at
-/// their next login, and any lock-out ends.
-pub fn reset_password(conn: &Connection, id: i64, hash: &str, now: &str) -> Result<()> {
-    conn.prepare_cached(
-        r"UPDATE collaborators SET password_hash = ?2, must_change_password = 1,
-              failed_logins = 0, locked_until = NULL, updated_at = ?3
-          WHERE id = ?1",
-    )?
-    .execute(rusqlite::params![id, hash, now])?;
-    Ok(())
-}
-
-/// Ends the lock-out of collaborator `id` and forgets their failed attempts; returns whether
-/// they were locked out at `now`.
-pub fn unlock(conn: &Connection, id: i64, now: &str) -> Result<bool> {
-    let was_locked = locked_until(conn, id, now)?.is_some();
-    conn.prepare_cached(
-        "UPDATE collaborators SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
-    )?
-    .execute([id])?;
-    Ok(was_locked)
-}
-
-/// When collaborator `id` is locked out at `now`, until when.
-pub fn locked_until(conn: &Connection, id: i64, now: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT locked_until FROM collaborators WHERE id = ?1 AND locked_until > ?2",
-        )?
-        .query_row(rusqlite::params![id, now], |row| row.get(0))
-        .optional()?)
-}
-
-/// Shortens a lock-out that ends after `latest` to end then. A lock is set for 15 minutes
-/// from the clock of the machine that set it; one set by a clock far ahead must not lock
-/// the account for years.
-pub fn limit_lock(conn: &Connection, id: i64, latest: &str) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE collaborators SET locked_until = ?2 WHERE id = ?1 AND locked_until > ?2",
-    )?
-    .execute(rusqlite::params![id, latest])?;
-    Ok(())
-}
-
-/// Ends every session of collaborator `id`; returns the new token version.
-pub fn bump_token_version(conn: &Connection, id: i64) -> Result<i64> {
-    conn.prepare_cached("UPDATE collaborators SET token_version = token_version + 1 WHERE id = ?1 RETURNING token_version")?
-        .query_row([id], |row| row.get(0))
-        .optional()?
-        .ok_or(Error::NotFound { entity: "collaborator", id })
-}
-
-/// After a correct password: clears the failure count unless the account is locked at `now`.
-/// Returns what the session token names, or `None` when the account is locked.
-pub fn accept_login(conn: &Connection, id: i64, now: &str) -> Result<Option<Claim>> {
-    Ok(conn
-        .prepare_cached(
-            r"UPDATE collaborators SET failed_logins = 0, locked_until = NULL
-              WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
-              RETURNING identity, token_version",
-        )?
-        .query_row(named_params! { ":id": id, ":now": now }, |row| {
-            Ok(Claim {
-                collaborator_id: id,
-                identity: row.get("identity")?,
-                version: row.get("token_version")?,
-            })
-        })
-        .optional()?)
-}
-
-/// What a new session token of collaborator `id` names, as stored now.
-pub fn claim(conn: &Connection, id: i64) -> Result<Claim> {
-    conn.prepare_cached("SELECT identity, token_version FROM collaborators WHERE id = ?1")?
-        .query_row([id], |row| {
-            Ok(Claim {
-                collaborator_id: id,
-                identity: row.get("identity")?,
-                version: row.get("token_version")?,
-            })
-        })
-        .optional()?
-        .ok_or(Error::NotFound {
-            entity: "collaborator",
-            id,
-        })
-}
-
-/// After a wrong password: counts the failure in one atomic statement and locks the account
-/// until `lock_until` when it reaches `max_failures`. A lapsed lock starts a fresh count; a
-/// current lock is left as it is. Returns whether this failure locked the account.
-pub fn count_failed_login(
-    conn: &Connection,
-    id: i64,
-    now: &str,
-    lock_until: &str,
-    max_failures: i64,
-) -> Result<bool> {
-    let locked: Option<bool> = conn
-        .prepare_cached(
-            r"UPDATE collaborators SET
-                  failed_logins = CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END,
-                  locked_until = CASE
-                      WHEN (CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END) >= :max
-                      THEN :lock_until ELSE NULL END
-              WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
-              RETURNING locked_until IS NOT NULL",
-        )?
-        .query_row(
-            named_params! { ":id": id, ":now": now, ":lock_until": lock_until, ":max": max_failures },
-            |row| row.get(0),
-        )
-        .optional()?;
-    Ok(locked.unwrap_or(false))
-}
-
 /// Whether any collaborator exists (set-up is only for an empty database).
 pub fn any(conn: &Connection) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM collaborators)")?
-        .query_row([], |r| r.get(0))?)
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM collaborators)")
+        .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
+        .doing("checking whether any collaborator exists")
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_update_stores_every_field_of_the_table() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
-        conn.execute_batch(
-            "INSERT INTO collaborators (employee_number, full_name, email, phone, department_id, password_hash, created_at, updated_at)
-             VALUES ('E1', 'Ann', 'ann@epic.com', '06', 1, '$2b$x', 't', 't'),
-                    ('E2', 'Bob', 'bob@epic.com', '06', 1, '$2b$x', 't', 't');",
-        )
-        .unwrap();
-        let patch: CollaboratorPatch = super::super::patch_of(&[
-            "support",
-            "EMP-9",
-            "Bob Changed",
-            "bob.changed@epic.com",
-            "+33 6 99 99 99",
-        ]);
-        update(&conn, 2, &patch, "now").unwrap();
-        super::super::assert_stored(&patch, &get(&conn, 2).unwrap());
-    }
-}
+mod tests;

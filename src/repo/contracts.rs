@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-use super::{Conditions, Window};
+use super::{Conditions, Doing as _, Window};
 use crate::domain::{Contract, ContractSort, Money, NewContract, Payment, Sort};
 use crate::error::{Error, Result};
 
@@ -111,7 +111,9 @@ pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
     } else {
         "FROM contracts ct"
     };
-    filter.conditions(false, false).count(conn, from)
+    filter
+        .conditions(false, false)
+        .count(conn, from, "counting contracts")
 }
 
 pub fn for_each(
@@ -120,15 +122,17 @@ pub fn for_each(
     window: Option<Window>,
     f: &mut dyn FnMut(Contract) -> Result<()>,
 ) -> Result<()> {
+    const LISTING: &str = "listing contracts";
     // Only a page walks: an export reads every row of theirs anyway.
     let walk = match filter.sales_contact_id {
         Some(id) if window.is_some() && filter.client_id.is_none() => {
-            super::walk_in_order_for(conn, id)?
+            super::walk_in_order_for(conn, id).doing(LISTING)?
         }
         _ => false,
     };
     filter.conditions(walk, window.is_some()).visit(
         conn,
+        LISTING,
         SELECT,
         order(filter.sort),
         window,
@@ -139,10 +143,9 @@ pub fn for_each(
 
 pub fn find(conn: &Connection, id: i64) -> Result<Option<Contract>> {
     let sql = format!("{SELECT} WHERE ct.id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id], from_row)
-        .optional()?)
+    conn.prepare_cached(&sql)
+        .and_then(|mut stmt| stmt.query_row([id], from_row).optional())
+        .doing("reading a contract")
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Contract> {
@@ -156,8 +159,9 @@ pub fn insert(conn: &Connection, new: &NewContract, now: &str) -> Result<i64> {
     conn.prepare_cached(
         r"INSERT INTO contracts (client_id, total_cents, remaining_cents, created_at, signed_at)
           VALUES (:client, :total, :total, :now, CASE WHEN :signed THEN :now END)",
-    )?
-    .execute(named_params! { ":client": new.client_id, ":total": new.total.cents(), ":now": now, ":signed": new.signed })?;
+    )
+    .and_then(|mut stmt| stmt.execute(named_params! { ":client": new.client_id, ":total": new.total.cents(), ":now": now, ":signed": new.signed }))
+    .doing("inserting a contract")?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -167,20 +171,25 @@ pub fn update(conn: &Connection, id: i64, client_id: i64, total: Money) -> Resul
         r"UPDATE contracts SET client_id = :client,
               remaining_cents = :total - (total_cents - remaining_cents), total_cents = :total
           WHERE id = :id",
-    )?
-    .execute(named_params! { ":id": id, ":client": client_id, ":total": total.cents() })?;
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(named_params! { ":id": id, ":client": client_id, ":total": total.cents() })
+    })
+    .doing("updating a contract")?;
     Ok(())
 }
 
 pub fn sign(conn: &Connection, id: i64, now: &str) -> Result<()> {
-    conn.prepare_cached("UPDATE contracts SET signed_at = ?2 WHERE id = ?1 AND signed_at IS NULL")?
-        .execute(rusqlite::params![id, now])?;
+    conn.prepare_cached("UPDATE contracts SET signed_at = ?2 WHERE id = ?1 AND signed_at IS NULL")
+        .and_then(|mut stmt| stmt.execute(rusqlite::params![id, now]))
+        .doing("signing a contract")?;
     Ok(())
 }
 
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM contracts WHERE id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("DELETE FROM contracts WHERE id = ?1")
+        .and_then(|mut stmt| stmt.execute([id]))
+        .doing("deleting a contract")?;
     Ok(())
 }
 
@@ -190,8 +199,9 @@ pub fn dependents(conn: &Connection, id: i64) -> Result<(u64, u64)> {
         .prepare_cached(
             r"SELECT (SELECT COUNT(*) FROM events WHERE contract_id = ?1),
                      (SELECT COUNT(*) FROM payments WHERE contract_id = ?1)",
-        )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        )
+        .and_then(|mut stmt| stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))
+        .doing("counting a contract's events and payments")?;
     Ok((
         u64::try_from(events).unwrap_or(0),
         u64::try_from(payments).unwrap_or(0),
@@ -206,23 +216,70 @@ pub fn insert_payment(
     recorded_by: i64,
     now: &str,
 ) -> Result<i64> {
-    conn.prepare_cached("INSERT INTO payments (contract_id, amount_cents, paid_at, recorded_by) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(rusqlite::params![contract_id, amount.cents(), now, recorded_by])?;
+    conn.prepare_cached("INSERT INTO payments (contract_id, amount_cents, paid_at, recorded_by) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut stmt| stmt.execute(rusqlite::params![contract_id, amount.cents(), now, recorded_by]))
+        .doing("inserting a payment")?;
     Ok(conn.last_insert_rowid())
 }
 
 pub fn payments(conn: &Connection, contract_id: i64) -> Result<Vec<Payment>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, contract_id, amount_cents, paid_at, recorded_by FROM payments WHERE contract_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([contract_id], |row| {
-        Ok(Payment {
-            id: row.get("id")?,
-            contract_id: row.get("contract_id")?,
-            amount: Money::from_cents(row.get("amount_cents")?),
-            paid_at: row.get("paid_at")?,
-            recorded_by: row.get("recorded_by")?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let read = || {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, contract_id, amount_cents, paid_at, recorded_by FROM payments WHERE contract_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([contract_id], |row| {
+            Ok(Payment {
+                id: row.get("id")?,
+                contract_id: row.get("contract_id")?,
+                amount: Money::from_cents(row.get("amount_cents")?),
+                paid_at: row.get("paid_at")?,
+                recorded_by: row.get("recorded_by")?,
+            })
+        })?;
+        rows.collect::<rusqlite::Result<_>>()
+    };
+    read().doing("listing a contract's payments")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_insert_names_its_operation_and_keeps_the_sqlite_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+        conn.execute_batch(
+            "CREATE TRIGGER refuse_payments BEFORE INSERT ON payments
+             BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+        )
+        .unwrap();
+        let amount = Money::parse("amount", "10").unwrap();
+        let err = insert_payment(&conn, 1, amount, 1, "now").unwrap_err();
+        let diagnostic = err.diagnostic().expect("an internal error").to_string();
+        assert!(
+            diagnostic.starts_with("inserting a payment: ")
+                && diagnostic.contains("injected failure"),
+            "{diagnostic}"
+        );
+        let shown = err.to_string();
+        assert!(
+            !shown.contains("inserting") && !shown.contains("injected"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_failed_list_names_its_operation() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+        conn.execute_batch("DROP TABLE payments").unwrap();
+        let err = payments(&conn, 1).unwrap_err();
+        let diagnostic = err.diagnostic().expect("an internal error").to_string();
+        assert!(
+            diagnostic.starts_with("listing a contract's payments: ")
+                && diagnostic.contains("no such table: payments"),
+            "{diagnostic}"
+        );
+    }
 }

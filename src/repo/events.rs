@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use super::{Conditions, Window};
+use super::{Conditions, Doing as _, Window};
 use crate::domain::{Event, EventPatch, EventSort, NewEvent, Sort};
 use crate::error::{Error, Result};
 
@@ -148,13 +148,18 @@ impl Filter {
 }
 
 pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
-    let joins = filter.client_id.is_some() || filter.sales_contact_id.is_some();
-    let from = if joins {
+    filter
+        .conditions(false)
+        .count(conn, count_from(filter), "counting events")
+}
+
+/// The tables a count of the events `filter` keeps reads.
+fn count_from(filter: &Filter) -> &'static str {
+    if filter.client_id.is_some() || filter.sales_contact_id.is_some() {
         "FROM events e JOIN contracts ct ON ct.id = e.contract_id JOIN clients c ON c.id = ct.client_id"
     } else {
         "FROM events e"
-    };
-    filter.conditions(false).count(conn, from)
+    }
 }
 
 /// Events in the order they happen, or in the filter's sort.
@@ -164,6 +169,7 @@ pub fn for_each(
     window: Option<Window>,
     f: &mut dyn FnMut(Event) -> Result<()>,
 ) -> Result<()> {
+    const LISTING: &str = "listing events";
     // Only a page walks: an export reads every row of theirs anyway.
     let walk = match filter.sales_contact_id {
         Some(id)
@@ -172,7 +178,7 @@ pub fn for_each(
                 && filter.contract_id.is_none()
                 && filter.support_contact_id.is_none() =>
         {
-            super::walk_in_order_for(conn, id)?
+            super::walk_in_order_for(conn, id).doing(LISTING)?
         }
         // A support collaborator's events or a period in another order than the start's: the
         // footer's count (through events_support_start or events_starts_at) decides whether
@@ -185,7 +191,10 @@ pub fn for_each(
                 || filter.from.is_some()
                 || filter.to.is_some()) =>
         {
-            super::walk_rather_than_gather(count(conn, filter)?, largest_id(conn)?)
+            let matching = filter
+                .conditions(false)
+                .count(conn, count_from(filter), LISTING)?;
+            super::walk_rather_than_gather(matching, largest_id(conn).doing(LISTING)?)
         }
         _ => false,
     };
@@ -198,13 +207,19 @@ pub fn for_each(
         && (filter.sales_contact_id.is_none() || walk)
         && !(walk && filter.sort.key != EventSort::Start);
     let select = if by_start { SELECT_BY_START } else { SELECT };
-    filter
-        .conditions(walk)
-        .visit(conn, select, order(filter.sort), window, from_row, f)
+    filter.conditions(walk).visit(
+        conn,
+        LISTING,
+        select,
+        order(filter.sort),
+        window,
+        from_row,
+        f,
+    )
 }
 
 /// The largest event id: about how many events there are, read from the end of the table.
-fn largest_id(conn: &Connection) -> Result<u64> {
+fn largest_id(conn: &Connection) -> rusqlite::Result<u64> {
     let id: i64 = conn
         .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events")?
         .query_row([], |row| row.get(0))?;
@@ -213,10 +228,9 @@ fn largest_id(conn: &Connection) -> Result<u64> {
 
 pub fn find(conn: &Connection, id: i64) -> Result<Option<Event>> {
     let sql = format!("{SELECT} WHERE e.id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id], from_row)
-        .optional()?)
+    conn.prepare_cached(&sql)
+        .and_then(|mut stmt| stmt.query_row([id], from_row).optional())
+        .doing("reading an event")
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Event> {
@@ -237,7 +251,8 @@ pub fn insert(conn: &Connection, new: &NewEvent, now: &str) -> Result<i64> {
                   :now, :now)",
         &super::field_params(&EventPatch::from(new)),
         &[(":now", &now)],
-    )?;
+    )
+    .doing("inserting an event")?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -257,7 +272,8 @@ pub fn update(conn: &Connection, id: i64, patch: &EventPatch, now: &str) -> Resu
           WHERE id = :id",
         &super::field_params(patch),
         &[(":now", &now), (":id", &id)],
-    )?;
+    )
+    .doing("updating an event")?;
     Ok(())
 }
 
@@ -267,16 +283,16 @@ pub fn set_support(
     support_contact_id: Option<i64>,
     now: &str,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE events SET support_contact_id = ?2, updated_at = ?3 WHERE id = ?1",
-    )?
-    .execute(rusqlite::params![id, support_contact_id, now])?;
+    conn.prepare_cached("UPDATE events SET support_contact_id = ?2, updated_at = ?3 WHERE id = ?1")
+        .and_then(|mut stmt| stmt.execute(rusqlite::params![id, support_contact_id, now]))
+        .doing("assigning an event's support contact")?;
     Ok(())
 }
 
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
-    conn.prepare_cached("DELETE FROM events WHERE id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached("DELETE FROM events WHERE id = ?1")
+        .and_then(|mut stmt| stmt.execute([id]))
+        .doing("deleting an event")?;
     Ok(())
 }
 

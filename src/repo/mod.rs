@@ -3,7 +3,8 @@
 //! Free functions over `&Connection` (a `Transaction` derefs to one), the SQL in a raw string
 //! beside each function, parameters always bound, one `from_row` per model. They check no
 //! permission and print nothing; constraint failures that a user can cause are turned into
-//! field errors here, where the constraint names are known.
+//! field errors here, where the constraint names are known. Every other SQLite failure leaves
+//! with the name of the operation that met it ([`Doing`]).
 
 pub mod audit;
 pub mod clients;
@@ -18,7 +19,27 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, Row, ToSql};
 
 use crate::domain::field::{Field as _, Values};
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+/// Names what a repository function was doing when SQLite failed: an internal error then
+/// reads "inserting a payment: UNIQUE constraint failed: …" in Sentry and under
+/// `EPICEVENTS_DEBUG`, never only the SQLite message. The operation is static text (an entity
+/// and a verb, never an id or a value), and the SQLite error stays in the chain beneath it,
+/// so that faults (disk full, read-only, busy…) and Ctrl-C's interrupt are still recognised.
+pub(crate) trait Doing<T> {
+    fn doing(self, operation: &'static str) -> Result<T>;
+}
+
+impl<T> Doing<T> for rusqlite::Result<T> {
+    fn doing(self, operation: &'static str) -> Result<T> {
+        self.map_err(|err| failed(operation, err))
+    }
+}
+
+/// The error of `operation` failing with `err` (see [`Doing`]).
+pub(crate) fn failed(operation: &'static str, err: rusqlite::Error) -> Error {
+    Error::internal(anyhow::Error::new(err).context(operation))
+}
 
 /// The `table.column` of a UNIQUE constraint that `err` violated, if that is what it is.
 fn unique_violation(err: &rusqlite::Error) -> Option<&str> {
@@ -161,18 +182,25 @@ impl Conditions {
         }
     }
 
-    /// `SELECT COUNT(*) {from} {where}`.
-    pub fn count(&self, conn: &Connection, from: &str) -> Result<u64> {
+    /// `SELECT COUNT(*) {from} {where}`, as `operation` (see [`Doing`]).
+    pub fn count(&self, conn: &Connection, from: &str, operation: &'static str) -> Result<u64> {
         let sql = format!("SELECT COUNT(*) {from} {}", self.clause());
         let params = self.bound();
         let count: i64 = conn
-            .prepare_cached(&sql)?
-            .query_row(params.as_slice(), |row| row.get(0))?;
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| stmt.query_row(params.as_slice(), |row| row.get(0)))
+            .doing(operation)?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
     /// Counts at most `cap` rows: `AtLeast(cap)` when there are more.
-    pub fn count_at_most(&self, conn: &Connection, from: &str, cap: u64) -> Result<Total> {
+    pub fn count_at_most(
+        &self,
+        conn: &Connection,
+        from: &str,
+        cap: u64,
+        operation: &'static str,
+    ) -> Result<Total> {
         let sql = format!(
             "SELECT COUNT(*) FROM (SELECT 1 {from} {} LIMIT {})",
             self.clause(),
@@ -180,8 +208,9 @@ impl Conditions {
         );
         let params = self.bound();
         let count: i64 = conn
-            .prepare_cached(&sql)?
-            .query_row(params.as_slice(), |row| row.get(0))?;
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| stmt.query_row(params.as_slice(), |row| row.get(0)))
+            .doing(operation)?;
         let count = u64::try_from(count).unwrap_or(0);
         Ok(if count > cap {
             Total::AtLeast(cap)
@@ -191,10 +220,15 @@ impl Conditions {
     }
 
     /// Runs `{select} {where} ORDER BY {order}` within `window`, calling `f` with each row as
-    /// it is read.
+    /// it is read. A failure of SQLite names `operation`; `f`'s own errors pass unchanged.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the statement's parts, its window, how to read and use a row, and its name"
+    )]
     pub fn visit<T>(
         &self,
         conn: &Connection,
+        operation: &'static str,
         select: &str,
         order: &str,
         window: Option<Window>,
@@ -203,6 +237,7 @@ impl Conditions {
     ) -> Result<()> {
         self.visit_with(
             conn,
+            operation,
             |clause| format!("{select} {clause} ORDER BY {order}"),
             window,
             from_row,
@@ -211,10 +246,13 @@ impl Conditions {
     }
 
     /// Runs the statement `sql` builds around the WHERE clause (an ordered query without its
-    /// LIMIT) within `window`, calling `f` with each row as it is read.
+    /// LIMIT) within `window`, calling `f` with each row as it is read (see [`visit`]).
+    ///
+    /// [`visit`]: Self::visit
     pub fn visit_with<T>(
         &self,
         conn: &Connection,
+        operation: &'static str,
         sql: impl FnOnce(&str) -> String,
         window: Option<Window>,
         from_row: fn(&Row<'_>) -> rusqlite::Result<T>,
@@ -230,10 +268,10 @@ impl Conditions {
         let mut params = self.bound();
         params.push((":limit", &limit));
         params.push((":offset", &offset));
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(params.as_slice())?;
-        while let Some(row) = rows.next()? {
-            f(from_row(row)?)?;
+        let mut stmt = conn.prepare_cached(&sql).doing(operation)?;
+        let mut rows = stmt.query(params.as_slice()).doing(operation)?;
+        while let Some(row) = rows.next().doing(operation)? {
+            f(from_row(row).doing(operation)?)?;
         }
         Ok(())
     }
@@ -253,8 +291,11 @@ pub(crate) fn walk_rather_than_gather(matching: u64, all: u64) -> bool {
 }
 
 /// [`walk_rather_than_gather`] for the lists filtered on one salesperson's clients: their
-/// clients counted through the sales-contact index.
-pub(crate) fn walk_in_order_for(conn: &Connection, sales_contact_id: i64) -> Result<bool> {
+/// clients counted through the sales-contact index. Its caller names the list it reads.
+pub(crate) fn walk_in_order_for(
+    conn: &Connection,
+    sales_contact_id: i64,
+) -> rusqlite::Result<bool> {
     let (own, all): (i64, i64) = conn
         .prepare_cached(
             "SELECT (SELECT COUNT(*) FROM clients WHERE sales_contact_id = ?1), (SELECT COALESCE(MAX(id), 0) FROM clients)",
@@ -322,6 +363,50 @@ mod tests {
                 && prefix_ranges("x").is_empty()
                 && prefix_ranges("-1").is_empty()
         );
+    }
+
+    /// A SQLite failure with the primary code `code` (and no message).
+    fn sqlite(code: std::ffi::c_int) -> rusqlite::Result<()> {
+        Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(code),
+            None,
+        ))
+    }
+
+    #[test]
+    fn a_named_operation_hides_no_fault_and_no_interrupt() {
+        let full = sqlite(rusqlite::ffi::SQLITE_FULL).doing("inserting a payment");
+        assert!(
+            matches!(full, Err(Error::Fault(crate::error::Fault::DiskFull))),
+            "{full:?}"
+        );
+        let read_only = sqlite(rusqlite::ffi::SQLITE_READONLY).doing("updating a client");
+        assert!(
+            matches!(read_only, Err(Error::Fault(crate::error::Fault::ReadOnly))),
+            "{read_only:?}"
+        );
+        let interrupted = sqlite(rusqlite::ffi::SQLITE_INTERRUPT).doing("listing events");
+        assert!(
+            matches!(interrupted, Err(Error::Cancelled)),
+            "{interrupted:?}"
+        );
+    }
+
+    #[test]
+    fn an_internal_error_names_its_operation_for_diagnostics_only() {
+        let err = Err::<(), _>(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+            Some("UNIQUE constraint failed: payments.id".into()),
+        ))
+        .doing("inserting a payment")
+        .unwrap_err();
+        assert!(err.is_internal(), "{err:?}");
+        let diagnostic = err.diagnostic().unwrap().to_string();
+        assert!(
+            diagnostic.starts_with("inserting a payment: UNIQUE constraint failed: payments.id"),
+            "{diagnostic}"
+        );
+        assert!(!err.to_string().contains("payment"), "{err}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::net::TcpListener;
 
-use crate::helpers::{ALICE, BILL, SentryReceiver, TestEnv};
+use crate::helpers::{ALICE, BILL, Run, SentryReceiver, TestEnv};
 
 #[test]
 fn a_contract_signature_is_delivered_to_sentry_without_personal_data() {
@@ -94,6 +94,54 @@ fn an_internal_error_is_delivered_with_its_kind() {
         envelope.contains(r#""kind":"internal""#) && envelope.contains("InternalError"),
         "{envelope}"
     );
+}
+
+/// A SQLite failure names the statement it met (issue 12 point 4): the user reads the fixed
+/// sentence, while `EPICEVENTS_DEBUG` and the Sentry report read "inserting a payment: …"
+/// rather than the SQLite message alone. A trigger refuses the payment on the real code path.
+#[test]
+fn a_database_error_names_its_operation_in_sentry_and_under_debug_only() {
+    let env = TestEnv::demo();
+    env.login(ALICE);
+    env.db()
+        .execute_batch(
+            "CREATE TRIGGER refuse_payments BEFORE INSERT ON payments
+             BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+        )
+        .unwrap();
+    let before = env.digest();
+    let receiver = SentryReceiver::start();
+    let mut command = env.command("default");
+    command
+        .env("SENTRY_DSN", receiver.dsn())
+        .args(["contracts", "pay", "2", "0,01"]);
+    let run = Run::from(command.stdin(std::process::Stdio::null()).output().unwrap());
+    assert_eq!(
+        run.fails(3),
+        "error: internal error: epicevents could not complete this command and changed nothing"
+    );
+    let envelope = receiver.next().expect("the error reached the receiver");
+    assert!(
+        envelope.contains("inserting a payment: injected failure")
+            && envelope.contains(r#""kind":"database""#)
+            && envelope.contains("InternalError"),
+        "{envelope}"
+    );
+
+    let mut command = env.command("default");
+    command
+        .env("EPICEVENTS_DEBUG", "1")
+        .args(["contracts", "pay", "2", "0,01"]);
+    let debug = Run::from(command.stdin(std::process::Stdio::null()).output().unwrap());
+    assert_eq!(debug.code, 3, "{}", debug.stderr);
+    assert!(
+        debug
+            .stderr
+            .contains("cause: inserting a payment: injected failure"),
+        "{}",
+        debug.stderr
+    );
+    assert_eq!(env.digest(), before, "nothing was paid");
 }
 
 #[test]

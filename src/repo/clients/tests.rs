@@ -1,0 +1,61 @@
+//! Clients' repository functions against a real database.
+
+use super::*;
+
+#[test]
+fn an_update_stores_every_field_of_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+    conn.execute_batch(
+        "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
+         VALUES ('Kevin Casey', 'kevin@startup.io', '0612345678', 'Cool Startup LLC', 't', 't');",
+    )
+    .unwrap();
+    let patch: ClientPatch = super::super::patch_of(&[
+        "Kevin Changed",
+        "kevin@changed.io",
+        "+33 6 99 99 99",
+        "Changed LLC",
+    ]);
+    update(&conn, 1, &patch, "now").unwrap();
+    super::super::assert_stored(&patch, &get(&conn, 1).unwrap());
+}
+
+#[test]
+fn a_suspended_search_index_comes_back_exactly_as_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+    let trigger = |conn: &Connection| -> String {
+        conn.query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'clients_search_insert'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let migrated = trigger(&conn);
+    let tx = conn.transaction().unwrap();
+    suspend_search_index(&tx).unwrap();
+    tx.execute(
+        "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
+         VALUES ('Kevin Casey', 'kevin@startup.io', '0612345678', 'Cool Startup LLC', 't', 't')",
+        [],
+    )
+    .unwrap();
+    rebuild_search_index(&tx).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(trigger(&conn), migrated);
+    let found = count(
+        &conn,
+        &Filter {
+            search: Some("startup".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        found,
+        Total::Exact(1),
+        "the client loaded while suspended is found"
+    );
+}

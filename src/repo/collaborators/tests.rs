@@ -1,0 +1,56 @@
+//! Collaborators' repository functions against a real database.
+
+use super::*;
+use crate::domain::{Email, EmployeeNumber, Name, Phone};
+
+#[test]
+fn an_update_stores_every_field_of_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+    conn.execute_batch(
+        "INSERT INTO collaborators (employee_number, full_name, email, phone, department_id, password_hash, created_at, updated_at)
+         VALUES ('E1', 'Ann', 'ann@epic.com', '06', 1, '$2b$x', 't', 't'),
+                ('E2', 'Bob', 'bob@epic.com', '06', 1, '$2b$x', 't', 't');",
+    )
+    .unwrap();
+    let patch: CollaboratorPatch = super::super::patch_of(&[
+        "support",
+        "EMP-9",
+        "Bob Changed",
+        "bob.changed@epic.com",
+        "+33 6 99 99 99",
+    ]);
+    update(&conn, 2, &patch, "now").unwrap();
+    super::super::assert_stored(&patch, &get(&conn, 2).unwrap());
+}
+
+#[test]
+fn a_taken_email_stays_a_field_error_and_other_failures_name_the_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+    let new = |email: &str, number: &str| NewCollaborator {
+        employee_number: EmployeeNumber::parse(number).unwrap(),
+        full_name: Name::parse("full name", "Ann Smith").unwrap(),
+        email: Email::parse(email).unwrap(),
+        phone: Phone::parse("0612345678").unwrap(),
+        department: Department::Sales,
+    };
+    insert(&conn, &new("ann@epic.com", "EMP-0001"), "$2b$x", "t").unwrap();
+    let taken = insert(&conn, &new("ann@epic.com", "EMP-0002"), "$2b$x", "t").unwrap_err();
+    assert!(
+        matches!(taken, Error::Invalid { field: "email", .. }),
+        "{taken:?}"
+    );
+    conn.execute_batch(
+        "CREATE TRIGGER refuse_collaborators BEFORE INSERT ON collaborators
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+    )
+    .unwrap();
+    let failed = insert(&conn, &new("bob@epic.com", "EMP-0003"), "$2b$x", "t").unwrap_err();
+    let diagnostic = failed.diagnostic().expect("an internal error").to_string();
+    assert!(
+        diagnostic.starts_with("inserting a collaborator: ")
+            && diagnostic.contains("injected failure"),
+        "{diagnostic}"
+    );
+}
