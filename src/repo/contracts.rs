@@ -247,8 +247,7 @@ mod tests {
 
     #[test]
     fn a_failed_insert_names_its_operation_and_keeps_the_sqlite_message() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+        let (_dir, conn) = crate::repo::scratch();
         conn.execute_batch(
             "CREATE TRIGGER refuse_payments BEFORE INSERT ON payments
              BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
@@ -271,8 +270,7 @@ mod tests {
 
     #[test]
     fn a_failed_list_names_its_operation() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+        let (_dir, conn) = crate::repo::scratch();
         conn.execute_batch("DROP TABLE payments").unwrap();
         let err = payments(&conn, 1).unwrap_err();
         let diagnostic = err.diagnostic().expect("an internal error").to_string();

@@ -302,8 +302,7 @@ mod tests {
 
     #[test]
     fn an_update_stores_every_field_of_the_table() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+        let (_dir, conn) = crate::repo::scratch();
         conn.execute_batch(
             "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
              VALUES ('Kevin Casey', 'kevin@startup.io', '06', 'Cool Startup LLC', 't', 't');

@@ -73,6 +73,14 @@ pub(crate) fn field_params<V: Values>(values: &V) -> Vec<(String, Value)> {
         .collect()
 }
 
+/// Test support: a migrated database of its own, in a directory dropped with it.
+#[cfg(test)]
+pub(crate) fn scratch() -> (tempfile::TempDir, Connection) {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+    (dir, conn)
+}
+
 /// Test support: every field `patch` gave reads back from `stored` as given (a field the
 /// UPDATE forgot would be accepted and silently not stored).
 #[cfg(test)]

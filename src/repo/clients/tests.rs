@@ -4,8 +4,7 @@ use super::*;
 
 #[test]
 fn an_update_stores_every_field_of_the_table() {
-    let dir = tempfile::tempdir().unwrap();
-    let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+    let (_dir, conn) = crate::repo::scratch();
     conn.execute_batch(
         "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
          VALUES ('Kevin Casey', 'kevin@startup.io', '0612345678', 'Cool Startup LLC', 't', 't');",
@@ -23,8 +22,7 @@ fn an_update_stores_every_field_of_the_table() {
 
 #[test]
 fn a_suspended_search_index_comes_back_exactly_as_migrated() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+    let (_dir, mut conn) = crate::repo::scratch();
     let trigger = |conn: &Connection| -> String {
         conn.query_row(
             "SELECT sql FROM sqlite_master WHERE name = 'clients_search_insert'",

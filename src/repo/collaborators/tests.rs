@@ -5,8 +5,7 @@ use crate::domain::{Email, EmployeeNumber, Name, Phone};
 
 #[test]
 fn an_update_stores_every_field_of_the_table() {
-    let dir = tempfile::tempdir().unwrap();
-    let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+    let (_dir, conn) = crate::repo::scratch();
     conn.execute_batch(
         "INSERT INTO collaborators (employee_number, full_name, email, phone, department_id, password_hash, created_at, updated_at)
          VALUES ('E1', 'Ann', 'ann@epic.com', '06', 1, '$2b$x', 't', 't'),
@@ -26,8 +25,7 @@ fn an_update_stores_every_field_of_the_table() {
 
 #[test]
 fn a_taken_email_stays_a_field_error_and_other_failures_name_the_operation() {
-    let dir = tempfile::tempdir().unwrap();
-    let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+    let (_dir, conn) = crate::repo::scratch();
     let new = |email: &str, number: &str| NewCollaborator {
         employee_number: EmployeeNumber::parse(number).unwrap(),
         full_name: Name::parse("full name", "Ann Smith").unwrap(),

@@ -119,8 +119,7 @@ fn an_automatic_index_is_a_scan() {
 
 #[test]
 fn every_table_of_the_schema_is_small_or_large() {
-    let dir = tempfile::tempdir().unwrap();
-    let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+    let (_dir, conn) = crate::repo::scratch();
     let mut stmt = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         .unwrap();
