@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use criterion::{Criterion, criterion_group, criterion_main};
 use epicevents::config::Config;
 use epicevents::domain::{ClientSort, ContractSort, EventSort, Sort};
+use epicevents::repo::List as _;
 use epicevents::repo::{Window, audit, clients, contracts, events};
 use epicevents::service::{Context, scale};
 use rusqlite::Connection;
@@ -110,8 +111,8 @@ fn lists(c: &mut Criterion) {
     for (name, filter) in &client_filters {
         group.bench_function(*name, |b| {
             b.iter(|| {
-                clients::for_each(&conn, filter, PAGE, &mut consume).unwrap();
-                black_box(clients::count(&conn, filter).unwrap())
+                filter.for_each(&conn, PAGE, &mut consume).unwrap();
+                black_box(filter.count(&conn).unwrap())
             })
         });
     }
@@ -178,8 +179,8 @@ fn lists(c: &mut Criterion) {
     for (name, filter) in &contract_filters {
         group.bench_function(*name, |b| {
             b.iter(|| {
-                contracts::for_each(&conn, filter, PAGE, &mut consume).unwrap();
-                black_box(contracts::count(&conn, filter).unwrap())
+                filter.for_each(&conn, PAGE, &mut consume).unwrap();
+                black_box(filter.count(&conn).unwrap())
             })
         });
     }
@@ -258,16 +259,16 @@ fn lists(c: &mut Criterion) {
     for (name, filter) in &event_filters {
         group.bench_function(*name, |b| {
             b.iter(|| {
-                events::for_each(&conn, filter, PAGE, &mut consume).unwrap();
-                black_box(events::count(&conn, filter).unwrap())
+                filter.for_each(&conn, PAGE, &mut consume).unwrap();
+                black_box(filter.count(&conn).unwrap())
             })
         });
     }
     group.bench_function("audit list", |b| {
         let filter = audit::Filter::default();
         b.iter(|| {
-            audit::for_each(&conn, &filter, PAGE, &mut consume).unwrap();
-            black_box(audit::count(&conn, &filter).unwrap())
+            filter.for_each(&conn, PAGE, &mut consume).unwrap();
+            black_box(filter.count(&conn).unwrap())
         })
     });
     group.finish();

@@ -4,7 +4,7 @@ use rusqlite::{Connection, Row, named_params};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Conditions, Doing as _, Window};
+use super::{Conditions, Doing as _, Total, Window};
 use crate::error::Result;
 
 pub use crate::domain::Changes;
@@ -101,28 +101,35 @@ impl Filter {
     }
 }
 
-pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
-    filter
-        .conditions()
-        .count(conn, "FROM audit_log a", "counting audit entries")
-}
+impl super::List for Filter {
+    type Row = AuditEntry;
 
-/// The newest rows first.
-pub fn for_each(
-    conn: &Connection,
-    filter: &Filter,
-    window: Option<Window>,
-    f: &mut dyn FnMut(AuditEntry) -> Result<()>,
-) -> Result<()> {
-    filter.conditions().visit(
-        conn,
-        "listing audit entries",
-        SELECT,
-        "a.id DESC",
-        window,
-        from_row,
-        f,
-    )
+    fn count(&self, conn: &Connection) -> Result<Total> {
+        let filter = self;
+        filter
+            .conditions()
+            .count(conn, "FROM audit_log a", "counting audit entries")
+            .map(Total::Exact)
+    }
+
+    /// The newest rows first.
+    fn for_each(
+        &self,
+        conn: &Connection,
+        window: Option<Window>,
+        f: &mut dyn FnMut(AuditEntry) -> Result<()>,
+    ) -> Result<()> {
+        let filter = self;
+        filter.conditions().visit(
+            conn,
+            "listing audit entries",
+            SELECT,
+            "a.id DESC",
+            window,
+            from_row,
+            f,
+        )
+    }
 }
 
 #[cfg(test)]

@@ -153,79 +153,87 @@ impl Filter {
     }
 }
 
-pub fn count(conn: &Connection, filter: &Filter) -> Result<Total> {
-    const COUNTING: &str = "counting clients";
-    let conditions = filter.conditions(false);
-    match filter.search.as_deref() {
-        Some(text) if uses_index(text) => {
-            conditions.count_at_most(conn, filter.matches_from(), SEARCH_COUNT_CAP, COUNTING)
-        }
-        Some(_) => conditions.count_at_most(conn, "FROM clients c", SEARCH_COUNT_CAP, COUNTING),
-        None => Ok(Total::Exact(conditions.count(
-            conn,
-            "FROM clients c",
-            COUNTING,
-        )?)),
-    }
-}
+impl super::List for Filter {
+    type Row = Client;
 
-pub fn for_each(
-    conn: &Connection,
-    filter: &Filter,
-    window: Option<Window>,
-    f: &mut dyn FnMut(Client) -> Result<()>,
-) -> Result<()> {
-    const LISTING: &str = "listing clients";
-    let sort = filter.sort;
-    // A salesperson's clients in another order than the id's: walk that order's index when
-    // they own a good share of the clients, else gather theirs and sort them. Only a page
-    // walks: an export reads every row of theirs anyway.
-    let walk = match filter.sales_contact_id {
-        Some(id)
-            if window.is_some() && sort.key != ClientSort::Created && filter.search.is_none() =>
-        {
-            super::walk_in_order_for(conn, id).doing(LISTING)?
-        }
-        _ => false,
-    };
-    let conditions = filter.conditions(walk);
-    match filter.search.as_deref() {
-        // The trigram index gives its matches in id order, either way: the page streams.
-        Some(text) if uses_index(text) && sort.key == ClientSort::Created => {
-            let select = format!("{COLUMNS} {FROM_SEARCH}");
-            let order = if sort.descending {
-                "f.rowid DESC"
-            } else {
-                "f.rowid"
-            };
-            conditions.visit(conn, LISTING, &select, order, window, from_row, f)
-        }
-        // Another order sorts the matches. A page sorts the first SEARCH_COUNT_CAP of them (in
-        // id order), the rows the footer's capped count counts: a bounded sort whatever the
-        // search, and beyond the cap the footer says "more than 10000" and asks to narrow it.
-        // An export sorts every match (SQLite's sorter spills to disk, memory stays bounded).
-        Some(text) if uses_index(text) && window.is_some() => {
-            let (order, matches) = (order(sort), filter.matches_from());
-            conditions.visit_with(
+    fn count(&self, conn: &Connection) -> Result<Total> {
+        let filter = self;
+        const COUNTING: &str = "counting clients";
+        let conditions = filter.conditions(false);
+        match filter.search.as_deref() {
+            Some(text) if uses_index(text) => {
+                conditions.count_at_most(conn, filter.matches_from(), SEARCH_COUNT_CAP, COUNTING)
+            }
+            Some(_) => conditions.count_at_most(conn, "FROM clients c", SEARCH_COUNT_CAP, COUNTING),
+            None => Ok(Total::Exact(conditions.count(
                 conn,
-                LISTING,
-                |clause| {
-                    format!(
-                        "{COLUMNS} FROM (SELECT f.rowid AS id {matches} {clause} ORDER BY f.rowid LIMIT {SEARCH_COUNT_CAP}) m
-                         JOIN clients c ON c.id = m.id LEFT JOIN collaborators s ON s.id = c.sales_contact_id
-                         ORDER BY {order}"
-                    )
-                },
-                window,
-                from_row,
-                f,
-            )
+                "FROM clients c",
+                COUNTING,
+            )?)),
         }
-        Some(text) if uses_index(text) => {
-            let select = format!("{COLUMNS} {FROM_SEARCH}");
-            conditions.visit(conn, LISTING, &select, order(sort), window, from_row, f)
+    }
+
+    fn for_each(
+        &self,
+        conn: &Connection,
+        window: Option<Window>,
+        f: &mut dyn FnMut(Client) -> Result<()>,
+    ) -> Result<()> {
+        let filter = self;
+        const LISTING: &str = "listing clients";
+        let sort = filter.sort;
+        // A salesperson's clients in another order than the id's: walk that order's index when
+        // they own a good share of the clients, else gather theirs and sort them. Only a page
+        // walks: an export reads every row of theirs anyway.
+        let walk = match filter.sales_contact_id {
+            Some(id)
+                if window.is_some()
+                    && sort.key != ClientSort::Created
+                    && filter.search.is_none() =>
+            {
+                super::walk_in_order_for(conn, id).doing(LISTING)?
+            }
+            _ => false,
+        };
+        let conditions = filter.conditions(walk);
+        match filter.search.as_deref() {
+            // The trigram index gives its matches in id order, either way: the page streams.
+            Some(text) if uses_index(text) && sort.key == ClientSort::Created => {
+                let select = format!("{COLUMNS} {FROM_SEARCH}");
+                let order = if sort.descending {
+                    "f.rowid DESC"
+                } else {
+                    "f.rowid"
+                };
+                conditions.visit(conn, LISTING, &select, order, window, from_row, f)
+            }
+            // Another order sorts the matches. A page sorts the first SEARCH_COUNT_CAP of them (in
+            // id order), the rows the footer's capped count counts: a bounded sort whatever the
+            // search, and beyond the cap the footer says "more than 10000" and asks to narrow it.
+            // An export sorts every match (SQLite's sorter spills to disk, memory stays bounded).
+            Some(text) if uses_index(text) && window.is_some() => {
+                let (order, matches) = (order(sort), filter.matches_from());
+                conditions.visit_with(
+                    conn,
+                    LISTING,
+                    |clause| {
+                        format!(
+                            "{COLUMNS} FROM (SELECT f.rowid AS id {matches} {clause} ORDER BY f.rowid LIMIT {SEARCH_COUNT_CAP}) m
+                             JOIN clients c ON c.id = m.id LEFT JOIN collaborators s ON s.id = c.sales_contact_id
+                             ORDER BY {order}"
+                        )
+                    },
+                    window,
+                    from_row,
+                    f,
+                )
+            }
+            Some(text) if uses_index(text) => {
+                let select = format!("{COLUMNS} {FROM_SEARCH}");
+                conditions.visit(conn, LISTING, &select, order(sort), window, from_row, f)
+            }
+            _ => conditions.visit(conn, LISTING, SELECT, order(sort), window, from_row, f),
         }
-        _ => conditions.visit(conn, LISTING, SELECT, order(sort), window, from_row, f),
     }
 }
 

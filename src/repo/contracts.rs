@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-use super::{Conditions, Doing as _, Window};
+use super::{Conditions, Doing as _, Total, Window};
 use crate::domain::{Contract, ContractSort, Money, NewContract, Payment, Sort};
 use crate::error::{Error, Result};
 
@@ -105,40 +105,47 @@ impl Filter {
     }
 }
 
-pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
-    let from = if filter.sales_contact_id.is_some() {
-        "FROM contracts ct JOIN clients c ON c.id = ct.client_id"
-    } else {
-        "FROM contracts ct"
-    };
-    filter
-        .conditions(false, false)
-        .count(conn, from, "counting contracts")
-}
+impl super::List for Filter {
+    type Row = Contract;
 
-pub fn for_each(
-    conn: &Connection,
-    filter: &Filter,
-    window: Option<Window>,
-    f: &mut dyn FnMut(Contract) -> Result<()>,
-) -> Result<()> {
-    const LISTING: &str = "listing contracts";
-    // Only a page walks: an export reads every row of theirs anyway.
-    let walk = match filter.sales_contact_id {
-        Some(id) if window.is_some() && filter.client_id.is_none() => {
-            super::walk_in_order_for(conn, id).doing(LISTING)?
-        }
-        _ => false,
-    };
-    filter.conditions(walk, window.is_some()).visit(
-        conn,
-        LISTING,
-        SELECT,
-        order(filter.sort),
-        window,
-        from_row,
-        f,
-    )
+    fn count(&self, conn: &Connection) -> Result<Total> {
+        let filter = self;
+        let from = if filter.sales_contact_id.is_some() {
+            "FROM contracts ct JOIN clients c ON c.id = ct.client_id"
+        } else {
+            "FROM contracts ct"
+        };
+        filter
+            .conditions(false, false)
+            .count(conn, from, "counting contracts")
+            .map(Total::Exact)
+    }
+
+    fn for_each(
+        &self,
+        conn: &Connection,
+        window: Option<Window>,
+        f: &mut dyn FnMut(Contract) -> Result<()>,
+    ) -> Result<()> {
+        let filter = self;
+        const LISTING: &str = "listing contracts";
+        // Only a page walks: an export reads every row of theirs anyway.
+        let walk = match filter.sales_contact_id {
+            Some(id) if window.is_some() && filter.client_id.is_none() => {
+                super::walk_in_order_for(conn, id).doing(LISTING)?
+            }
+            _ => false,
+        };
+        filter.conditions(walk, window.is_some()).visit(
+            conn,
+            LISTING,
+            SELECT,
+            order(filter.sort),
+            window,
+            from_row,
+            f,
+        )
+    }
 }
 
 pub fn find(conn: &Connection, id: i64) -> Result<Option<Contract>> {

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row};
 
-use super::{Conditions, Doing as _, Window};
+use super::{Conditions, Doing as _, Total, Window};
 use crate::domain::{Event, EventPatch, EventSort, NewEvent, Sort};
 use crate::error::{Error, Result};
 
@@ -147,10 +147,73 @@ impl Filter {
     }
 }
 
-pub fn count(conn: &Connection, filter: &Filter) -> Result<u64> {
-    filter
-        .conditions(false)
-        .count(conn, count_from(filter), "counting events")
+impl super::List for Filter {
+    type Row = Event;
+
+    fn count(&self, conn: &Connection) -> Result<Total> {
+        let filter = self;
+        filter
+            .conditions(false)
+            .count(conn, count_from(filter), "counting events")
+            .map(Total::Exact)
+    }
+
+    /// Events in the order they happen, or in the filter's sort.
+    fn for_each(
+        &self,
+        conn: &Connection,
+        window: Option<Window>,
+        f: &mut dyn FnMut(Event) -> Result<()>,
+    ) -> Result<()> {
+        let filter = self;
+        const LISTING: &str = "listing events";
+        // Only a page walks: an export reads every row of theirs anyway.
+        let walk = match filter.sales_contact_id {
+            Some(id)
+                if window.is_some()
+                    && filter.client_id.is_none()
+                    && filter.contract_id.is_none()
+                    && filter.support_contact_id.is_none() =>
+            {
+                super::walk_in_order_for(conn, id).doing(LISTING)?
+            }
+            // A support collaborator's events or a period in another order than the start's: the
+            // footer's count (through events_support_start or events_starts_at) decides whether
+            // the page walks that order's index or gathers the events and sorts them.
+            None if window.is_some()
+                && filter.sort.key != EventSort::Start
+                && filter.client_id.is_none()
+                && filter.contract_id.is_none()
+                && (filter.support_contact_id.is_some()
+                    || filter.from.is_some()
+                    || filter.to.is_some()) =>
+            {
+                let matching = filter
+                    .conditions(false)
+                    .count(conn, count_from(filter), LISTING)?;
+                super::walk_rather_than_gather(matching, largest_id(conn).doing(LISTING)?)
+            }
+            _ => false,
+        };
+        // A range with no other filter that has an index of its own reads the start index (a
+        // walk of another key's index leaves the range to the rows it visits).
+        let by_start = (filter.from.is_some() || filter.to.is_some())
+            && filter.client_id.is_none()
+            && filter.contract_id.is_none()
+            && filter.support_contact_id.is_none()
+            && (filter.sales_contact_id.is_none() || walk)
+            && !(walk && filter.sort.key != EventSort::Start);
+        let select = if by_start { SELECT_BY_START } else { SELECT };
+        filter.conditions(walk).visit(
+            conn,
+            LISTING,
+            select,
+            order(filter.sort),
+            window,
+            from_row,
+            f,
+        )
+    }
 }
 
 /// The tables a count of the events `filter` keeps reads.
@@ -160,62 +223,6 @@ fn count_from(filter: &Filter) -> &'static str {
     } else {
         "FROM events e"
     }
-}
-
-/// Events in the order they happen, or in the filter's sort.
-pub fn for_each(
-    conn: &Connection,
-    filter: &Filter,
-    window: Option<Window>,
-    f: &mut dyn FnMut(Event) -> Result<()>,
-) -> Result<()> {
-    const LISTING: &str = "listing events";
-    // Only a page walks: an export reads every row of theirs anyway.
-    let walk = match filter.sales_contact_id {
-        Some(id)
-            if window.is_some()
-                && filter.client_id.is_none()
-                && filter.contract_id.is_none()
-                && filter.support_contact_id.is_none() =>
-        {
-            super::walk_in_order_for(conn, id).doing(LISTING)?
-        }
-        // A support collaborator's events or a period in another order than the start's: the
-        // footer's count (through events_support_start or events_starts_at) decides whether
-        // the page walks that order's index or gathers the events and sorts them.
-        None if window.is_some()
-            && filter.sort.key != EventSort::Start
-            && filter.client_id.is_none()
-            && filter.contract_id.is_none()
-            && (filter.support_contact_id.is_some()
-                || filter.from.is_some()
-                || filter.to.is_some()) =>
-        {
-            let matching = filter
-                .conditions(false)
-                .count(conn, count_from(filter), LISTING)?;
-            super::walk_rather_than_gather(matching, largest_id(conn).doing(LISTING)?)
-        }
-        _ => false,
-    };
-    // A range with no other filter that has an index of its own reads the start index (a
-    // walk of another key's index leaves the range to the rows it visits).
-    let by_start = (filter.from.is_some() || filter.to.is_some())
-        && filter.client_id.is_none()
-        && filter.contract_id.is_none()
-        && filter.support_contact_id.is_none()
-        && (filter.sales_contact_id.is_none() || walk)
-        && !(walk && filter.sort.key != EventSort::Start);
-    let select = if by_start { SELECT_BY_START } else { SELECT };
-    filter.conditions(walk).visit(
-        conn,
-        LISTING,
-        select,
-        order(filter.sort),
-        window,
-        from_row,
-        f,
-    )
 }
 
 /// The largest event id: about how many events there are, read from the end of the table.

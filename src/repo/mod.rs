@@ -130,6 +130,23 @@ pub struct Window {
     pub offset: u64,
 }
 
+/// What a list keeps (its filter): how many rows match, and a window of them in the list's
+/// order. Each list's filter implements it in its table's module.
+pub trait List {
+    type Row;
+
+    /// How many rows match (a client search counts at most [`clients::SEARCH_COUNT_CAP`]).
+    fn count(&self, conn: &Connection) -> Result<Total>;
+
+    /// Calls `f` with each row of `window`, or with every row without one.
+    fn for_each(
+        &self,
+        conn: &Connection,
+        window: Option<Window>,
+        f: &mut dyn FnMut(Self::Row) -> Result<()>,
+    ) -> Result<()>;
+}
+
 /// How many rows a list has: exactly, or at least this many when counting them all would cost
 /// more than the answer is worth (a search that matches most of a million clients).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

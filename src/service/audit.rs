@@ -4,8 +4,9 @@ use super::Context;
 use super::permissions::{self, Action, Target};
 use crate::domain::Collaborator;
 use crate::error::{Error, Result};
+use crate::repo::List as _;
 use crate::repo::Window;
-use crate::repo::audit::{self, AuditEntry};
+use crate::repo::audit::AuditEntry;
 
 pub use crate::repo::audit::Filter;
 
@@ -21,9 +22,9 @@ pub fn entity(input: &str) -> Result<&'static str> {
         .ok_or_else(|| Error::invalid("entity", format!("expected one of {}", ENTITIES.join(", "))))
 }
 
-pub fn count(ctx: &Context, actor: &Collaborator, filter: &Filter) -> Result<u64> {
+pub fn count(ctx: &Context, actor: &Collaborator, filter: &Filter) -> Result<super::Total> {
     permissions::check(actor, Action::ReadAudit, Target::none())?;
-    audit::count(ctx.conn(), filter)
+    filter.count(ctx.conn())
 }
 
 pub fn for_each(
@@ -34,7 +35,7 @@ pub fn for_each(
     f: &mut dyn FnMut(AuditEntry) -> Result<()>,
 ) -> Result<()> {
     permissions::check(actor, Action::ReadAudit, Target::none())?;
-    audit::for_each(ctx.conn(), filter, window, f)
+    filter.for_each(ctx.conn(), window, f)
 }
 
 /// How many changes a record's `show` lists.
@@ -56,9 +57,8 @@ pub fn history(
         ..Default::default()
     };
     let mut entries = Vec::new();
-    audit::for_each(
+    filter.for_each(
         ctx.conn(),
-        &filter,
         Some(Window {
             limit: HISTORY_LIMIT,
             offset: 0,

@@ -11,22 +11,9 @@ use crate::domain::{
     Client, ClientPatch, Collaborator, Contract, Department, Email, Event, NewClient,
 };
 use crate::error::{Error, Result};
-use crate::repo::{Total, Window, clients, contracts, events};
+use crate::repo::{List as _, Window, clients, contracts, events};
 
 pub use crate::repo::clients::Filter;
-
-pub fn count(ctx: &Context, filter: &Filter) -> Result<Total> {
-    clients::count(ctx.conn(), filter)
-}
-
-pub fn for_each(
-    ctx: &Context,
-    filter: &Filter,
-    window: Option<Window>,
-    f: &mut dyn FnMut(Client) -> Result<()>,
-) -> Result<()> {
-    clients::for_each(ctx.conn(), filter, window, f)
-}
 
 /// The sales contact id that `--mine` stands for: only sales collaborators have clients of
 /// their own.
@@ -76,7 +63,7 @@ pub fn detail(ctx: &Context, id: i64) -> Result<ClientDetail> {
         client_id: Some(id),
         ..Default::default()
     };
-    contracts::for_each(ctx.conn(), &filter, window, &mut |c| {
+    filter.for_each(ctx.conn(), window, &mut |c| {
         contracts.push(c);
         Ok(())
     })?;
@@ -85,7 +72,7 @@ pub fn detail(ctx: &Context, id: i64) -> Result<ClientDetail> {
         client_id: Some(id),
         ..Default::default()
     };
-    events::for_each(ctx.conn(), &filter, window, &mut |e| {
+    filter.for_each(ctx.conn(), window, &mut |e| {
         events.push(e);
         Ok(())
     })?;

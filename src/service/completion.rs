@@ -4,6 +4,7 @@
 use super::Context;
 use crate::domain::{Collaborator, Department};
 use crate::error::Result;
+use crate::repo::List as _;
 use crate::repo::{Window, clients, collaborators, contracts, events, prefix_ranges};
 
 /// The records an id argument refers to.
@@ -82,7 +83,7 @@ pub fn candidates(
                 id_range,
                 ..filter.clone()
             };
-            clients::for_each(conn, &filter, Some(window), &mut |c| {
+            filter.for_each(conn, Some(window), &mut |c| {
                 out.push((c.id, format!("{} ({})", c.full_name, c.company_name)));
                 Ok(())
             })
@@ -92,7 +93,7 @@ pub fn candidates(
                 id_range,
                 ..filter.clone()
             };
-            contracts::for_each(conn, &filter, Some(window), &mut |c| {
+            filter.for_each(conn, Some(window), &mut |c| {
                 let state = if c.signed {
                     format!("{} left", c.remaining_amount)
                 } else {
@@ -110,7 +111,7 @@ pub fn candidates(
                 id_range,
                 ..filter.clone()
             };
-            events::for_each(conn, &filter, Some(window), &mut |e| {
+            filter.for_each(conn, Some(window), &mut |e| {
                 out.push((e.id, format!("{}, {}", e.name, e.start.replace('T', " "))));
                 Ok(())
             })

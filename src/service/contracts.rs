@@ -9,23 +9,10 @@ use crate::domain::field::{self, Values as _};
 use crate::domain::{Collaborator, Contract, ContractPatch, Event, Money, NewContract, Payment};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
-use crate::repo::{Window, clients, contracts, events};
+use crate::repo::{List as _, Window, clients, contracts, events};
 use crate::telemetry::{self, Sensitive};
 
 pub use crate::repo::contracts::Filter;
-
-pub fn count(ctx: &Context, filter: &Filter) -> Result<u64> {
-    contracts::count(ctx.conn(), filter)
-}
-
-pub fn for_each(
-    ctx: &Context,
-    filter: &Filter,
-    window: Option<Window>,
-    f: &mut dyn FnMut(Contract) -> Result<()>,
-) -> Result<()> {
-    contracts::for_each(ctx.conn(), filter, window, f)
-}
 
 pub fn get(ctx: &Context, id: i64) -> Result<Contract> {
     contracts::get(ctx.conn(), id)
@@ -50,7 +37,7 @@ pub fn detail(ctx: &Context, id: i64) -> Result<ContractDetail> {
         contract_id: Some(id),
         ..Default::default()
     };
-    events::for_each(ctx.conn(), &filter, window, &mut |e| {
+    filter.for_each(ctx.conn(), window, &mut |e| {
         events.push(e);
         Ok(())
     })?;

@@ -10,22 +10,9 @@ use crate::domain::field::{self, Values as _};
 use crate::domain::{Collaborator, Department, Event, EventPatch, EventTime, NewEvent};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
-use crate::repo::{Window, collaborators, contracts, events};
+use crate::repo::{collaborators, contracts, events};
 
 pub use crate::repo::events::Filter;
-
-pub fn count(ctx: &Context, filter: &Filter) -> Result<u64> {
-    events::count(ctx.conn(), filter)
-}
-
-pub fn for_each(
-    ctx: &Context,
-    filter: &Filter,
-    window: Option<Window>,
-    f: &mut dyn FnMut(Event) -> Result<()>,
-) -> Result<()> {
-    events::for_each(ctx.conn(), filter, window, f)
-}
 
 pub fn get(ctx: &Context, id: i64) -> Result<Event> {
     events::get(ctx.conn(), id)

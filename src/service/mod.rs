@@ -29,6 +29,7 @@ use crate::db::{self, Create};
 use crate::domain::{Collaborator, Department, Timestamp};
 use crate::error::{Error, Result};
 use crate::repo::audit::{Changes, Entry};
+pub use crate::repo::{List, Total, Window};
 use crate::secret::Secret;
 use session::Session;
 
@@ -285,6 +286,22 @@ impl<T> Updated<T> {
             changed: true,
         }
     }
+}
+
+/// How many rows the list `list` keeps. Every collaborator may read every list but the
+/// audit trail's (see `audit`).
+pub fn count<L: List>(ctx: &Context, list: &L) -> Result<Total> {
+    list.count(ctx.conn())
+}
+
+/// Calls `f` with each row of `window` of the list `list` (every row without one).
+pub fn for_each<L: List>(
+    ctx: &Context,
+    list: &L,
+    window: Option<Window>,
+    f: &mut dyn FnMut(L::Row) -> Result<()>,
+) -> Result<()> {
+    list.for_each(ctx.conn(), window, f)
 }
 
 /// Deletes `entity` `id` in one transaction: `deletion` (the check a confirmation runs

@@ -17,6 +17,7 @@ use crate::domain::{
     NewCollaborator, NewContract, NewEvent, Notes, Password, Phone, Venue,
 };
 use crate::error::{Error, Result};
+use crate::repo::List as _;
 use crate::repo::audit::{self, Changes, Entry};
 use crate::repo::{clients, collaborators, contracts, events, meta};
 
@@ -153,7 +154,7 @@ pub fn load_as(
     let now = ctx.now().to_sql();
     db::use_bulk_cache(ctx.conn())?;
     let tx = super::demo::begin(ctx, session, in_use)?;
-    if clients::count(&tx, &clients::Filter::default())?.counted() > 0 {
+    if clients::Filter::default().count(&tx)?.counted() > 0 {
         return Err(Error::refused(
             "--scale only goes into a database without clients: point EPICEVENTS_DB at a new file",
         ));

@@ -3,14 +3,13 @@
 use super::Shell;
 use super::fields::{Field, shown_fields};
 use super::grammar::{ClientFields, ClientsCommand};
-use super::listing::{Listing, Source};
+use super::listing::Listing;
 use crate::domain::field::{Field as _, Fielded as _};
 use crate::domain::{Client, ClientField, ClientPatch, Email, Id, SearchText};
 use crate::error::Result;
-use crate::repo::{Total, Window};
+use crate::service::clients;
 use crate::service::permissions::{self, Action};
 use crate::service::session::Session;
-use crate::service::{Context, clients};
 use crate::ui::output::Format;
 use crate::ui::table::{fixed, number, text};
 use crate::ui::time;
@@ -49,21 +48,6 @@ const LISTING: Listing<Client> = Listing {
         ]
     },
 };
-
-impl Source<Client> for clients::Filter {
-    fn count(&self, ctx: &Context) -> Result<Total> {
-        clients::count(ctx, self)
-    }
-
-    fn visit(
-        &self,
-        ctx: &Context,
-        window: Option<Window>,
-        f: &mut dyn FnMut(Client) -> Result<()>,
-    ) -> Result<()> {
-        clients::for_each(ctx, self, window, f)
-    }
-}
 
 pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
     let me = shell.actor()?;

@@ -3,15 +3,14 @@
 use super::Shell;
 use super::fields::{Field, shown_fields};
 use super::grammar::{ContractFields, ContractsCommand};
-use super::listing::{Listing, Source};
+use super::listing::Listing;
 use crate::domain::field::{Field as _, Fielded as _};
 use crate::domain::{Contract, ContractField, ContractPatch, Id, Money};
 use crate::error::Result;
-use crate::repo::{Total, Window};
 use crate::service::completion::IdKind;
 use crate::service::permissions::{self, Action};
 use crate::service::session::Session;
-use crate::service::{Context, clients, contracts, users};
+use crate::service::{clients, contracts, users};
 use crate::ui::output::Format;
 use crate::ui::table::{Column, fixed, number, text};
 use crate::ui::time;
@@ -77,21 +76,6 @@ fn signed(c: &Contract) -> String {
     c.signed_at
         .as_deref()
         .map_or_else(|| "no".into(), time::local)
-}
-
-impl Source<Contract> for contracts::Filter {
-    fn count(&self, ctx: &Context) -> Result<Total> {
-        contracts::count(ctx, self).map(Total::Exact)
-    }
-
-    fn visit(
-        &self,
-        ctx: &Context,
-        window: Option<Window>,
-        f: &mut dyn FnMut(Contract) -> Result<()>,
-    ) -> Result<()> {
-        contracts::for_each(ctx, self, window, f)
-    }
 }
 
 pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {

@@ -6,15 +6,14 @@ use super::Shell;
 use super::clients::contact;
 use super::fields::{Field, shown_fields};
 use super::grammar::{EventFields, EventsCommand};
-use super::listing::{Listing, Source};
+use super::listing::Listing;
 use crate::domain::field::{Field as _, Fielded as _};
 use crate::domain::{DateBound, Event, EventField, EventPatch, EventTime, Id};
 use crate::error::{Error, Result};
-use crate::repo::{Total, Window};
 use crate::service::completion::IdKind;
+use crate::service::events;
 use crate::service::permissions::{self, Action};
 use crate::service::session::Session;
-use crate::service::{Context, events};
 use crate::ui::output::Format;
 use crate::ui::table::{Column, fixed, number, text};
 
@@ -78,21 +77,6 @@ pub(super) fn short_row(e: &Event) -> Vec<String> {
 }
 
 use crate::domain::shown_time as display_time;
-
-impl Source<Event> for events::Filter {
-    fn count(&self, ctx: &Context) -> Result<Total> {
-        events::count(ctx, self).map(Total::Exact)
-    }
-
-    fn visit(
-        &self,
-        ctx: &Context,
-        window: Option<Window>,
-        f: &mut dyn FnMut(Event) -> Result<()>,
-    ) -> Result<()> {
-        events::for_each(ctx, self, window, f)
-    }
-}
 
 pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
     let me = shell.actor()?;

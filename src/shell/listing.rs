@@ -6,7 +6,7 @@ use super::Shell;
 use super::grammar::ListArgs;
 use crate::error::Result;
 use crate::repo::{Total, Window};
-use crate::service::Context;
+use crate::service::{self, Context};
 use crate::ui::output::{self, Format, Stream};
 use crate::ui::progress::ExportCount;
 use crate::ui::table::{self, Column};
@@ -41,6 +41,22 @@ pub trait Source<T> {
         window: Option<Window>,
         f: &mut dyn FnMut(T) -> Result<()>,
     ) -> Result<()>;
+}
+
+/// Every list of the service layer is one.
+impl<L: service::List> Source<L::Row> for L {
+    fn count(&self, ctx: &Context) -> Result<Total> {
+        service::count(ctx, self)
+    }
+
+    fn visit(
+        &self,
+        ctx: &Context,
+        window: Option<Window>,
+        f: &mut dyn FnMut(L::Row) -> Result<()>,
+    ) -> Result<()> {
+        service::for_each(ctx, self, window, f)
+    }
 }
 
 impl Shell {

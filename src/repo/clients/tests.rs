@@ -1,6 +1,7 @@
 //! Clients' repository functions against a real database.
 
 use super::*;
+use crate::repo::List as _;
 
 #[test]
 fn an_update_stores_every_field_of_the_table() {
@@ -43,13 +44,11 @@ fn a_suspended_search_index_comes_back_exactly_as_migrated() {
     rebuild_search_index(&tx).unwrap();
     tx.commit().unwrap();
     assert_eq!(trigger(&conn), migrated);
-    let found = count(
-        &conn,
-        &Filter {
-            search: Some("startup".into()),
-            ..Default::default()
-        },
-    )
+    let found = Filter {
+        search: Some("startup".into()),
+        ..Default::default()
+    }
+    .count(&conn)
     .unwrap();
     assert_eq!(
         found,

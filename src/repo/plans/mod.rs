@@ -23,6 +23,7 @@ use super::{Window, audit, clients, collaborators, contracts, events, meta, pref
 use crate::config::Config;
 use crate::db;
 use crate::domain::{Department, Email};
+use crate::repo::List as _;
 use crate::service::{Context, scale};
 
 const PAGE: Option<Window> = Some(Window {
@@ -111,8 +112,8 @@ fn every_read(conn: &Connection) {
         },
     ];
     for filter in &client_filters {
-        clients::for_each(conn, filter, PAGE, &mut |_| Ok(())).unwrap();
-        clients::count(conn, filter).unwrap();
+        filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
+        filter.count(conn).unwrap();
     }
     sorted::every_sort(conn);
     let contract_filters = [
@@ -151,8 +152,8 @@ fn every_read(conn: &Connection) {
         },
     ];
     for filter in &contract_filters {
-        contracts::for_each(conn, filter, PAGE, &mut |_| Ok(())).unwrap();
-        contracts::count(conn, filter).unwrap();
+        filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
+        filter.count(conn).unwrap();
     }
     let event_filters = [
         events::Filter::default(),
@@ -192,8 +193,8 @@ fn every_read(conn: &Connection) {
         },
     ];
     for filter in &event_filters {
-        events::for_each(conn, filter, PAGE, &mut |_| Ok(())).unwrap();
-        events::count(conn, filter).unwrap();
+        filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
+        filter.count(conn).unwrap();
     }
     let audit_filters = [
         audit::Filter::default(),
@@ -212,8 +213,8 @@ fn every_read(conn: &Connection) {
         },
     ];
     for filter in &audit_filters {
-        audit::for_each(conn, filter, PAGE, &mut |_| Ok(())).unwrap();
-        audit::count(conn, filter).unwrap();
+        filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
+        filter.count(conn).unwrap();
     }
     collaborators::for_each(conn, Some(Department::Sales), PAGE, &mut |_| Ok(())).unwrap();
     // Id completion reads ranges of the primary key.
@@ -222,31 +223,23 @@ fn every_read(conn: &Connection) {
             limit: 20,
             offset: 0,
         });
-        clients::for_each(
-            conn,
-            &clients::Filter {
-                id_range: Some(range),
-                ..Default::default()
-            },
-            window,
-            &mut |_| Ok(()),
-        )
+        (clients::Filter {
+            id_range: Some(range),
+            ..Default::default()
+        })
+        .for_each(conn, window, &mut |_| Ok(()))
         .unwrap();
         let unsigned = contracts::Filter {
             id_range: Some(range),
             unsigned: true,
             ..Default::default()
         };
-        contracts::for_each(conn, &unsigned, window, &mut |_| Ok(())).unwrap();
-        events::for_each(
-            conn,
-            &events::Filter {
-                id_range: Some(range),
-                ..Default::default()
-            },
-            window,
-            &mut |_| Ok(()),
-        )
+        unsigned.for_each(conn, window, &mut |_| Ok(())).unwrap();
+        (events::Filter {
+            id_range: Some(range),
+            ..Default::default()
+        })
+        .for_each(conn, window, &mut |_| Ok(()))
         .unwrap();
     }
     lookups(conn);

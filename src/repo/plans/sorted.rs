@@ -5,6 +5,7 @@ use rusqlite::Connection;
 
 use super::{PAGE, SALES, SUPPORT};
 use crate::domain::{ClientSort, ContractSort, EventSort, Sort};
+use crate::repo::List as _;
 use crate::repo::{clients, contracts, events};
 
 /// Every sort key, both ways, alone and with each filter it combines with.
@@ -42,8 +43,8 @@ pub(super) fn every_sort(conn: &Connection) {
                 },
             ] {
                 let filter = clients::Filter { sort, ..filter };
-                clients::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
-                clients::count(conn, &filter).unwrap();
+                filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
+                filter.count(conn).unwrap();
             }
         }
         for key in [
@@ -75,8 +76,8 @@ pub(super) fn every_sort(conn: &Connection) {
                 },
             ] {
                 let filter = contracts::Filter { sort, ..filter };
-                contracts::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
-                contracts::count(conn, &filter).unwrap();
+                filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
+                filter.count(conn).unwrap();
             }
         }
         for key in [EventSort::Start, EventSort::Name, EventSort::Attendees] {
@@ -119,8 +120,8 @@ pub(super) fn every_sort(conn: &Connection) {
                 },
             ] {
                 let filter = events::Filter { sort, ..filter };
-                events::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
-                events::count(conn, &filter).unwrap();
+                filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
+                filter.count(conn).unwrap();
             }
         }
     }

@@ -4,21 +4,22 @@
 use rusqlite::Connection;
 
 use crate::domain::{ClientSort, ContractSort, EventSort, Sort};
+use crate::repo::List as _;
 use crate::repo::plans::{PAGE, SALES, SUPPORT};
 use crate::repo::{audit, clients, collaborators, contracts, events, walk_in_order_for};
 
 type Read = fn(&Connection);
 
 fn clients_page(conn: &Connection, filter: clients::Filter) {
-    clients::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
+    filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
 }
 
 fn contracts_page(conn: &Connection, filter: contracts::Filter) {
-    contracts::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
+    filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
 }
 
 fn events_page(conn: &Connection, filter: events::Filter) {
-    events::for_each(conn, &filter, PAGE, &mut |_| Ok(())).unwrap();
+    filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
 }
 
 fn clients_sorted(conn: &Connection, key: ClientSort, descending: bool) {
@@ -55,7 +56,7 @@ fn events_sorted(conn: &Connection, key: EventSort, descending: bool) {
 }
 
 fn audit_count(conn: &Connection, filter: audit::Filter) {
-    audit::count(conn, &filter).unwrap();
+    filter.count(conn).unwrap();
 }
 
 fn search() -> clients::Filter {
@@ -138,7 +139,7 @@ pub(super) const PINS: [(&str, &str, Read); 39] = [
                 support_contact_id: Some(SUPPORT),
                 ..Default::default()
             };
-            events::count(c, &filter).unwrap();
+            filter.count(c).unwrap();
         },
     ),
     (
@@ -196,7 +197,7 @@ pub(super) const PINS: [(&str, &str, Read); 39] = [
         "clients list --search casey: capped count",
         "clients_search",
         |c| {
-            clients::count(c, &search()).unwrap();
+            search().count(c).unwrap();
         },
     ),
     (
@@ -259,7 +260,7 @@ pub(super) const PINS: [(&str, &str, Read); 39] = [
             unpaid: true,
             ..Default::default()
         };
-        contracts::count(c, &filter).unwrap();
+        filter.count(c).unwrap();
     }),
     // V5: unsigned is the NULL key of (signed_at, id), whose entries come in id order.
     ("contracts unsigned: first page", "contracts_signed", |c| {
@@ -276,14 +277,14 @@ pub(super) const PINS: [(&str, &str, Read); 39] = [
             unsigned: true,
             ..Default::default()
         };
-        contracts::count(c, &filter).unwrap();
+        filter.count(c).unwrap();
     }),
     ("contracts list --signed: count", "contracts_signed", |c| {
         let filter = contracts::Filter {
             signed: true,
             ..Default::default()
         };
-        contracts::count(c, &filter).unwrap();
+        filter.count(c).unwrap();
     }),
     // V5: each sort key reads its index in order, forwards and backwards.
     ("clients list --sort name", "clients_name", |c| {
@@ -377,7 +378,7 @@ pub(super) const PINS: [(&str, &str, Read); 39] = [
                 entity_id: Some(42),
                 ..Default::default()
             };
-            audit::for_each(c, &filter, PAGE, &mut |_| Ok(())).unwrap();
+            filter.for_each(c, PAGE, &mut |_| Ok(())).unwrap();
         },
     ),
     ("audit list --actor: count", "audit_actor", |c| {
