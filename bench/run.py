@@ -248,14 +248,15 @@ def login(binary, env, data, prefix=""):
     return homes
 
 
-def compare(runs, sides):
-    """Median wall time of each list on two (binary, homes) sides, taking turns."""
+def compare(runs, sides, only=None):
+    """Median wall time of each list on two (binary, homes) sides, taking turns (only the
+    lists whose label contains one of `only`, when given)."""
     (before, (before_bin, before_homes)), (after, (after_bin, after_homes)) = sides
     print(f"| command | {before} | {after} | ratio |")
     print("|---|---:|---:|---:|")
     # Only the lists both builds know: an older binary refuses the newer flags.
     for label, who, argv, _, _ in cases():
-        if "all rows" in label:
+        if "all rows" in label or (only and not any(word in label for word in only)):
             continue
         pair = [(before_bin, before_homes[who], []), (after_bin, after_homes[who], [])]
         for binary, env, _ in pair:
@@ -308,7 +309,8 @@ def main():
         other_homes = login(binary, dict(base, EPICEVENTS_DB=other), data, "compare-")
         print(f"Machine: {machine()}. Database: {args.scale:,} clients, contracts and events. "
               f"Median of {args.runs} runs each, taking turns, after one warm-up.\n")
-        compare(args.runs, [(os.path.basename(binary), (binary, other_homes)), ("this build", (BIN, homes))])
+        compare(args.runs, [(os.path.basename(binary), (binary, other_homes)), ("this build", (BIN, homes))],
+                args.only)
         return
     print(f"Machine: {machine()}. Database: {args.scale:,} clients, contracts and events. "
           f"Median of {args.runs} runs after one warm-up; peak RSS of the whole process (GNU time).\n")
