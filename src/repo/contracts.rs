@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn a_failed_insert_names_its_operation_and_keeps_the_sqlite_message() {
-        let (_dir, conn) = crate::repo::scratch();
+        let (_dir, conn) = crate::repo::testing::scratch();
         conn.execute_batch(
             "CREATE TRIGGER refuse_payments BEFORE INSERT ON payments
              BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
@@ -277,7 +277,7 @@ mod tests {
 
     #[test]
     fn a_failed_list_names_its_operation() {
-        let (_dir, conn) = crate::repo::scratch();
+        let (_dir, conn) = crate::repo::testing::scratch();
         conn.execute_batch("DROP TABLE payments").unwrap();
         let err = payments(&conn, 1).unwrap_err();
         let diagnostic = err.diagnostic().expect("an internal error").to_string();

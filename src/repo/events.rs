@@ -309,7 +309,7 @@ mod tests {
 
     #[test]
     fn an_update_stores_every_field_of_the_table() {
-        let (_dir, conn) = crate::repo::scratch();
+        let (_dir, conn) = crate::repo::testing::scratch();
         conn.execute_batch(
             "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
              VALUES ('Kevin Casey', 'kevin@startup.io', '06', 'Cool Startup LLC', 't', 't');
@@ -319,7 +319,7 @@ mod tests {
              VALUES (1, 'Gala', '2027-06-04T13:00', '2027-06-04T18:00', 'Paris', 10, '', 't', 't');",
         )
         .unwrap();
-        let patch: EventPatch = super::super::patch_of(&[
+        let patch: EventPatch = crate::repo::testing::patch_of(&[
             "2",
             "Wedding",
             "2027-07-01 10:00",
@@ -330,6 +330,6 @@ mod tests {
             "DJ at 11PM",
         ]);
         update(&conn, 1, &patch, "now").unwrap();
-        super::super::assert_stored(&patch, &get(&conn, 1).unwrap());
+        crate::repo::testing::assert_stored(&patch, &get(&conn, 1).unwrap());
     }
 }

@@ -65,6 +65,13 @@ pub fn contract_for_event(ctx: &Context, session: &Session, contract_id: i64) ->
     event_contract(ctx.conn(), &session.who, contract_id)
 }
 
+/// Refuses a start that is not before an end already known (given as a flag, or stored):
+/// the same rule as [`check_times`], said of the start.
+pub fn check_start(start: EventTime, end: EventTime) -> Result<()> {
+    check_times(start, end)
+        .map_err(|_| Error::invalid("start", format!("must be before the end ({end})")))
+}
+
 /// Refuses an end that is not after the start (a form checks the end against the start just
 /// given).
 pub fn check_times(start: EventTime, end: EventTime) -> Result<()> {

@@ -224,7 +224,7 @@ fn ask(
             values.start = Some(shell.ask(&question, default.as_deref(), |v| {
                 let start = EventTime::parse("start", v)?;
                 if let Some(end) = end {
-                    events::check_times(start, end)?;
+                    events::check_start(start, end)?;
                 }
                 Ok(start)
             })?);

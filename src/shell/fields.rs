@@ -54,20 +54,22 @@ impl Shell {
         S: FieldSet,
         V: Values<Field = S::Field>,
     {
-        let interactive = self.prompter.is_interactive();
+        // Every value given as a flag first: a bad one fails before the form opens, and the
+        // questions can be checked against all of them.
+        for (field, input) in &args.given {
+            values.set(*field, input)?;
+        }
         let asked: Vec<S::Field> = FieldArgs::<S>::fields()
             .filter(|f| args.get(*f).is_none())
             .collect();
-        for field in FieldArgs::<S>::fields() {
-            match args.get(field) {
-                Some(input) => values.set(field, input)?,
-                None if interactive => ask(self, values, field, &asked)?,
-                None if field.optional() => {}
-                None => {
-                    return Err(Error::Missing {
-                        flag: field.spec().flag,
-                    });
-                }
+        let interactive = self.prompter.is_interactive();
+        for &field in &asked {
+            if interactive {
+                ask(self, values, field, &asked)?;
+            } else if !field.optional() {
+                return Err(Error::Missing {
+                    flag: field.spec().flag,
+                });
             }
         }
         Ok(())

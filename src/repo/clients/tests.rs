@@ -5,25 +5,25 @@ use crate::repo::List as _;
 
 #[test]
 fn an_update_stores_every_field_of_the_table() {
-    let (_dir, conn) = crate::repo::scratch();
+    let (_dir, conn) = crate::repo::testing::scratch();
     conn.execute_batch(
         "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
          VALUES ('Kevin Casey', 'kevin@startup.io', '0612345678', 'Cool Startup LLC', 't', 't');",
     )
     .unwrap();
-    let patch: ClientPatch = super::super::patch_of(&[
+    let patch: ClientPatch = crate::repo::testing::patch_of(&[
         "Kevin Changed",
         "kevin@changed.io",
         "+33 6 99 99 99",
         "Changed LLC",
     ]);
     update(&conn, 1, &patch, "now").unwrap();
-    super::super::assert_stored(&patch, &get(&conn, 1).unwrap());
+    crate::repo::testing::assert_stored(&patch, &get(&conn, 1).unwrap());
 }
 
 #[test]
 fn a_suspended_search_index_comes_back_exactly_as_migrated() {
-    let (_dir, mut conn) = crate::repo::scratch();
+    let (_dir, mut conn) = crate::repo::testing::scratch();
     let trigger = |conn: &Connection| -> String {
         conn.query_row(
             "SELECT sql FROM sqlite_master WHERE name = 'clients_search_insert'",

@@ -5,14 +5,14 @@ use crate::domain::{Email, EmployeeNumber, Name, Phone};
 
 #[test]
 fn an_update_stores_every_field_of_the_table() {
-    let (_dir, conn) = crate::repo::scratch();
+    let (_dir, conn) = crate::repo::testing::scratch();
     conn.execute_batch(
         "INSERT INTO collaborators (employee_number, full_name, email, phone, department_id, password_hash, created_at, updated_at)
          VALUES ('E1', 'Ann', 'ann@epic.com', '06', 1, '$2b$x', 't', 't'),
                 ('E2', 'Bob', 'bob@epic.com', '06', 1, '$2b$x', 't', 't');",
     )
     .unwrap();
-    let patch: CollaboratorPatch = super::super::patch_of(&[
+    let patch: CollaboratorPatch = crate::repo::testing::patch_of(&[
         "support",
         "EMP-9",
         "Bob Changed",
@@ -20,12 +20,12 @@ fn an_update_stores_every_field_of_the_table() {
         "+33 6 99 99 99",
     ]);
     update(&conn, 2, &patch, "now").unwrap();
-    super::super::assert_stored(&patch, &get(&conn, 2).unwrap());
+    crate::repo::testing::assert_stored(&patch, &get(&conn, 2).unwrap());
 }
 
 #[test]
 fn a_taken_email_stays_a_field_error_and_other_failures_name_the_operation() {
-    let (_dir, conn) = crate::repo::scratch();
+    let (_dir, conn) = crate::repo::testing::scratch();
     let new = |email: &str, number: &str| NewCollaborator {
         employee_number: EmployeeNumber::parse(number).unwrap(),
         full_name: Name::parse("full name", "Ann Smith").unwrap(),

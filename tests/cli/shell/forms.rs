@@ -84,6 +84,47 @@ fn an_end_before_the_start_re_asks_only_the_end_of_an_event_whose_contract_was_p
     );
 }
 
+/// Flags are read before the form opens: a start typed after an end given as a flag is
+/// checked against it at once, and only the start is asked again.
+#[test]
+fn a_start_after_an_end_given_as_a_flag_is_refused_at_the_start() {
+    let env = TestEnv::demo();
+    env.login(BILL);
+    let mut p = shell_as(&env, "default");
+    keys(
+        &mut p,
+        "events create --contract 2 --end '2027-09-01 18:00' --venue Cave\r",
+    );
+    p.exp_string("Event name:").unwrap();
+    keys(&mut p, "Tasting\r");
+    p.exp_string("Start:").unwrap();
+    keys(&mut p, "2027-09-01 19:00\r");
+    refused(&mut p, "must be before the end (2027-09-01 18:00)");
+    p.exp_string("Start:").unwrap();
+    keys(&mut p, &format!("{CTRL_U}2027-09-01 16:00\r"));
+    let between = p.exp_string("Location:").unwrap();
+    for other in ["Event name:", "End:", "Venue:"] {
+        assert!(!between.contains(other), "{other} asked: {between:?}");
+    }
+    keys(&mut p, "Vouvray\r");
+    p.exp_string("Attendees:").unwrap();
+    keys(&mut p, "12\r");
+    p.exp_string("Notes:").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string(
+        "Created event 4: Tasting for John Ouick, from 2027-09-01 16:00 to 2027-09-01 18:00.",
+    )
+    .unwrap();
+    leave(p, "bill.boquet@epicevents> ");
+    assert_eq!(
+        text(
+            &env,
+            "SELECT starts_at || '|' || venue FROM events WHERE id = 4"
+        ),
+        "2027-09-01T16:00|Cave"
+    );
+}
+
 #[test]
 fn editing_keys_edit_a_pre_filled_field_and_never_type_letters() {
     let env = TestEnv::demo();
