@@ -23,7 +23,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use crate::error::{Error, Fault, Result};
+use crate::error::{Doing as _, Error, Fault, Result};
 use crate::private_files;
 
 mod embedded {
@@ -183,10 +183,17 @@ fn copy_checked(conn: &Connection, temp: &Path) -> Result<BackupReport> {
 
 /// Starts a write transaction that holds the write lock from its first statement.
 pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .doing("starting a write")?;
     // Ctrl-C while waiting for the lock: nothing has been written yet.
     crate::interrupt::check()?;
     Ok(tx)
+}
+
+/// Commits the write `tx`: all of it is kept, or (on an error) none of it.
+pub fn commit(tx: Transaction<'_>) -> Result<()> {
+    tx.commit().doing("committing a write")
 }
 
 /// Gives a bulk load a 16 MiB page cache (SQLite's default is 2 MiB), so that index pages

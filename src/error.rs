@@ -202,6 +202,26 @@ impl Error {
     }
 }
 
+/// Names what a repository function (or a transaction) was doing when SQLite failed: an internal error then
+/// reads "inserting a payment: UNIQUE constraint failed: …" in Sentry and under
+/// `EPICEVENTS_DEBUG`, never only the SQLite message. The operation is static text (an entity
+/// and a verb, never an id or a value), and the SQLite error stays in the chain beneath it,
+/// so that faults (disk full, read-only, busy…) and Ctrl-C's interrupt are still recognised.
+pub(crate) trait Doing<T> {
+    fn doing(self, operation: &'static str) -> Result<T>;
+}
+
+impl<T> Doing<T> for rusqlite::Result<T> {
+    fn doing(self, operation: &'static str) -> Result<T> {
+        self.map_err(|err| failed(operation, err))
+    }
+}
+
+/// The error of `operation` failing with `err` (see [`Doing`]).
+pub(crate) fn failed(operation: &'static str, err: rusqlite::Error) -> Error {
+    Error::internal(anyhow::Error::new(err).context(operation))
+}
+
 struct DiagnosticChain<'a>(&'a anyhow::Error);
 
 impl fmt::Display for DiagnosticChain<'_> {

@@ -293,3 +293,27 @@ fn the_schema_refuses_what_the_domain_forbids() {
         "an event ending before it starts is refused"
     );
 }
+
+/// A write that fails only at its commit (a deferred foreign key here) names that step,
+/// and leaves nothing behind.
+#[test]
+fn a_failed_commit_names_its_operation_and_keeps_nothing() {
+    let (_dir, mut conn) = crate::repo::testing::scratch();
+    conn.execute_batch(
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY);
+         CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);",
+    )
+    .unwrap();
+    let tx = write(&mut conn).unwrap();
+    tx.execute("INSERT INTO child (parent_id) VALUES (7)", [])
+        .unwrap();
+    let err = commit(tx).unwrap_err();
+    assert!(err.is_internal(), "{err:?}");
+    let cause = err.diagnostic().unwrap().to_string();
+    assert!(cause.starts_with("committing a write: "), "{cause}");
+    assert!(!err.to_string().contains("committing"), "{err}");
+    let left: i64 = conn
+        .query_row("SELECT COUNT(*) FROM child", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+}

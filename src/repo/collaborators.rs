@@ -4,7 +4,7 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, named_params};
 
-use super::{Doing as _, Window, unique_violation};
+use super::{Doing as _, Total, Window, unique_violation};
 use crate::domain::field::{Field as _, Values as _};
 use crate::domain::{
     Collaborator, CollaboratorField, CollaboratorPatch, Department, NewCollaborator,
@@ -125,52 +125,64 @@ pub fn get(conn: &Connection, id: i64) -> Result<Collaborator> {
     })
 }
 
-pub fn count(conn: &Connection, department: Option<Department>) -> Result<u64> {
-    let count: i64 = match department {
-        None => conn.prepare_cached("SELECT COUNT(*) FROM collaborators").and_then(|mut s| s.query_row([], |r| r.get(0))),
-        Some(d) => conn
-            .prepare_cached(
-                "SELECT COUNT(*) FROM collaborators WHERE department_id = (SELECT id FROM departments WHERE name = ?1)",
-            )
-            .and_then(|mut s| s.query_row([d.as_str()], |r| r.get(0))),
-    }
-    .doing("counting collaborators")?;
-    Ok(u64::try_from(count).unwrap_or(0))
+/// Filters of `users list`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub department: Option<Department>,
 }
 
-/// Calls `f` for each collaborator (of `department`, if given) in id order, within `window`
-/// if given, reading one row at a time.
-pub fn for_each(
-    conn: &Connection,
-    department: Option<Department>,
-    window: Option<Window>,
-    f: &mut dyn FnMut(Collaborator) -> Result<()>,
-) -> Result<()> {
-    let filter = if department.is_some() {
-        "WHERE d.name = :department"
-    } else {
-        "WHERE :department IS NULL"
-    };
-    let sql = format!("{SELECT} {filter} ORDER BY c.id LIMIT :limit OFFSET :offset");
-    let (limit, offset) = window.map_or((-1, 0), |w| {
-        (
-            i64::from(w.limit),
-            i64::try_from(w.offset).unwrap_or(i64::MAX),
-        )
-    });
-    const LISTING: &str = "listing collaborators";
-    let mut stmt = conn.prepare_cached(&sql).doing(LISTING)?;
-    let mut rows = stmt
-        .query(named_params! {
-            ":department": department.map(Department::as_str),
-            ":limit": limit,
-            ":offset": offset,
-        })
-        .doing(LISTING)?;
-    while let Some(row) = rows.next().doing(LISTING)? {
-        f(from_row(row).doing(LISTING)?)?;
+impl super::List for Filter {
+    type Row = Collaborator;
+
+    fn count(&self, conn: &Connection) -> Result<Total> {
+        let department = self.department;
+        let count: i64 = match department {
+            None => conn.prepare_cached("SELECT COUNT(*) FROM collaborators").and_then(|mut s| s.query_row([], |r| r.get(0))),
+            Some(d) => conn
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM collaborators WHERE department_id = (SELECT id FROM departments WHERE name = ?1)",
+                )
+                .and_then(|mut s| s.query_row([d.as_str()], |r| r.get(0))),
+        }
+        .doing("counting collaborators")?;
+        Ok(Total::Exact(u64::try_from(count).unwrap_or(0)))
     }
-    Ok(())
+
+    /// Calls `f` for each collaborator (of `department`, if given) in id order, within `window`
+    /// if given, reading one row at a time.
+    fn for_each(
+        &self,
+        conn: &Connection,
+        window: Option<Window>,
+        f: &mut dyn FnMut(Collaborator) -> Result<()>,
+    ) -> Result<()> {
+        let department = self.department;
+        let filter = if department.is_some() {
+            "WHERE d.name = :department"
+        } else {
+            "WHERE :department IS NULL"
+        };
+        let sql = format!("{SELECT} {filter} ORDER BY c.id LIMIT :limit OFFSET :offset");
+        let (limit, offset) = window.map_or((-1, 0), |w| {
+            (
+                i64::from(w.limit),
+                i64::try_from(w.offset).unwrap_or(i64::MAX),
+            )
+        });
+        const LISTING: &str = "listing collaborators";
+        let mut stmt = conn.prepare_cached(&sql).doing(LISTING)?;
+        let mut rows = stmt
+            .query(named_params! {
+                ":department": department.map(Department::as_str),
+                ":limit": limit,
+                ":offset": offset,
+            })
+            .doing(LISTING)?;
+        while let Some(row) = rows.next().doing(LISTING)? {
+            f(from_row(row).doing(LISTING)?)?;
+        }
+        Ok(())
+    }
 }
 
 /// Applies `patch` to collaborator `id`. The caller handles what a department change implies.
@@ -235,7 +247,10 @@ pub fn release_events(conn: &Connection, id: i64, now: &str) -> Result<usize> {
 
 /// How many collaborators there are in management.
 pub fn count_management(conn: &Connection) -> Result<u64> {
-    count(conn, Some(Department::Management))
+    let management = Filter {
+        department: Some(Department::Management),
+    };
+    Ok(super::List::count(&management, conn)?.counted())
 }
 
 /// Whether any collaborator exists (set-up is only for an empty database).

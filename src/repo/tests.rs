@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::Error;
 
 #[test]
 fn id_prefixes_become_ranges_in_numeric_order() {

@@ -108,7 +108,7 @@ pub fn login(
     let Some(credentials) = credentials else {
         let tx = db::write(ctx.conn_mut())?;
         audit::record(&tx, &stamp, &anonymous("login_failed", None, attempt))?;
-        tx.commit()?;
+        crate::db::commit(tx)?;
         return Err(Error::BadCredentials);
     };
     let id = credentials.id;
@@ -132,7 +132,7 @@ pub fn login(
         if locked {
             audit::record(&tx, &stamp, &anonymous("lockout", Some(id), Changes::new()))?;
         }
-        tx.commit()?;
+        crate::db::commit(tx)?;
         return Err(Error::BadCredentials);
     }
     let Some(mut claim) = collaborators::accept_login(&tx, id, &stamp)? else {
@@ -142,7 +142,7 @@ pub fn login(
             &anonymous("login_refused_locked", Some(id), attempt),
         )?;
         let until = collaborators::locked_until(&tx, id, &stamp)?;
-        tx.commit()?;
+        crate::db::commit(tx)?;
         // The password was right: saying the account is locked tells a guesser nothing.
         let minutes = until
             .as_deref()
@@ -224,7 +224,7 @@ pub fn logout(ctx: &mut Context) -> Result<Option<Collaborator>> {
         Ok((tx, actor, tokens)) => {
             collaborators::bump_token_version(&tx, actor.id)?;
             audit::record(&tx, &now, &own(actor.id, "logout"))?;
-            tx.commit()?;
+            crate::db::commit(tx)?;
             tokens.forget()?;
             return Ok(Some(actor));
         }
@@ -281,7 +281,7 @@ pub fn change_password(
                 &anonymous("lockout", Some(actor.id), Changes::new()),
             )?;
         }
-        tx.commit()?;
+        crate::db::commit(tx)?;
         return Err(Error::invalid(
             "current password",
             "it does not match; your password is unchanged",

@@ -35,6 +35,6 @@ pub fn backup(ctx: &mut Context, session: &Session, to: &Path) -> Result<BackupR
         changes: Changes::new(),
     };
     audit::record(&tx, &now, &entry)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     Ok(report)
 }

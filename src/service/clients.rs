@@ -94,7 +94,7 @@ pub fn create(ctx: &mut Context, session: &Session, new: &NewClient) -> Result<C
         .field("sales_contact_id", Value::Null, actor.id);
     record(&tx, &now, &actor, "create", "client", id, changes)?;
     let created = clients::get(&tx, id)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     Ok(created)
 }
 
@@ -132,7 +132,7 @@ pub fn reassign(ctx: &mut Context, session: &Session, id: i64, sales_id: i64) ->
     let changes = Changes::new().field("sales_contact_id", before.sales_contact_id, sales_id);
     record(&tx, &now, &actor, "reassign", "client", id, changes)?;
     let after = clients::get(&tx, id)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     Ok(after)
 }
 

@@ -118,7 +118,7 @@ pub fn candidates(
         })?,
         Records::Collaborators(department) => {
             // Collaborators are few: filter the prefix here rather than in SQL.
-            collaborators::for_each(conn, department, None, &mut |c| {
+            collaborators::Filter { department }.for_each(conn, None, &mut |c| {
                 if out.len() < LIMIT as usize && c.id.to_string().starts_with(prefix) {
                     out.push((c.id, format!("{} ({})", c.full_name, c.department)));
                 }

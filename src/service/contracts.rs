@@ -71,7 +71,7 @@ pub fn create(ctx: &mut Context, session: &Session, new: &NewContract) -> Result
         .field("signed", Value::Null, new.signed);
     record(&tx, &now, &actor, "create", "contract", id, changes)?;
     let created = contracts::get(&tx, id)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     if created.signed {
         telemetry::sensitive(Sensitive::ContractSigned, actor.id, id);
     }
@@ -167,7 +167,7 @@ pub fn sign(ctx: &mut Context, session: &Session, id: i64) -> Result<Contract> {
         Changes::new().field("signed_at", Value::Null, now.as_str()),
     )?;
     let after = contracts::get(&tx, id)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     telemetry::sensitive(Sensitive::ContractSigned, actor.id, id);
     Ok(after)
 }
@@ -210,7 +210,7 @@ pub fn pay(ctx: &mut Context, session: &Session, id: i64, amount: Money) -> Resu
             after.remaining_amount.to_string(),
         );
     record(&tx, &now, &actor, "pay", "contract", id, changes)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     Ok(after)
 }
 

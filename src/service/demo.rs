@@ -294,7 +294,7 @@ pub fn load_as(ctx: &mut Context, session: Option<&Session>) -> Result<Summary> 
         events::set_support(&tx, id, support.map(|s| people[s]), &now)?;
         audit::record(&tx, &now, &demo("event", id))?;
     }
-    tx.commit()?;
+    crate::db::commit(tx)?;
     Ok(Summary {
         collaborators: DEMO_COLLABORATORS.len(),
         clients: DEMO_CLIENTS.len(),

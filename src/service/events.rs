@@ -10,7 +10,7 @@ use crate::domain::field::{self, Values as _};
 use crate::domain::{Collaborator, Department, Event, EventPatch, EventTime, NewEvent};
 use crate::error::{Error, Result};
 use crate::repo::audit::Changes;
-use crate::repo::{collaborators, contracts, events};
+use crate::repo::{List as _, collaborators, contracts, events};
 
 pub use crate::repo::events::Filter;
 
@@ -93,7 +93,7 @@ pub fn create(ctx: &mut Context, session: &Session, new: &NewEvent) -> Result<Ev
     let changes = EventPatch::from(new).created();
     record(&tx, &now, &actor, "create", "event", id, changes)?;
     let created = events::get(&tx, id)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     Ok(created)
 }
 
@@ -154,7 +154,7 @@ pub fn assign(ctx: &mut Context, session: &Session, id: i64, support_id: i64) ->
     let changes = Changes::new().field("support_contact_id", before.support_contact_id, support_id);
     record(&tx, &now, &actor, "assign", "event", id, changes)?;
     let after = events::get(&tx, id)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     Ok(after)
 }
 
@@ -171,7 +171,7 @@ pub fn unassign(ctx: &mut Context, session: &Session, id: i64) -> Result<Event> 
         Changes::new().field("support_contact_id", before.support_contact_id, Value::Null);
     record(&tx, &now, &actor, "unassign", "event", id, changes)?;
     let after = events::get(&tx, id)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     Ok(after)
 }
 
@@ -192,7 +192,10 @@ pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Event> {
 /// Support collaborators, for the `assign` select.
 pub fn support_collaborators(ctx: &Context) -> Result<Vec<Collaborator>> {
     let mut all = Vec::new();
-    collaborators::for_each(ctx.conn(), Some(Department::Support), None, &mut |c| {
+    let support = collaborators::Filter {
+        department: Some(Department::Support),
+    };
+    support.for_each(ctx.conn(), None, &mut |c| {
         all.push(c);
         Ok(())
     })?;

@@ -269,7 +269,7 @@ impl<T> Updated<T> {
             return Ok(Updated::unchanged(before));
         }
         record(&tx, now, actor, "update", entity, id, changes)?;
-        tx.commit()?;
+        crate::db::commit(tx)?;
         Ok(Updated::changed(after))
     }
 
@@ -321,7 +321,7 @@ fn delete_checked<R: crate::domain::field::Fielded>(
     delete(&tx)?;
     let changes = crate::domain::field::deleted(&before);
     record(&tx, &now, &actor, "delete", entity, id, changes)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     Ok(before)
 }
 

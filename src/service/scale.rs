@@ -347,7 +347,7 @@ pub fn load_as(
             changes,
         },
     )?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     // Fresh statistics let the planner pick the right index on tables this size.
     db::analyze(ctx.conn())?;
     Ok(summary)

@@ -11,30 +11,11 @@ use crate::domain::{
     Collaborator, CollaboratorPatch, Department, Email, EmployeeNumber, NewCollaborator, Password,
 };
 use crate::error::{Error, Result};
-use crate::repo::Window;
 use crate::repo::audit::{self, Changes, Entry};
 use crate::repo::collaborators::{self, Unique};
 use crate::telemetry::{self, Sensitive};
 
-/// Filters of `users list`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Filter {
-    pub department: Option<Department>,
-}
-
-pub fn count(ctx: &Context, filter: Filter) -> Result<u64> {
-    collaborators::count(ctx.conn(), filter.department)
-}
-
-/// Calls `f` with each matching collaborator in id order, within `window` if given.
-pub fn for_each(
-    ctx: &Context,
-    filter: Filter,
-    window: Option<Window>,
-    f: &mut dyn FnMut(Collaborator) -> Result<()>,
-) -> Result<()> {
-    collaborators::for_each(ctx.conn(), filter.department, window, f)
-}
+pub use crate::repo::collaborators::Filter;
 
 pub fn get(ctx: &Context, id: i64) -> Result<Collaborator> {
     collaborators::get(ctx.conn(), id)
@@ -89,7 +70,7 @@ pub fn create(
     };
     audit::record(&tx, &now, &entry)?;
     let created = collaborators::get(&tx, id)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     telemetry::sensitive(Sensitive::CollaboratorCreated, actor.id, id);
     Ok(created)
 }
@@ -164,7 +145,7 @@ pub fn update(
         changes,
     };
     audit::record(&tx, &now, &entry)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     telemetry::sensitive(Sensitive::CollaboratorUpdated, actor.id, id);
     Ok(UpdateOutcome {
         updated: after,
@@ -224,7 +205,7 @@ pub fn delete(ctx: &mut Context, session: &Session, id: i64) -> Result<Collabora
         changes,
     };
     audit::record(&tx, &now, &entry)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     telemetry::sensitive(Sensitive::CollaboratorDeleted, actor.id, id);
     Ok(before)
 }
@@ -247,7 +228,7 @@ pub fn unlock(ctx: &mut Context, session: &Session, id: i64) -> Result<(Collabor
         changes: Changes::new(),
     };
     audit::record(&tx, &now, &entry)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     Ok((target, true))
 }
 
@@ -279,7 +260,7 @@ pub fn reset_password(
         changes: Changes::new(),
     };
     audit::record(&tx, &now, &entry)?;
-    tx.commit()?;
+    crate::db::commit(tx)?;
     telemetry::sensitive(Sensitive::CollaboratorUpdated, actor.id, id);
     Ok(target)
 }
@@ -337,7 +318,12 @@ mod tests {
         let err = create(&mut ctx, &alice, &backdoor, &password).unwrap_err();
         assert!(matches!(err, Error::SessionEnded), "{err:?}");
         assert_eq!(err.to_string(), "your session has ended: log in again");
-        assert_eq!(count(&ctx, Filter::default()).unwrap(), 6);
+        assert_eq!(
+            super::super::count(&ctx, &Filter::default())
+                .unwrap()
+                .counted(),
+            6
+        );
     }
 
     #[test]

@@ -104,7 +104,9 @@ fn cancelling_a_form_changes_nothing() {
         .unwrap_err();
     assert!(matches!(err, Error::Cancelled));
     assert_eq!(
-        crate::service::users::count(&shell.ctx, Default::default()).unwrap(),
+        crate::service::count(&shell.ctx, &crate::service::users::Filter::default())
+            .unwrap()
+            .counted(),
         5
     );
 }

@@ -4,16 +4,15 @@ use super::Shell;
 use super::account;
 use super::fields::{Field, shown_fields};
 use super::grammar::{UserFields, UsersCommand};
-use super::listing::{Listing, Source};
+use super::listing::Listing;
 use crate::domain::field::{Field as _, Fielded as _};
 use crate::domain::{
     Collaborator, CollaboratorField, CollaboratorPatch, Department, Email, EmployeeNumber, Id,
 };
 use crate::error::Result;
-use crate::repo::{Total, Window};
 use crate::service::permissions::{self, Action};
 use crate::service::session::Session;
-use crate::service::{Context, users};
+use crate::service::users;
 use crate::ui::output::Format;
 use crate::ui::table::{fixed, number, text};
 use crate::ui::time;
@@ -58,21 +57,6 @@ const LISTING: Listing<Collaborator> = Listing {
         ]
     },
 };
-
-impl Source<Collaborator> for users::Filter {
-    fn count(&self, ctx: &Context) -> Result<Total> {
-        users::count(ctx, *self).map(Total::Exact)
-    }
-
-    fn visit(
-        &self,
-        ctx: &Context,
-        window: Option<Window>,
-        f: &mut dyn FnMut(Collaborator) -> Result<()>,
-    ) -> Result<()> {
-        users::for_each(ctx, *self, window, f)
-    }
-}
 
 pub(super) fn run(shell: &mut Shell, command: UsersCommand) -> Result<()> {
     // Everybody may read, but only once logged in; writes check the table too.

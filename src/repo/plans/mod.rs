@@ -216,7 +216,11 @@ fn every_read(conn: &Connection) {
         filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
         filter.count(conn).unwrap();
     }
-    collaborators::for_each(conn, Some(Department::Sales), PAGE, &mut |_| Ok(())).unwrap();
+    collaborators::Filter {
+        department: Some(Department::Sales),
+    }
+    .for_each(conn, PAGE, &mut |_| Ok(()))
+    .unwrap();
     // Id completion reads ranges of the primary key.
     for range in prefix_ranges("12").into_iter().take(6) {
         let window = Some(Window {
@@ -253,9 +257,15 @@ fn lookups(conn: &Connection) {
     contracts::payments(conn, 42).unwrap();
     events::find(conn, 42).unwrap();
     collaborators::find(conn, SALES).unwrap();
-    collaborators::count(conn, None).unwrap();
-    collaborators::count(conn, Some(Department::Support)).unwrap();
-    collaborators::for_each(conn, None, PAGE, &mut |_| Ok(())).unwrap();
+    collaborators::Filter::default().count(conn).unwrap();
+    collaborators::Filter {
+        department: Some(Department::Support),
+    }
+    .count(conn)
+    .unwrap();
+    collaborators::Filter::default()
+        .for_each(conn, PAGE, &mut |_| Ok(()))
+        .unwrap();
     let email = Email::parse("sales1@scale.epic.com").unwrap();
     collaborators::credentials(conn, &email).unwrap();
     collaborators::password_hash(conn, SALES).unwrap();
