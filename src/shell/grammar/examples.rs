@@ -124,6 +124,7 @@ pub(super) const EXAMPLES: &[(&str, &[&str])] = &[
         "events update",
         &[
             "events update 1 --attendees 80 --notes 'DJ at 11PM'",
+            "events update 1 --venue 'Château de Candé'",
             "events update 1",
         ],
     ),
