@@ -6,10 +6,13 @@
 //! errors (3) keep their cause for diagnostics but show the user a fixed sentence, so that no
 //! SQL, path or stack trace ever reaches the screen.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
 use rusqlite::ErrorCode;
+
+pub mod wire;
 
 /// The result type used across the service, repository and shell layers.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -18,13 +21,16 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// A value the user gave does not fit its field.
     #[error("invalid {field}: {reason}")]
-    Invalid { field: &'static str, reason: String },
+    Invalid {
+        field: Cow<'static, str>,
+        reason: String,
+    },
     /// A required field was not given and cannot be asked for (input is not a terminal).
     #[error("missing {flag}: give it as a flag, since input is not a terminal")]
-    Missing { flag: &'static str },
+    Missing { flag: Cow<'static, str> },
     /// No record with that id.
     #[error("{entity} {id} not found")]
-    NotFound { entity: &'static str, id: i64 },
+    NotFound { entity: Cow<'static, str>, id: i64 },
     /// The permission table refused the action.
     #[error("permission denied: {0}")]
     Denied(String),
@@ -141,10 +147,24 @@ impl fmt::Display for Fault {
 }
 
 impl Error {
-    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+    /// `field` does not hold what it should: `reason` says what is expected.
+    pub fn invalid(field: impl Into<Cow<'static, str>>, reason: impl Into<String>) -> Self {
         Error::Invalid {
-            field,
+            field: field.into(),
             reason: reason.into(),
+        }
+    }
+
+    /// The required `flag` was not given and cannot be asked for.
+    pub fn missing(flag: impl Into<Cow<'static, str>>) -> Self {
+        Error::Missing { flag: flag.into() }
+    }
+
+    /// No `entity` (client, contract…) has this `id`.
+    pub fn not_found(entity: impl Into<Cow<'static, str>>, id: i64) -> Self {
+        Error::NotFound {
+            entity: entity.into(),
+            id,
         }
     }
 
@@ -255,14 +275,7 @@ mod tests {
     #[test]
     fn exit_codes_follow_the_product_spec() {
         assert_eq!(Error::invalid("email", "x").exit_code(), 1);
-        assert_eq!(
-            Error::NotFound {
-                entity: "client",
-                id: 3
-            }
-            .exit_code(),
-            1
-        );
+        assert_eq!(Error::not_found("client", 3).exit_code(), 1);
         assert_eq!(Error::denied("no").exit_code(), 1);
         assert_eq!(Error::NotLoggedIn.exit_code(), 1);
         assert_eq!(Error::BadCredentials.exit_code(), 1);

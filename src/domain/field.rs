@@ -114,9 +114,7 @@ pub fn deleted<R: Fielded>(before: &R) -> Changes {
 
 /// The value given for a required field, or the error a non-interactive creation gets.
 pub fn required<T>(value: Option<T>, field: impl Field) -> Result<T> {
-    value.ok_or(Error::Missing {
-        flag: field.spec().flag,
-    })
+    value.ok_or(Error::missing(field.spec().flag))
 }
 
 /// What every entity's tests check of its table.

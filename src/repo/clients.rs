@@ -253,10 +253,7 @@ pub fn find(conn: &Connection, id: i64) -> Result<Option<Client>> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Client> {
-    find(conn, id)?.ok_or(Error::NotFound {
-        entity: "client",
-        id,
-    })
+    find(conn, id)?.ok_or(Error::not_found("client", id))
 }
 
 pub fn insert(conn: &Connection, new: &NewClient, sales_contact_id: i64, now: &str) -> Result<i64> {

@@ -119,10 +119,7 @@ pub fn find(conn: &Connection, id: i64) -> Result<Option<Collaborator>> {
 
 /// The collaborator `id`, or `NotFound`.
 pub fn get(conn: &Connection, id: i64) -> Result<Collaborator> {
-    find(conn, id)?.ok_or(Error::NotFound {
-        entity: "collaborator",
-        id,
-    })
+    find(conn, id)?.ok_or(Error::not_found("collaborator", id))
 }
 
 /// Filters of `users list`.

@@ -156,10 +156,7 @@ pub fn find(conn: &Connection, id: i64) -> Result<Option<Contract>> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Contract> {
-    find(conn, id)?.ok_or(Error::NotFound {
-        entity: "contract",
-        id,
-    })
+    find(conn, id)?.ok_or(Error::not_found("contract", id))
 }
 
 pub fn insert(conn: &Connection, new: &NewContract, now: &str) -> Result<i64> {

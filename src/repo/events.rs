@@ -241,10 +241,7 @@ pub fn find(conn: &Connection, id: i64) -> Result<Option<Event>> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Event> {
-    find(conn, id)?.ok_or(Error::NotFound {
-        entity: "event",
-        id,
-    })
+    find(conn, id)?.ok_or(Error::not_found("event", id))
 }
 
 /// Inserts `new`, every field bound by its table's key (a column the SQL forgot is an

@@ -318,7 +318,7 @@ fn assign(shell: &mut Shell, me: &Session, id: &str, support_id: Option<String>)
             let chosen = shell.prompter.select("Support collaborator:", &labels)?;
             supports[chosen].id
         }
-        None => return Err(Error::Missing { flag: "SUPPORT_ID" }),
+        None => return Err(Error::missing("SUPPORT_ID")),
     };
     let event = events::assign(&mut shell.ctx, me, id.get(), support_id)?;
     let support = event.support_contact.unwrap_or_default();

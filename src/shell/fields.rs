@@ -67,9 +67,7 @@ impl Shell {
             if interactive {
                 ask(self, values, field, &asked)?;
             } else if !field.optional() {
-                return Err(Error::Missing {
-                    flag: field.spec().flag,
-                });
+                return Err(Error::missing(field.spec().flag));
             }
         }
         Ok(())
@@ -168,7 +166,7 @@ impl Shell {
         parse: impl Fn(&Context, &str) -> Result<T>,
     ) -> Result<T> {
         if !self.prompter.is_interactive() {
-            return Err(Error::Missing { flag: field.flag });
+            return Err(Error::missing(field.flag));
         }
         // What the command printed so far shows before the question.
         self.out.flush()?;
@@ -204,7 +202,7 @@ impl Shell {
             return Ok(Id::parse(field_name, &value)?.get());
         }
         if !self.prompter.is_interactive() {
-            return Err(Error::Missing { flag: field.flag });
+            return Err(Error::missing(field.flag));
         }
         let candidates = completion::candidates(&self.ctx, who, kind, "")?;
         if candidates.is_empty() {
@@ -240,7 +238,7 @@ impl Shell {
             return parse(&value);
         }
         if !self.prompter.is_interactive() {
-            return Err(Error::Missing { flag: field.flag });
+            return Err(Error::missing(field.flag));
         }
         let labels: Vec<String> = options
             .iter()

@@ -60,10 +60,7 @@ pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
     conn.prepare_cached("SELECT password_hash FROM collaborators WHERE id = ?1")
         .and_then(|mut stmt| stmt.query_row([id], |row| row.get(0)).optional())
         .doing("reading a collaborator's password hash")?
-        .ok_or(Error::NotFound {
-            entity: "collaborator",
-            id,
-        })
+        .ok_or(Error::not_found("collaborator", id))
 }
 
 /// Stores a password the collaborator chose (which lifts a reset's obligation to choose one).
@@ -130,7 +127,7 @@ pub fn bump_token_version(conn: &Connection, id: i64) -> Result<i64> {
     conn.prepare_cached("UPDATE collaborators SET token_version = token_version + 1 WHERE id = ?1 RETURNING token_version")
         .and_then(|mut stmt| stmt.query_row([id], |row| row.get(0)).optional())
         .doing("ending a collaborator's sessions")?
-        .ok_or(Error::NotFound { entity: "collaborator", id })
+        .ok_or(Error::not_found("collaborator", id))
 }
 
 /// After a correct password: clears the failure count unless the account is locked at `now`.
@@ -168,10 +165,7 @@ pub fn claim(conn: &Connection, id: i64) -> Result<Claim> {
             .optional()
         })
         .doing("reading a collaborator's session claim")?
-        .ok_or(Error::NotFound {
-            entity: "collaborator",
-            id,
-        })
+        .ok_or(Error::not_found("collaborator", id))
 }
 
 /// After a wrong password: counts the failure in one atomic statement and locks the account

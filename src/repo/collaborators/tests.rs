@@ -36,7 +36,7 @@ fn a_taken_email_stays_a_field_error_and_other_failures_name_the_operation() {
     insert(&conn, &new("ann@epic.com", "EMP-0001"), "$2b$x", "t").unwrap();
     let taken = insert(&conn, &new("ann@epic.com", "EMP-0002"), "$2b$x", "t").unwrap_err();
     assert!(
-        matches!(taken, Error::Invalid { field: "email", .. }),
+        matches!(&taken, Error::Invalid { field, .. } if field == "email"),
         "{taken:?}"
     );
     conn.execute_batch(
