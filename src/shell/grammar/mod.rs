@@ -361,7 +361,7 @@ fn usage_error(err: &clap::Error, words: &[String]) -> Error {
             let arg = context(ContextKind::InvalidArg).unwrap_or_default();
             let flag = arg.split_whitespace().next().unwrap_or_default().to_owned();
             let expected = match (err.get(ContextKind::ValidValue), err.kind()) {
-                (Some(ContextValue::Strings(valid)), _) => {
+                (Some(ContextValue::Strings(valid)), _) if !valid.is_empty() => {
                     format!("expected {}", one_of(valid))
                 }
                 (_, ErrorKind::ValueValidation) => std::error::Error::source(err)

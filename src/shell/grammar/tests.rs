@@ -228,3 +228,21 @@ fn bad_flags_are_one_line_usage_errors() {
     assert_eq!(err.to_string(), "missing <ID>; see `help users show`");
     assert_eq!(err.exit_code(), 2);
 }
+
+/// A flag typed without its value says a value is needed (it once read "expected ;").
+#[test]
+fn a_flag_without_its_value_says_one_is_needed() {
+    for (line, flag, see) in [
+        ("clients list --search", "--search", "clients list"),
+        ("events update 1 --venue", "--venue", "events update"),
+        ("users list --department", "--department", "users list"),
+        ("events list --from", "--from", "events list"),
+    ] {
+        let err = parse(&words(line)).err().unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!("invalid {flag}: a value is needed; see `help {see}`"),
+            "{line}"
+        );
+    }
+}
