@@ -133,10 +133,14 @@ pub fn update(
         EventTime::from_sql(t)
             .ok_or_else(|| Error::internal(anyhow::anyhow!("stored event time {t:?}")))
     };
-    check_times(
-        patch.start.map_or_else(|| stored(&before.start), Ok)?,
-        patch.end.map_or_else(|| stored(&before.end), Ok)?,
-    )?;
+    match (patch.start, patch.end) {
+        // A new start alone is what is wrong when it passes the stored end.
+        (Some(start), None) => check_start(start, stored(&before.end)?)?,
+        (start, end) => check_times(
+            start.map_or_else(|| stored(&before.start), Ok)?,
+            end.map_or_else(|| stored(&before.end), Ok)?,
+        )?,
+    }
     events::update(&tx, id, patch, &now)?;
     let after = events::get(&tx, id)?;
     let changes = field::diff(&before, &after);

@@ -128,7 +128,7 @@ fn show_views_list_related_records_and_fit_eighty_columns() {
 #[test]
 fn bad_values_name_their_field_and_change_nothing() {
     let env = TestEnv::demo();
-    let cases: [(&str, &[&str], &str); 17] = [
+    let cases: [(&str, &[&str], &str); 18] = [
         (
             BILL,
             &["contracts", "pay", "2", "-5"],
@@ -188,6 +188,11 @@ fn bad_values_name_their_field_and_change_nothing() {
                 "3",
             ],
             "invalid end: must be after the start (2027-01-02 10:00)",
+        ),
+        (
+            KATE,
+            &["events", "update", "1", "--start", "2027-06-05 03:00"],
+            "invalid start: must be before the end (2027-06-05 02:00)",
         ),
         (
             BILL,
