@@ -73,13 +73,7 @@ pub fn setup(
     audit::record(&tx, now_sql, &own(id, "login"))?;
     let created = collaborators::get(&tx, id)?;
     let claim = collaborators::claim(&tx, id)?;
-    let instance = meta::instance_id(&tx)?;
-    let token = session::issue(&secret, &instance, &claim, now)?;
-    tokens.keep(&token)?;
-    if let Err(err) = tx.commit() {
-        let _ = tokens.forget();
-        return Err(err.into());
-    }
+    commit_with_session(tx, tokens, &secret, &claim, now)?;
     Ok(created)
 }
 
@@ -157,14 +151,25 @@ pub fn login(
     }
     audit::record(&tx, &stamp, &own(id, "login"))?;
     let me = collaborators::get(&tx, id)?;
-    let instance = meta::instance_id(&tx)?;
-    let token = session::issue(&secret, &instance, &claim, now)?;
-    tokens.keep(&token)?;
-    if let Err(err) = tx.commit() {
-        let _ = tokens.forget();
-        return Err(err.into());
-    }
+    commit_with_session(tx, tokens, &secret, &claim, now)?;
     Ok(me)
+}
+
+/// Issues a session token for `claim`, keeps it where this context's tokens go, then commits
+/// `tx`. A write that does not commit leaves no token behind: the one kept is forgotten.
+fn commit_with_session(
+    tx: rusqlite::Transaction<'_>,
+    tokens: &mut super::Tokens,
+    secret: &crate::secret::Secret,
+    claim: &crate::domain::Claim,
+    now: Timestamp,
+) -> Result<()> {
+    let instance = meta::instance_id(&tx)?;
+    let token = session::issue(secret, &instance, claim, now)?;
+    tokens.keep(&token)?;
+    db::commit(tx).inspect_err(|_| {
+        let _ = tokens.forget();
+    })
 }
 
 /// An audit entry about collaborator `id` (if known) with no actor: login attempts are made
@@ -291,13 +296,7 @@ pub fn change_password(
     collaborators::bump_token_version(&tx, actor.id)?;
     audit::record(&tx, &stamp, &own(actor.id, "password_change"))?;
     let claim = collaborators::claim(&tx, actor.id)?;
-    let instance = meta::instance_id(&tx)?;
-    let token = session::issue(&secret, &instance, &claim, now)?;
-    tokens.keep(&token)?;
-    if let Err(err) = tx.commit() {
-        let _ = tokens.forget();
-        return Err(err.into());
-    }
+    commit_with_session(tx, tokens, &secret, &claim, now)?;
     Ok(())
 }
 

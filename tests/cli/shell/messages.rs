@@ -1,15 +1,8 @@
 //! Messages (issue points 5, 8 and 9), as transcripts: piped scripts and one-shot commands,
 //! each with the exact line the user reads and the state of the database after it.
 
-use std::fs;
-use std::os::unix::fs::PermissionsExt;
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use serde_json::json;
-
 use super::MIA_PASSWORD;
-use crate::helpers::{ALICE, BILL, DEMO_PASSWORD, KATE, TestEnv, json};
+use crate::helpers::{ALICE, BILL, DEMO_PASSWORD, KATE, TestEnv, json, pipe};
 use crate::trust::fails_with;
 
 #[test]
@@ -93,49 +86,22 @@ fn a_locked_account_is_said_only_to_the_right_password_with_how_long() {
     assert!(!env.home("default").join("session").exists());
 }
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
 #[test]
 fn an_expired_session_says_so_and_how_to_go_on() {
     let env = TestEnv::demo();
-    env.login(BILL);
-    // Bill's genuine session, issued 8 hours and a minute ago: its 8 hours are over.
-    let db = env.db();
-    let (uid, ver): (String, i64) = db
-        .query_row(
-            "SELECT identity, token_version FROM collaborators WHERE id = 2",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .unwrap();
-    let instance: String = db
-        .query_row("SELECT instance_id FROM instance", [], |row| row.get(0))
-        .unwrap();
-    let key = fs::read_to_string(env.root().join("crm.db.key")).unwrap();
-    let iat = now() - 8 * 3600 - 60;
-    let claims = json!({
-        "sub": "2", "uid": uid, "ver": ver, "db": instance, "iat": iat, "exp": iat + 8 * 3600,
-    });
-    let token = jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(key.trim().as_bytes()),
-    )
-    .unwrap();
-    let session = env.home("default").join("session");
-    fs::write(&session, token).unwrap();
-    fs::set_permissions(&session, fs::Permissions::from_mode(0o600)).unwrap();
-
+    // Bill's genuine session, read 8 hours and a minute after it was issued (the debug
+    // builds' test clock): its 8 hours are over.
+    env.login_at("default", BILL, "2027-06-04T09:00:00");
+    let later = |args: &[&str], stdin: &str| {
+        let mut command = env.command_at("default", "2027-06-04T17:01:00");
+        command.args(args);
+        pipe(command, stdin)
+    };
     fails_with(
-        &env.run(&["clients", "list"], ""),
+        &later(&["clients", "list"], ""),
         "error: your session expired: log in again",
     );
-    let piped = env.script("whoami\n");
+    let piped = later(&[], "whoami\n");
     assert_eq!(piped.code, 1);
     assert_eq!(
         piped.stderr,

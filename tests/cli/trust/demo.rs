@@ -4,27 +4,12 @@
 
 use super::{BAD_CREDENTIALS, NOT_LOGGED_IN, fails_with, hire};
 use crate::helpers::{DEMO_PASSWORD, TestEnv};
-
-const MIA_PASSWORD: &str = "mia's own password";
+use crate::shell::MIA_PASSWORD;
 
 #[test]
 fn scale_data_on_a_database_in_use_needs_its_manager_and_gets_its_own_password() {
-    let env = TestEnv::new();
-    env.run(
-        &[
-            "setup",
-            "--employee-number",
-            "E1",
-            "--full-name",
-            "Mia Manager",
-            "--email",
-            "mia@epic.com",
-            "--phone",
-            "+33 1 00 00 00 09",
-        ],
-        &format!("{MIA_PASSWORD}\n"),
-    )
-    .ok();
+    // Mia set up the database and is logged in as `default`.
+    let env = crate::shell::mia("default");
     let before = env.digest();
     fails_with(
         &env.run_as("nobody", &["demo", "--scale", "20"], ""),
