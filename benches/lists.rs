@@ -38,6 +38,8 @@ fn database() -> Connection {
             sentry_dsn: None,
             sentry_environment: None,
             warnings: Vec::new(),
+            server: None,
+            ca: None,
         };
         let mut ctx = Context::open(config).expect("the bench database opens");
         scale::load(&mut ctx, 1_000_000).expect("the bench data set loads");

@@ -26,6 +26,10 @@ pub struct Config {
     pub sentry_environment: Option<String>,
     /// What the shell should warn about (an ignored `.env`).
     pub warnings: Vec<String>,
+    /// `EPICEVENTS_SERVER`: the server of team mode, instead of the embedded database.
+    pub server: Option<String>,
+    /// `EPICEVENTS_CA`: the certificate (PEM) to trust for the server, instead of the system's.
+    pub ca: Option<PathBuf>,
 }
 
 impl Config {
@@ -46,6 +50,8 @@ impl Config {
             sentry_dsn: var("SENTRY_DSN"),
             sentry_environment: var("SENTRY_ENVIRONMENT"),
             warnings,
+            server: var("EPICEVENTS_SERVER"),
+            ca: var("EPICEVENTS_CA").map(PathBuf::from),
         }
     }
 
@@ -59,6 +65,8 @@ impl Config {
             sentry_dsn: None,
             sentry_environment: None,
             warnings: Vec::new(),
+            server: None,
+            ca: None,
         }
     }
 

@@ -88,6 +88,10 @@ pub enum Fault {
     Busy,
     /// No database file where one is configured.
     NoDatabase(PathBuf),
+    /// Team mode: the server cannot be reached, or stopped answering (`why`).
+    Unreachable { url: String, why: String },
+    /// Team mode: what answered is not an epicevents server this shell understands.
+    Incompatible { url: String, status: u16 },
 }
 
 impl Fault {
@@ -100,6 +104,8 @@ impl Fault {
             Fault::Damaged => "damaged",
             Fault::Busy => "busy",
             Fault::NoDatabase(_) => "no_database",
+            Fault::Unreachable { .. } => "unreachable",
+            Fault::Incompatible { .. } => "incompatible",
         }
     }
 
@@ -141,6 +147,14 @@ impl fmt::Display for Fault {
                 f,
                 "there is no database at {}: run `epicevents setup` to create one (or `epicevents demo` for sample data), or set EPICEVENTS_DB",
                 path.display()
+            ),
+            Fault::Unreachable { url, why } => write!(
+                f,
+                "cannot reach the server at {url}: {why}; nothing was changed unless it says so later (check with `show`)"
+            ),
+            Fault::Incompatible { url, status } => write!(
+                f,
+                "the server at {url} gave an answer this epicevents does not understand (HTTP {status}): is it an epicevents server of the same version?"
             ),
         }
     }

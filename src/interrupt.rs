@@ -21,9 +21,10 @@ static WAITING: AtomicBool = AtomicBool::new(false);
 static DATABASE: Mutex<Option<InterruptHandle>> = Mutex::new(None);
 
 /// Handles Ctrl-C from now on: flags the running command and interrupts `database`'s
-/// statement in progress. A second call only changes the database.
-pub fn install(database: InterruptHandle) {
-    *DATABASE.lock().unwrap_or_else(PoisonError::into_inner) = Some(database);
+/// statement in progress (none in team mode, where the server's statements are its own). A
+/// second call only changes the database.
+pub fn install(database: Option<InterruptHandle>) {
+    *DATABASE.lock().unwrap_or_else(PoisonError::into_inner) = database;
     // Only the first call sets the handler; later ones report that one exists, which is fine.
     let _ = ctrlc::try_set_handler(|| {
         if WAITING.load(Ordering::SeqCst) {

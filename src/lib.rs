@@ -4,6 +4,7 @@
 //! checks, transactions) → `repo` (hand-written SQL) → SQLite. `domain` holds the types that
 //! parse user input at the edge; `ui` the forms, tables and messages.
 
+pub mod backend;
 pub mod clock;
 pub mod config;
 pub mod db;

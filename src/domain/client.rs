@@ -1,6 +1,6 @@
 //! A client company's contact person, followed by a sales collaborator.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::field::{self, Field, Fielded, Spec, Values};
@@ -8,7 +8,7 @@ use super::{Email, Name, Phone};
 use crate::error::Result;
 
 /// A client as stored and shown. The keys are those of PRODUCT.md §2.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Client {
     pub id: i64,
     pub full_name: String,

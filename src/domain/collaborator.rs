@@ -1,7 +1,7 @@
 //! A collaborator of Epic Events: what is stored, what a creation needs, what an update may
 //! change.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::field::{self, Field, Fielded, Spec, Values};
@@ -10,21 +10,16 @@ use crate::error::Result;
 
 /// A collaborator as stored (without the password hash, which never leaves the repository).
 /// The field names are the keys of the JSON and CSV output (PRODUCT.md §2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Collaborator {
     pub id: i64,
     pub employee_number: String,
     pub full_name: String,
     pub email: String,
     pub phone: String,
-    #[serde(serialize_with = "serialize_department")]
     pub department: Department,
     pub created_at: String,
     pub updated_at: String,
-}
-
-fn serialize_department<S: serde::Serializer>(d: &Department, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(d.as_str())
 }
 
 /// Everything needed to create a collaborator, already validated. The password is hashed by

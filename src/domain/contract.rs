@@ -1,6 +1,6 @@
 //! A contract with a client, and the payments that settle it.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use super::field::{self, Field, Fielded, Spec, Values};
@@ -9,16 +9,18 @@ use crate::error::Result;
 
 /// A contract as stored and shown. The keys are those of PRODUCT.md §2; amounts are strings
 /// with two decimals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Contract {
     pub id: i64,
     pub client_id: i64,
     pub client_name: String,
     /// The client's sales contact (the contract's, since it is not stored twice).
     pub sales_contact_id: Option<i64>,
-    #[serde(serialize_with = "as_text")]
+    #[serde(serialize_with = "as_text", deserialize_with = "from_text")]
+    #[schema(value_type = String, example = "1500.00")]
     pub total_amount: Money,
-    #[serde(serialize_with = "as_text")]
+    #[serde(serialize_with = "as_text", deserialize_with = "from_text")]
+    #[schema(value_type = String, example = "1500.00")]
     pub remaining_amount: Money,
     pub signed: bool,
     pub signed_at: Option<String>,
@@ -135,11 +137,12 @@ impl From<&NewContract> for ContractPatch {
 }
 
 /// One payment towards a contract.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Payment {
     pub id: i64,
     pub contract_id: i64,
-    #[serde(serialize_with = "as_text")]
+    #[serde(serialize_with = "as_text", deserialize_with = "from_text")]
+    #[schema(value_type = String, example = "1500.00")]
     pub amount: Money,
     pub paid_at: String,
     pub recorded_by: Option<i64>,
@@ -147,6 +150,12 @@ pub struct Payment {
 
 pub(crate) fn as_text<S: Serializer>(money: &Money, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(money)
+}
+
+/// An amount as [`as_text`] writes it (an answer of the server, in team mode).
+pub(crate) fn from_text<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+    let text = String::deserialize(d)?;
+    Money::parse("amount", &text).map_err(serde::de::Error::custom)
 }
 
 #[cfg(test)]

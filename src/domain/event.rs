@@ -1,6 +1,6 @@
 //! An event organised under a signed contract.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::field::{self, Field, Fielded, Spec, Values};
@@ -9,7 +9,7 @@ use crate::error::Result;
 
 /// An event as stored and shown, with its client's contact details. The keys are those of
 /// PRODUCT.md §2; `start` and `end` are ISO-8601 local times (`2026-06-04T13:00`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Event {
     pub id: i64,
     pub contract_id: i64,

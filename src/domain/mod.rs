@@ -37,7 +37,7 @@ pub use event::{Event, EventField, EventPatch, NewEvent, shown_time};
 pub use id::Id;
 pub(crate) use id::{shorten, shorten_to};
 pub use money::Money;
-pub use order::{ClientSort, ContractSort, EventSort, Period, Sort};
+pub use order::{ClientSort, ContractSort, EventSort, Period, Sort, sort_schema};
 pub use password::Password;
 pub use phone::Phone;
 pub use text::{Name, Notes, SearchText, Venue};

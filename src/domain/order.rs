@@ -2,6 +2,8 @@
 //! `--sort` and `--period`. Each sort key is a closed set of names; the repositories map each
 //! one to a fixed ORDER BY (`src/repo`), so what a user types never becomes SQL.
 
+use clap::ValueEnum;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, Duration};
 
 use super::DateBound;
@@ -60,6 +62,58 @@ impl<K> Sort<K> {
     pub fn new(key: K, descending: bool) -> Self {
         Sort { key, descending }
     }
+}
+
+/// On the wire (team mode's query strings) a sort is one word, as REST APIs commonly write
+/// it: the key's name, after a `-` when descending (`name`, `-name`).
+impl<K: ValueEnum> Serialize for Sort<K> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let name = self
+            .key
+            .to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default();
+        let sign = if self.descending { "-" } else { "" };
+        s.collect_str(&format_args!("{sign}{name}"))
+    }
+}
+
+impl<'de, K: ValueEnum> Deserialize<'de> for Sort<K> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(d)?;
+        let (descending, name) = match word.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, word.as_str()),
+        };
+        let key = K::from_str(name, true).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "sort: expected one of {}, each after a - for the reverse order",
+                Self::names().join(", ")
+            ))
+        })?;
+        Ok(Sort { key, descending })
+    }
+}
+
+impl<K: ValueEnum> Sort<K> {
+    /// Every key's name, then every key's name after a `-`.
+    fn names() -> Vec<String> {
+        let keys: Vec<String> = K::value_variants()
+            .iter()
+            .filter_map(|k| k.to_possible_value().map(|v| v.get_name().to_owned()))
+            .collect();
+        let reversed = keys.iter().map(|k| format!("-{k}"));
+        keys.iter().cloned().chain(reversed).collect()
+    }
+}
+
+/// The OpenAPI schema of a `Sort<K>` (a filter's `sort`).
+pub fn sort_schema<K: ValueEnum>() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(Sort::<K>::names()))
+        .description(Some("The order: a key, after a `-` for the reverse order"))
+        .build()
 }
 
 /// `events list --period`: a calendar period of local time around today.

@@ -39,7 +39,7 @@ pub fn record(conn: &Connection, at: &str, entry: &Entry<'_>) -> Result<()> {
 }
 
 /// An audit row as read back. The keys are those of the JSON and CSV output.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,
@@ -50,6 +50,7 @@ pub struct AuditEntry {
     pub entity: String,
     pub entity_id: Option<i64>,
     /// `{"field": [old, new]}`.
+    #[schema(value_type = Object)]
     pub changes: Value,
 }
 
@@ -73,20 +74,36 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
 }
 
 /// Filters of `audit list`; all given ones apply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(default)]
 pub struct Filter {
-    pub entity: Option<&'static str>,
+    /// client, collaborator, contract or event.
+    #[serde(deserialize_with = "entity_named")]
+    pub entity: Option<String>,
     pub entity_id: Option<i64>,
     pub actor_id: Option<i64>,
     /// Rows at or after this stored time.
     pub since: Option<String>,
 }
 
+/// An entity's name as `--entity` takes it (one of [`crate::service::audit::ENTITIES`]).
+fn entity_named<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let name = <Option<String> as serde::Deserialize>::deserialize(d)?;
+    name.map(|n| {
+        crate::service::audit::entity(&n)
+            .map(str::to_owned)
+            .map_err(serde::de::Error::custom)
+    })
+    .transpose()
+}
+
 impl Filter {
     fn conditions(&self) -> Conditions {
         let mut conditions = Conditions::default();
-        if let Some(entity) = self.entity {
-            conditions.bind("a.entity = :entity", ":entity", entity.to_owned());
+        if let Some(entity) = &self.entity {
+            conditions.bind("a.entity = :entity", ":entity", entity.clone());
         }
         if let Some(id) = self.entity_id {
             conditions.bind("a.entity_id = :entity_id", ":entity_id", id);

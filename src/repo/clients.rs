@@ -65,7 +65,10 @@ fn map_unique(operation: &'static str) -> impl Fn(rusqlite::Error) -> Error {
 }
 
 /// Filters of `clients list`; all given ones apply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(default)]
 pub struct Filter {
     /// Only the clients of this sales collaborator.
     pub sales_contact_id: Option<i64>,
@@ -73,9 +76,11 @@ pub struct Filter {
     pub unassigned: bool,
     /// Only the clients whose name, email or company contains this text.
     pub search: Option<String>,
-    /// Only the ids in this range (completion).
+    /// Only the ids in this range (completion, never on the wire).
+    #[serde(skip)]
     pub id_range: Option<(i64, i64)>,
     /// The order of the rows.
+    #[schema(schema_with = crate::domain::sort_schema::<ClientSort>)]
     pub sort: Sort<ClientSort>,
 }
 

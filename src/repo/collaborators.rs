@@ -123,7 +123,18 @@ pub fn get(conn: &Connection, id: i64) -> Result<Collaborator> {
 }
 
 /// Filters of `users list`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(default)]
 pub struct Filter {
     pub department: Option<Department>,
 }

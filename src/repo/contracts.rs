@@ -28,7 +28,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Contract> {
 }
 
 /// Filters of the contract lists; all given ones apply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(default)]
 pub struct Filter {
     pub client_id: Option<i64>,
     /// Only the contracts of this sales collaborator's clients.
@@ -37,9 +40,11 @@ pub struct Filter {
     pub signed: bool,
     /// Only the contracts with something left to pay.
     pub unpaid: bool,
-    /// Only the ids in this range (completion).
+    /// Only the ids in this range (completion, never on the wire).
+    #[serde(skip)]
     pub id_range: Option<(i64, i64)>,
     /// The order of the rows.
+    #[schema(schema_with = crate::domain::sort_schema::<ContractSort>)]
     pub sort: Sort<ContractSort>,
 }
 

@@ -54,7 +54,10 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Event> {
 }
 
 /// Filters of the event lists; all given ones apply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(default)]
 pub struct Filter {
     pub contract_id: Option<i64>,
     pub client_id: Option<i64>,
@@ -63,13 +66,15 @@ pub struct Filter {
     pub sales_contact_id: Option<i64>,
     pub no_support: bool,
     pub has_support: bool,
-    /// Only the ids in this range (completion).
+    /// Only the ids in this range (completion, never on the wire).
+    #[serde(skip)]
     pub id_range: Option<(i64, i64)>,
     /// Events starting at or after this stored time (`YYYY-MM-DDTHH:MM`).
     pub from: Option<String>,
     /// Events starting before this stored time.
     pub to: Option<String>,
     /// The order of the rows.
+    #[schema(schema_with = crate::domain::sort_schema::<EventSort>)]
     pub sort: Sort<EventSort>,
 }
 

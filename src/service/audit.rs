@@ -22,6 +22,11 @@ pub fn entity(input: &str) -> Result<&'static str> {
         .ok_or_else(|| Error::invalid("entity", format!("expected one of {}", ENTITIES.join(", "))))
 }
 
+/// Refuses a collaborator who may not read the trail.
+pub fn may_read(actor: &Collaborator) -> Result<()> {
+    permissions::check(actor, Action::ReadAudit, Target::none())
+}
+
 pub fn count(ctx: &Context, actor: &Collaborator, filter: &Filter) -> Result<super::Total> {
     permissions::check(actor, Action::ReadAudit, Target::none())?;
     filter.count(ctx.conn())
@@ -52,7 +57,7 @@ pub fn history(
         return Ok(None);
     }
     let filter = Filter {
-        entity: Some(entity),
+        entity: Some(entity.to_owned()),
         entity_id: Some(id),
         ..Default::default()
     };

@@ -198,11 +198,50 @@ fn own(id: i64, action: &'static str) -> Entry<'static> {
 /// The collaborator of the stored session, as stored now; `NotLoggedIn` unless the token is
 /// valid and still names them (same identity, same token version).
 pub fn current(ctx: &Context) -> Result<Session> {
+    session_of(ctx, Error::NotLoggedIn)
+}
+
+/// The collaborator a command acts as: [`actor`], but a genuine token whose session ended
+/// since (logout elsewhere, department change, password reset, deletion) is `SessionEnded`.
+/// The shell asked who is logged in before the command (and its form) started; a session that
+/// is gone now ended while the command waited.
+pub fn acting(ctx: &Context) -> Result<Session> {
+    match session_of(ctx, Error::SessionEnded) {
+        Err(Error::NotLoggedIn) if needs_setup(ctx)? => actor(ctx),
+        other => other,
+    }
+}
+
+/// The session of the token presented; `ended` when the token is genuine but no longer
+/// names the collaborator as stored.
+fn session_of(ctx: &Context, ended: Error) -> Result<Session> {
     let token = ctx.presented_token()?;
     let instance = meta::instance_id(ctx.conn())?;
     let claim = session::verify(ctx.secret()?, &instance, &token, ctx.now())?;
-    let who = collaborators::find_for_session(ctx.conn(), &claim)?.ok_or(Error::NotLoggedIn)?;
+    let who = collaborators::find_for_session(ctx.conn(), &claim)?.ok_or(ended)?;
     Ok(Session::new(who, claim))
+}
+
+/// [`current`], but on a database nobody was set up on yet, where "not logged in" would send
+/// the user to a `login` that cannot work, says what to do instead.
+pub fn actor(ctx: &Context) -> Result<Session> {
+    match current(ctx) {
+        Err(Error::NotLoggedIn) if needs_setup(ctx)? => Err(Error::refused(
+            "this database has no collaborators yet: run `epicevents setup` to create the first management account, or `epicevents demo` for sample data",
+        )),
+        other => other,
+    }
+}
+
+/// Who is logged in, if anyone: `None` when nobody is (no session, an expired or ended one, a
+/// database nobody was set up on). A lookup that did not finish is an error rather than
+/// "nobody": Ctrl-C interrupting it, or a fault of the database.
+pub fn current_if_any(ctx: &Context) -> Result<Option<Session>> {
+    match current(ctx) {
+        Ok(session) => Ok(Some(session)),
+        Err(err @ (Error::Cancelled | Error::Fault(_) | Error::Internal(_))) => Err(err),
+        Err(_) => Ok(None),
+    }
 }
 
 /// The session collaborator `id` would get by logging in now, without a password (tests that

@@ -43,6 +43,7 @@ pub fn get(ctx: &Context, id: i64) -> Result<Client> {
 }
 
 /// A client with its contracts and events, for `clients show`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ClientDetail {
     pub client: Client,
     pub contracts: Vec<Contract>,

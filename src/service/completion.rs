@@ -8,7 +8,10 @@ use crate::repo::List as _;
 use crate::repo::{Window, clients, collaborators, contracts, events, prefix_ranges};
 
 /// The records an id argument refers to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum IdKind {
     /// Any client (show, filters).
     Client,

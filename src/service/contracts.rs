@@ -19,6 +19,7 @@ pub fn get(ctx: &Context, id: i64) -> Result<Contract> {
 }
 
 /// A contract with its payments and events, for `contracts show`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ContractDetail {
     pub contract: Contract,
     pub payments: Vec<Payment>,

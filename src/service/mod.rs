@@ -244,7 +244,7 @@ pub(crate) fn contact_in(
 
 /// What an update did: the record as it is now, and whether anything changed. An update that
 /// changes nothing writes nothing: no audit row, no new `updated_at`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Updated<T> {
     pub record: T,
     pub changed: bool,

@@ -81,7 +81,7 @@ pub(crate) fn creation_changes(new: &NewCollaborator) -> Changes {
 }
 
 /// The updated collaborator, and what the update did besides changing fields.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct UpdateOutcome {
     pub updated: Collaborator,
     /// False when every field already had its value: nothing was written.

@@ -6,6 +6,7 @@ use std::io::Write;
 use super::Shell;
 use super::fields::Field;
 use super::grammar::SetupArgs;
+use crate::backend::ops::account::{ChangePassword, Login, Logout};
 use crate::domain::{Collaborator, CollaboratorPatch, Department, Email};
 use crate::error::{Error, Result};
 use crate::service::{auth, demo as demo_data};
@@ -21,11 +22,16 @@ pub(super) fn login(shell: &mut Shell, email: Option<String>) -> Result<()> {
     let email = shell.required(email, &field, Email::parse)?;
     shell.out.flush()?;
     let password = shell.prompter.password("Password:", false, &any_answer)?;
-    let me = match auth::login(&mut shell.ctx, &email, &password, None) {
+    let login = |new_password: Option<String>| Login {
+        email: email.as_ref().to_owned(),
+        password: password.clone(),
+        new_password,
+    };
+    let me = match shell.backend.run(login(None)) {
         Err(Error::PasswordChangeRequired) => {
             shell.say("Your password was reset by management: choose a new one.")?;
             let new = shell.new_password("New password:")?;
-            auth::login(&mut shell.ctx, &email, &password, Some(&new))?
+            shell.backend.run(login(Some(new.expose().to_owned())))?
         }
         other => other?,
     };
@@ -36,7 +42,7 @@ pub(super) fn login(shell: &mut Shell, email: Option<String>) -> Result<()> {
 }
 
 pub(super) fn logout(shell: &mut Shell) -> Result<()> {
-    match auth::logout(&mut shell.ctx)? {
+    match shell.backend.run(Logout {})?.who {
         Some(me) => shell.say(format!(
             "Logged out {}. Your sessions everywhere have ended.",
             me.full_name
@@ -46,7 +52,7 @@ pub(super) fn logout(shell: &mut Shell) -> Result<()> {
 }
 
 pub(super) fn whoami(shell: &mut Shell, format: Format) -> Result<()> {
-    let me = shell.actor()?.who;
+    let me = shell.actor()?;
     match format {
         Format::Json => Ok(output::json_object(&mut shell.out, &me)?),
         _ => shell.say(describe(&me)),
@@ -62,17 +68,21 @@ pub(super) fn describe(c: &Collaborator) -> String {
 }
 
 pub(super) fn password(shell: &mut Shell) -> Result<()> {
-    let me = shell.actor()?;
+    // Refused (not logged in) before asking anything.
+    shell.actor()?;
     let current = shell
         .prompter
         .password("Current password:", false, &any_answer)?;
     let new = shell.new_password("New password:")?;
-    auth::change_password(&mut shell.ctx, &me, &current, &new)?;
+    shell.backend.run(ChangePassword {
+        current,
+        new: new.expose().to_owned(),
+    })?;
     shell.say("Password changed. Your other sessions have ended.")
 }
 
 pub(super) fn setup(shell: &mut Shell, args: SetupArgs) -> Result<()> {
-    if !auth::needs_setup(&shell.ctx)? {
+    if !auth::needs_setup(shell.backend.local("setup")?)? {
         return Err(Error::refused(
             "set-up is only for an empty database: log in and use `users create` instead",
         ));
@@ -82,11 +92,11 @@ pub(super) fn setup(shell: &mut Shell, args: SetupArgs) -> Result<()> {
         ..Default::default()
     };
     shell.fill(&args, &mut values, |shell, values, field, _| {
-        super::users::ask(shell, values, field, None)
+        super::users::ask(shell, values, field, None, super::users::Taken::NoneYet)
     })?;
     let new = values.into_new()?;
     let password = shell.new_password("Password:")?;
-    let created = auth::setup(&mut shell.ctx, new, &password)?;
+    let created = auth::setup(shell.backend.local("setup")?, new, &password)?;
     shell.say(format!(
         "Created {}. You are logged in: `users create` adds your colleagues.",
         describe(&created)
@@ -99,13 +109,12 @@ pub(super) fn demo(shell: &mut Shell, scale: Option<String>) -> Result<()> {
             .trim()
             .parse::<u64>()
             .map_err(|_| Error::invalid("scale", "expected a whole number of clients"))?;
-        let session = shell.session_if_any()?;
+        let ctx = shell.backend.local("demo")?;
+        let session = auth::current_if_any(ctx)?;
         // Drawn on standard error when it is a terminal; dropped (and cleared) before any
         // message, `cancelled` included.
         let mut bar = crate::ui::progress::LoadBar::new();
-        let added = crate::service::scale::load_as(&mut shell.ctx, n, session.as_ref(), &mut |p| {
-            bar.show(p)
-        });
+        let added = crate::service::scale::load_as(ctx, n, session.as_ref(), &mut |p| bar.show(p));
         drop(bar);
         let added = added?;
         shell.say(format!(
@@ -124,8 +133,9 @@ pub(super) fn demo(shell: &mut Shell, scale: Option<String>) -> Result<()> {
             ))
         };
     }
-    let session = shell.session_if_any()?;
-    let summary = demo_data::load_as(&mut shell.ctx, session.as_ref())?;
+    let ctx = shell.backend.local("demo")?;
+    let session = auth::current_if_any(ctx)?;
+    let summary = demo_data::load_as(ctx, session.as_ref())?;
     shell.say(format!(
         "Loaded the demo data: {} collaborators, {} clients, {} contracts, {} events.",
         summary.collaborators, summary.clients, summary.contracts, summary.events
@@ -141,9 +151,10 @@ pub(super) fn demo(shell: &mut Shell, scale: Option<String>) -> Result<()> {
 }
 
 pub(super) fn backup(shell: &mut Shell, file: &str) -> Result<()> {
-    let me = shell.actor()?;
+    let ctx = shell.backend.local("backup")?;
+    let me = auth::actor(ctx)?;
     let path = std::path::Path::new(file);
-    let report = crate::service::backup::backup(&mut shell.ctx, &me, path)?;
+    let report = crate::service::backup::backup(ctx, &me, path)?;
     shell.say(format!(
         "Backed up the database to {} ({} KiB: {} collaborators, {} clients, {} contracts, {} events). It passed its integrity check.",
         path.display(),

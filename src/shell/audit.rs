@@ -2,12 +2,12 @@
 
 use super::Shell;
 use super::grammar::AuditCommand;
-use super::listing::{Listing, Source};
-use crate::domain::{Collaborator, DateBound, Id};
+use super::listing::Listing;
+use crate::backend::ops::audit::AuditHistory;
+use crate::domain::{DateBound, Id};
 use crate::error::Result;
 use crate::repo::audit::AuditEntry;
-use crate::repo::{Total, Window};
-use crate::service::{Context, audit};
+use crate::service::audit;
 use crate::ui::output::Format;
 use crate::ui::table::{self, fixed, number, text};
 use crate::ui::time;
@@ -46,29 +46,9 @@ const LISTING: Listing<AuditEntry> = Listing {
     },
 };
 
-/// A filter, with the collaborator reading it: the service checks they may.
-struct Trail<'a> {
-    actor: &'a Collaborator,
-    filter: audit::Filter,
-}
-
-impl Source<AuditEntry> for Trail<'_> {
-    fn count(&self, ctx: &Context) -> Result<Total> {
-        audit::count(ctx, self.actor, &self.filter)
-    }
-
-    fn visit(
-        &self,
-        ctx: &Context,
-        window: Option<Window>,
-        f: &mut dyn FnMut(AuditEntry) -> Result<()>,
-    ) -> Result<()> {
-        audit::for_each(ctx, self.actor, &self.filter, window, f)
-    }
-}
-
 pub(super) fn run(shell: &mut Shell, command: AuditCommand) -> Result<()> {
-    let me = shell.actor()?;
+    // Not logged in says so before anything else (the trail then checks who may read it).
+    shell.actor()?;
     match command {
         AuditCommand::List {
             entity,
@@ -78,7 +58,11 @@ pub(super) fn run(shell: &mut Shell, command: AuditCommand) -> Result<()> {
             list,
         } => {
             let filter = audit::Filter {
-                entity: entity.as_deref().map(audit::entity).transpose()?,
+                entity: entity
+                    .as_deref()
+                    .map(audit::entity)
+                    .transpose()?
+                    .map(str::to_owned),
                 entity_id: id
                     .as_deref()
                     .map(|v| Id::parse("--id", v))
@@ -95,14 +79,7 @@ pub(super) fn run(shell: &mut Shell, command: AuditCommand) -> Result<()> {
                     .transpose()?
                     .map(DateBound::to_sql),
             };
-            shell.print_list(
-                &LISTING,
-                &list,
-                &Trail {
-                    actor: &me.who,
-                    filter,
-                },
-            )
+            shell.print_list(&LISTING, &list, &filter)
         }
     }
 }
@@ -117,9 +94,11 @@ pub(super) fn print_history(
     if format != Format::Table {
         return Ok(());
     }
-    let me = shell.actor()?;
-    let Some(entries) = audit::history(&shell.ctx, &me.who, entity, id)?.filter(|e| !e.is_empty())
-    else {
+    let history = shell.backend.run(AuditHistory {
+        entity: entity.to_owned(),
+        id,
+    })?;
+    let Some(entries) = history.entries.filter(|e| !e.is_empty()) else {
         return Ok(());
     };
     let rows = entries

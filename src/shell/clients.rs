@@ -4,12 +4,14 @@ use super::Shell;
 use super::fields::{Field, shown_fields};
 use super::grammar::{ClientFields, ClientsCommand};
 use super::listing::Listing;
+use crate::backend::Given;
+use crate::backend::ops::clients::*;
+use crate::domain::Collaborator;
 use crate::domain::field::{Field as _, Fielded as _};
 use crate::domain::{Client, ClientField, ClientPatch, Email, Id, SearchText};
 use crate::error::Result;
 use crate::service::clients;
 use crate::service::permissions::{self, Action};
-use crate::service::session::Session;
 use crate::ui::output::Format;
 use crate::ui::table::{fixed, number, text};
 use crate::ui::time;
@@ -63,7 +65,7 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
             // The grammar refuses --sales with --mine: one or the other names the salesperson.
             let sales_contact_id = match sales {
                 Some(id) => Some(Id::parse("--sales", &id)?.get()),
-                None => mine.then(|| clients::own_clients_of(&me.who)).transpose()?,
+                None => mine.then(|| clients::own_clients_of(&me)).transpose()?,
             };
             let filter = clients::Filter {
                 sales_contact_id,
@@ -81,7 +83,10 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
         ClientsCommand::Update { id, fields } => update(shell, &me, &id, fields),
         ClientsCommand::Reassign { id, sales_id } => {
             let (id, sales_id) = (Id::parse("id", &id)?, Id::parse("sales id", &sales_id)?);
-            let client = clients::reassign(&mut shell.ctx, &me, id.get(), sales_id.get())?;
+            let client = shell.backend.run(ClientsReassign {
+                id: id.get(),
+                sales_id: sales_id.get(),
+            })?;
             let contact = client.sales_contact.unwrap_or_default();
             shell.say(format!(
                 "Client {} ({}) now has {contact} as sales contact.",
@@ -89,10 +94,10 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
             ))
         }
         ClientsCommand::Delete { id, yes } => {
-            permissions::check_department(&me.who, Action::DeleteClient)?;
+            permissions::check_department(&me, Action::DeleteClient)?;
             let id = Id::parse("id", &id)?;
             // Refused now rather than after "are you sure?".
-            let client = clients::deletable(&shell.ctx, &me, id.get())?;
+            let client = shell.backend.run(ClientsDeletable { id: id.get() })?;
             shell.confirm(
                 &format!(
                     "Delete client {} ({}, {})?",
@@ -100,7 +105,7 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
                 ),
                 yes,
             )?;
-            let deleted = clients::delete(&mut shell.ctx, &me, id.get())?;
+            let deleted = shell.backend.run(ClientsDelete { id: id.get() })?;
             shell.say(format!(
                 "Deleted client {} ({}).",
                 deleted.id, deleted.full_name
@@ -111,7 +116,7 @@ pub(super) fn run(shell: &mut Shell, command: ClientsCommand) -> Result<()> {
 
 fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     let id = Id::parse("id", id)?;
-    let detail = clients::detail(&shell.ctx, id.get())?;
+    let detail = shell.backend.run(ClientsShow { id: id.get() })?;
     let c = &detail.client;
     let mut fields = vec![("id".to_owned(), c.id.to_string())];
     fields.extend(shown_fields(c));
@@ -176,9 +181,12 @@ fn ask(
             values.email = Some(shell.ask_checked(
                 &Field::of(field.spec()),
                 default.as_deref(),
-                |ctx, v| {
+                |backend, v| {
                     let email = Email::parse(v)?;
-                    clients::email_free(ctx, &email, except)?;
+                    backend.run(ClientsEmailFree {
+                        email: email.as_ref().to_owned(),
+                        except,
+                    })?;
                     Ok(email)
                 },
             )?);
@@ -190,31 +198,36 @@ fn ask(
     }
 }
 
-fn create(shell: &mut Shell, me: &Session, fields: ClientFields) -> Result<()> {
-    permissions::check_department(&me.who, Action::CreateClient)?;
+fn create(shell: &mut Shell, me: &Collaborator, fields: ClientFields) -> Result<()> {
+    permissions::check_department(me, Action::CreateClient)?;
     let mut values = ClientPatch::default();
     shell.fill(&fields, &mut values, |shell, values, field, _| {
         ask(shell, values, field, None)
     })?;
-    let new = values.into_new()?;
-    let client = clients::create(&mut shell.ctx, me, &new)?;
+    values.clone().into_new()?;
+    let client = shell.backend.run(ClientsCreate {
+        fields: Given::of(&values),
+    })?;
     shell.say(format!(
         "Created client {}: {} of {}. You are their sales contact.",
         client.id, client.full_name, client.company_name
     ))
 }
 
-fn update(shell: &mut Shell, me: &Session, id: &str, fields: ClientFields) -> Result<()> {
-    permissions::check_department(&me.who, Action::UpdateClient)?;
+fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: ClientFields) -> Result<()> {
+    permissions::check_department(me, Action::UpdateClient)?;
     let id = Id::parse("id", id)?;
-    let current = clients::get(&shell.ctx, id.get())?;
+    let current = shell.backend.run(ClientsShow { id: id.get() })?.client;
     let patch: ClientPatch = shell.patch(&fields, |shell, values, field, _| {
         ask(shell, values, field, Some(&current))
     })?;
     if patch.is_empty() {
         return shell.say("Nothing changed: no field was chosen.");
     }
-    let updated = clients::update(&mut shell.ctx, me, id.get(), &patch)?;
+    let updated = shell.backend.run(ClientsUpdate {
+        id: id.get(),
+        fields: Given::of(&patch),
+    })?;
     let client = updated.record;
     if !updated.changed {
         return shell.say(format!(

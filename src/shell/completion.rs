@@ -14,38 +14,55 @@ use rustyline::validate::Validator;
 use rustyline::{Context as LineContext, Helper};
 
 use super::grammar::{self, Menu};
+use std::cell::RefCell;
+
+use crate::backend::Backend;
+use crate::backend::ops::account::Complete;
 use crate::domain::{Collaborator, Department};
-use crate::service::Context;
-use crate::service::completion::{self, IdKind};
+use crate::service::completion::IdKind;
 use crate::ui::style;
 
 pub struct ShellHelper {
     pub menu: Option<Menu>,
     /// Who is logged in now, to offer the ids they may act on.
     pub actor: Option<Collaborator>,
-    /// A connection of the completer's own, so completing never disturbs the shell's.
-    ids: Option<Context>,
+    /// A backend of the completer's own (its own connection, or a short timeout in team
+    /// mode), so completing never disturbs the shell's nor freezes the prompt.
+    ids: RefCell<Option<Backend>>,
     hinter: HistoryHinter,
     color: bool,
 }
 
 impl ShellHelper {
-    pub fn new(ids: Option<Context>, color: bool) -> Self {
+    pub fn new(ids: Option<Backend>, color: bool) -> Self {
         ShellHelper {
             menu: None,
             actor: None,
-            ids,
+            ids: RefCell::new(ids),
             hinter: HistoryHinter::new(),
             color,
         }
     }
 
     fn ids(&self, kind: IdKind, prefix: &str) -> Vec<(i64, String)> {
-        match (&self.ids, &self.actor) {
-            (Some(ctx), Some(actor)) => {
-                completion::candidates(ctx, actor, kind, prefix).unwrap_or_default()
-            }
-            _ => Vec::new(),
+        if self.actor.is_none() {
+            return Vec::new();
+        }
+        let mut ids = self.ids.borrow_mut();
+        let Some(backend) = ids.as_mut() else {
+            return Vec::new();
+        };
+        let op = Complete {
+            kind,
+            prefix: prefix.to_owned(),
+        };
+        match backend.run(op) {
+            Ok(found) => found
+                .candidates
+                .into_iter()
+                .map(|c| (c.id, c.label))
+                .collect(),
+            Err(_) => Vec::new(),
         }
     }
 }

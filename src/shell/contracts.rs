@@ -4,13 +4,16 @@ use super::Shell;
 use super::fields::{Field, shown_fields};
 use super::grammar::{ContractFields, ContractsCommand};
 use super::listing::Listing;
+use crate::backend::Given;
+use crate::backend::ops::contracts::*;
+use crate::backend::ops::users::UsersShow;
+use crate::domain::Collaborator;
 use crate::domain::field::{Field as _, Fielded as _};
 use crate::domain::{Contract, ContractField, ContractPatch, Id, Money};
 use crate::error::Result;
 use crate::service::completion::IdKind;
 use crate::service::permissions::{self, Action};
-use crate::service::session::Session;
-use crate::service::{clients, contracts, users};
+use crate::service::{clients, contracts};
 use crate::ui::output::Format;
 use crate::ui::table::{Column, fixed, number, text};
 use crate::ui::time;
@@ -80,7 +83,7 @@ fn signed(c: &Contract) -> String {
 
 pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
     let me = shell.actor()?;
-    let mine = |mine: bool| mine.then(|| clients::own_clients_of(&me.who)).transpose();
+    let mine = |mine: bool| mine.then(|| clients::own_clients_of(&me)).transpose();
     match command {
         ContractsCommand::List {
             client,
@@ -129,7 +132,8 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
         ContractsCommand::Create { fields, signed } => create(shell, &me, fields, signed),
         ContractsCommand::Update { id, fields } => update(shell, &me, &id, fields),
         ContractsCommand::Sign { id } => {
-            let contract = contracts::sign(&mut shell.ctx, &me, Id::parse("id", &id)?.get())?;
+            let id = Id::parse("id", &id)?.get();
+            let contract = shell.backend.run(ContractsSign { id })?;
             shell.say(format!(
                 "Contract {} with {} is signed.",
                 contract.id, contract.client_name
@@ -138,17 +142,20 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
         ContractsCommand::Pay { id, amount } => {
             let id = Id::parse("id", &id)?;
             let amount = Money::parse("amount", &amount)?;
-            let contract = contracts::pay(&mut shell.ctx, &me, id.get(), amount)?;
+            let contract = shell.backend.run(ContractsPay {
+                id: id.get(),
+                amount: amount.to_string(),
+            })?;
             shell.say(format!(
                 "Recorded {amount} on contract {}: {} of {} remains to pay.",
                 contract.id, contract.remaining_amount, contract.total_amount
             ))
         }
         ContractsCommand::Delete { id, yes } => {
-            permissions::check_department(&me.who, Action::DeleteContract)?;
+            permissions::check_department(&me, Action::DeleteContract)?;
             let id = Id::parse("id", &id)?;
             // Refused now rather than after "are you sure?".
-            let contract = contracts::deletable(&shell.ctx, &me, id.get())?;
+            let contract = shell.backend.run(ContractsDeletable { id: id.get() })?;
             shell.confirm(
                 &format!(
                     "Delete contract {} with {} ({})?",
@@ -156,7 +163,7 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
                 ),
                 yes,
             )?;
-            contracts::delete(&mut shell.ctx, &me, id.get())?;
+            shell.backend.run(ContractsDelete { id: id.get() })?;
             shell.say(format!("Deleted contract {}.", contract.id))
         }
     }
@@ -164,12 +171,14 @@ pub(super) fn run(shell: &mut Shell, command: ContractsCommand) -> Result<()> {
 
 fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     let id = Id::parse("id", id)?;
-    let detail = contracts::detail(&shell.ctx, id.get())?;
+    let detail = shell.backend.run(ContractsShow { id: id.get() })?;
     let c = &detail.contract;
     // Named as `clients show` names it.
     let sales_contact = match c.sales_contact_id {
         Some(id) => super::clients::contact(
-            users::get(&shell.ctx, id)
+            shell
+                .backend
+                .run(UsersShow { id })
                 .ok()
                 .as_ref()
                 .map(|s| s.full_name.as_str()),
@@ -230,7 +239,6 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
 /// choose.
 fn ask(
     shell: &mut Shell,
-    me: &Session,
     values: &mut ContractPatch,
     field: ContractField,
     current: Option<&Contract>,
@@ -242,7 +250,6 @@ fn ask(
                 &Field::of(field.spec()),
                 "client",
                 IdKind::ContractableClient,
-                &me.who,
             )?);
             Ok(())
         }
@@ -253,13 +260,22 @@ fn ask(
     }
 }
 
-fn create(shell: &mut Shell, me: &Session, fields: ContractFields, signed: bool) -> Result<()> {
-    permissions::check_department(&me.who, Action::CreateContract)?;
+fn create(
+    shell: &mut Shell,
+    me: &Collaborator,
+    fields: ContractFields,
+    signed: bool,
+) -> Result<()> {
+    permissions::check_department(me, Action::CreateContract)?;
     let mut values = ContractPatch::default();
     shell.fill(&fields, &mut values, |shell, values, field, _| {
-        ask(shell, me, values, field, None)
+        ask(shell, values, field, None)
     })?;
-    let contract = contracts::create(&mut shell.ctx, me, &values.into_new(signed)?)?;
+    values.clone().into_new(signed)?;
+    let contract = shell.backend.run(ContractsCreate {
+        fields: Given::of(&values),
+        signed,
+    })?;
     let state = if contract.signed {
         "signed"
     } else {
@@ -271,17 +287,20 @@ fn create(shell: &mut Shell, me: &Session, fields: ContractFields, signed: bool)
     ))
 }
 
-fn update(shell: &mut Shell, me: &Session, id: &str, fields: ContractFields) -> Result<()> {
-    permissions::check_department(&me.who, Action::UpdateContract)?;
+fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: ContractFields) -> Result<()> {
+    permissions::check_department(me, Action::UpdateContract)?;
     let id = Id::parse("id", id)?;
-    let current = contracts::get(&shell.ctx, id.get())?;
+    let current = shell.backend.run(ContractsShow { id: id.get() })?.contract;
     let patch: ContractPatch = shell.patch(&fields, |shell, values, field, _| {
-        ask(shell, me, values, field, Some(&current))
+        ask(shell, values, field, Some(&current))
     })?;
     if patch.is_empty() {
         return shell.say("Nothing changed: no field was chosen.");
     }
-    let updated = contracts::update(&mut shell.ctx, me, id.get(), &patch)?;
+    let updated = shell.backend.run(ContractsUpdate {
+        id: id.get(),
+        fields: Given::of(&patch),
+    })?;
     let contract = updated.record;
     if !updated.changed {
         return shell.say(format!(

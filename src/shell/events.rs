@@ -7,13 +7,16 @@ use super::clients::contact;
 use super::fields::{Field, shown_fields};
 use super::grammar::{EventFields, EventsCommand};
 use super::listing::Listing;
+use crate::backend::Given;
+use crate::backend::ops::contracts::ContractsEventable;
+use crate::backend::ops::events::*;
+use crate::domain::Collaborator;
 use crate::domain::field::{Field as _, Fielded as _};
 use crate::domain::{DateBound, Event, EventField, EventPatch, EventTime, Id};
 use crate::error::{Error, Result};
 use crate::service::completion::IdKind;
 use crate::service::events;
 use crate::service::permissions::{self, Action};
-use crate::service::session::Session;
 use crate::ui::output::Format;
 use crate::ui::table::{Column, fixed, number, text};
 
@@ -137,7 +140,7 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
             },
         ),
         EventsCommand::Mine { list } => {
-            let filter = events::mine(&me.who)?;
+            let filter = events::mine(&me)?;
             shell.print_list(&LISTING, &list, &filter)
         }
         EventsCommand::Show(args) => show(shell, &args.id, args.format),
@@ -145,25 +148,27 @@ pub(super) fn run(shell: &mut Shell, command: EventsCommand) -> Result<()> {
         EventsCommand::Update { id, fields } => update(shell, &me, &id, fields),
         EventsCommand::Assign { id, support_id } => assign(shell, &me, &id, support_id),
         EventsCommand::Unassign { id } => {
-            let event = events::unassign(&mut shell.ctx, &me, Id::parse("id", &id)?.get())?;
+            let id = Id::parse("id", &id)?.get();
+            let event = shell.backend.run(EventsUnassign { id })?;
             shell.say(format!(
                 "Event {} ({}) has no support contact now.",
                 event.id, event.name
             ))
         }
         EventsCommand::Delete { id, yes } => {
-            permissions::check_department(&me.who, Action::DeleteEvent)?;
+            permissions::check_department(&me, Action::DeleteEvent)?;
             let id = Id::parse("id", &id)?;
-            let event = events::get(&shell.ctx, id.get())?;
+            let event = shell.backend.run(EventsShow { id: id.get() })?;
             shell.confirm(&format!("Delete event {} ({})?", event.id, event.name), yes)?;
-            events::delete(&mut shell.ctx, &me, id.get())?;
+            shell.backend.run(EventsDelete { id: id.get() })?;
             shell.say(format!("Deleted event {} ({}).", event.id, event.name))
         }
     }
 }
 
 fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
-    let e = events::get(&shell.ctx, Id::parse("id", id)?.get())?;
+    let id = Id::parse("id", id)?.get();
+    let e = shell.backend.run(EventsShow { id })?;
     let mut fields = vec![("id".to_owned(), e.id.to_string())];
     fields.extend(shown_fields(&e));
     fields.extend([
@@ -184,7 +189,6 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
 /// once); a start and an end are checked against each other as soon as both are known.
 fn ask(
     shell: &mut Shell,
-    me: &Session,
     values: &mut EventPatch,
     field: EventField,
     asking: &[EventField],
@@ -200,15 +204,9 @@ fn ask(
     };
     match field {
         EventField::Contract => {
-            let id = shell.required_id(
-                None,
-                &question,
-                "contract",
-                IdKind::EventableContract,
-                &me.who,
-            )?;
+            let id = shell.required_id(None, &question, "contract", IdKind::EventableContract)?;
             if current.is_none() {
-                events::contract_for_event(&shell.ctx, me, id)?;
+                shell.backend.run(ContractsEventable { id })?;
             }
             values.contract_id = Some(id);
         }
@@ -255,18 +253,22 @@ fn ask(
     Ok(())
 }
 
-fn create(shell: &mut Shell, me: &Session, fields: EventFields) -> Result<()> {
-    permissions::check_department(&me.who, Action::CreateEvent)?;
+fn create(shell: &mut Shell, me: &Collaborator, fields: EventFields) -> Result<()> {
+    permissions::check_department(me, Action::CreateEvent)?;
     // The contract first, checked at once (it exists, is signed, is one of your clients'):
     // a form that could not be submitted is not worth filling in.
     if let Some(given) = fields.get(EventField::Contract) {
-        events::contract_for_event(&shell.ctx, me, Id::parse("contract", given)?.get())?;
+        let id = Id::parse("contract", given)?.get();
+        shell.backend.run(ContractsEventable { id })?;
     }
     let mut values = EventPatch::default();
     shell.fill(&fields, &mut values, |shell, values, field, asking| {
-        ask(shell, me, values, field, asking, None)
+        ask(shell, values, field, asking, None)
     })?;
-    let event = events::create(&mut shell.ctx, me, &values.into_new()?)?;
+    values.clone().into_new()?;
+    let event = shell.backend.run(EventsCreate {
+        fields: Given::of(&values),
+    })?;
     shell.say(format!(
         "Created event {}: {} for {}, from {} to {}.",
         event.id,
@@ -277,17 +279,20 @@ fn create(shell: &mut Shell, me: &Session, fields: EventFields) -> Result<()> {
     ))
 }
 
-fn update(shell: &mut Shell, me: &Session, id: &str, fields: EventFields) -> Result<()> {
-    permissions::check_department(&me.who, Action::UpdateEvent)?;
+fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: EventFields) -> Result<()> {
+    permissions::check_department(me, Action::UpdateEvent)?;
     let id = Id::parse("id", id)?;
-    let current = events::get(&shell.ctx, id.get())?;
+    let current = shell.backend.run(EventsShow { id: id.get() })?;
     let patch: EventPatch = shell.patch(&fields, |shell, values, field, asking| {
-        ask(shell, me, values, field, asking, Some(&current))
+        ask(shell, values, field, asking, Some(&current))
     })?;
     if patch.is_empty() {
         return shell.say("Nothing changed: no field was chosen.");
     }
-    let updated = events::update(&mut shell.ctx, me, id.get(), &patch)?;
+    let updated = shell.backend.run(EventsUpdate {
+        id: id.get(),
+        fields: Given::of(&patch),
+    })?;
     let event = updated.record;
     if !updated.changed {
         return shell.say(format!(
@@ -298,13 +303,18 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: EventFields) -> Res
     shell.say(format!("Updated event {} ({}).", event.id, event.name))
 }
 
-fn assign(shell: &mut Shell, me: &Session, id: &str, support_id: Option<String>) -> Result<()> {
-    permissions::check_department(&me.who, Action::AssignSupport)?;
+fn assign(
+    shell: &mut Shell,
+    me: &Collaborator,
+    id: &str,
+    support_id: Option<String>,
+) -> Result<()> {
+    permissions::check_department(me, Action::AssignSupport)?;
     let id = Id::parse("id", id)?;
     let support_id = match support_id {
         Some(value) => Id::parse("support id", &value)?.get(),
         None if shell.prompter.is_interactive() => {
-            let supports = events::support_collaborators(&shell.ctx)?;
+            let supports = support_collaborators(shell)?;
             if supports.is_empty() {
                 return Err(Error::refused(
                     "there is no support collaborator yet: create one with `users create`",
@@ -320,10 +330,26 @@ fn assign(shell: &mut Shell, me: &Session, id: &str, support_id: Option<String>)
         }
         None => return Err(Error::missing("SUPPORT_ID")),
     };
-    let event = events::assign(&mut shell.ctx, me, id.get(), support_id)?;
+    let event = shell.backend.run(EventsAssign {
+        id: id.get(),
+        support_id,
+    })?;
     let support = event.support_contact.unwrap_or_default();
     shell.say(format!(
         "Event {} ({}) is assigned to {support}.",
         event.id, event.name
     ))
+}
+
+/// Every support collaborator, to choose an event's support contact from.
+fn support_collaborators(shell: &mut Shell) -> Result<Vec<crate::domain::Collaborator>> {
+    let filter = crate::repo::collaborators::Filter {
+        department: Some(crate::domain::Department::Support),
+    };
+    let mut supports = Vec::new();
+    shell.backend.export(&filter, &mut |c| {
+        supports.push(c);
+        Ok(())
+    })?;
+    Ok(supports)
 }

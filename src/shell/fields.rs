@@ -5,10 +5,11 @@ use std::io::Write;
 
 use super::Shell;
 use super::field_args::{FieldArgs, FieldSet};
+use crate::backend::Backend;
+use crate::backend::ops::account::Complete;
+use crate::domain::Id;
 use crate::domain::field::{Field as _, Fielded, Spec, Values};
-use crate::domain::{Collaborator, Id};
 use crate::error::{Error, Result};
-use crate::service::Context;
 use crate::service::completion::{self, IdKind};
 use crate::ui::prompter::Question;
 
@@ -140,10 +141,10 @@ impl Shell {
         &mut self,
         given: Option<String>,
         field: &Field,
-        parse: impl Fn(&Context, &str) -> Result<T>,
+        parse: impl Fn(&mut Backend, &str) -> Result<T>,
     ) -> Result<T> {
         if let Some(value) = given {
-            return parse(&self.ctx, &value);
+            return parse(&mut self.backend, &value);
         }
         self.ask_checked(field, None, parse)
     }
@@ -163,20 +164,27 @@ impl Shell {
         &mut self,
         field: &Field,
         default: Option<&str>,
-        parse: impl Fn(&Context, &str) -> Result<T>,
+        parse: impl Fn(&mut Backend, &str) -> Result<T>,
     ) -> Result<T> {
         if !self.prompter.is_interactive() {
             return Err(Error::missing(field.flag));
         }
         // What the command printed so far shows before the question.
         self.out.flush()?;
-        let Shell { ctx, prompter, .. } = self;
+        let Shell {
+            backend, prompter, ..
+        } = self;
+        // The check runs at each answer, from a callback that only reads: the backend is
+        // borrowed for the call alone.
+        let backend = std::cell::RefCell::new(backend);
         let validate = |input: &str| {
-            parse(ctx, input).map(drop).map_err(|e| match e {
-                // The field is the one being asked: its reason is enough.
-                Error::Invalid { reason, .. } => reason,
-                other => other.to_string(),
-            })
+            parse(&mut backend.borrow_mut(), input)
+                .map(drop)
+                .map_err(|e| match e {
+                    // The field is the one being asked: its reason is enough.
+                    Error::Invalid { reason, .. } => reason,
+                    other => other.to_string(),
+                })
         };
         let answer = prompter.text(&Question {
             label: field.label,
@@ -184,7 +192,7 @@ impl Shell {
             help: field.help,
             validate: &validate,
         })?;
-        parse(&self.ctx, &answer)
+        parse(&mut self.backend, &answer)
     }
 
     /// An id field: the flag's value if given; else, on a terminal, a choice among the records
@@ -196,7 +204,6 @@ impl Shell {
         field: &Field,
         field_name: &'static str,
         kind: IdKind,
-        who: &Collaborator,
     ) -> Result<i64> {
         if let Some(value) = given {
             return Ok(Id::parse(field_name, &value)?.get());
@@ -204,7 +211,16 @@ impl Shell {
         if !self.prompter.is_interactive() {
             return Err(Error::missing(field.flag));
         }
-        let candidates = completion::candidates(&self.ctx, who, kind, "")?;
+        let candidates: Vec<(i64, String)> = self
+            .backend
+            .run(Complete {
+                kind,
+                prefix: String::new(),
+            })?
+            .candidates
+            .into_iter()
+            .map(|c| (c.id, c.label))
+            .collect();
         if candidates.is_empty() {
             return Err(Error::refused(format!(
                 "there is no {field_name} you can choose here"

@@ -40,7 +40,7 @@ pub(super) fn show(shell: &mut Shell, words: &[String]) -> Result<()> {
 /// The commands of a menu (or of the top level) that the user's department may use, one per
 /// line with their summary.
 fn overview(shell: &mut Shell, command: &clap::Command, menu: Option<&str>) -> Result<()> {
-    let department = shell.actor().ok().map(|s| s.who.department);
+    let department = shell.actor().ok().map(|s| s.department);
     let entries: Vec<(String, String)> = command
         .get_subcommands()
         .filter(|sub| grammar::offered(department, menu, sub.get_name()))

@@ -5,8 +5,11 @@ use serde::Serialize;
 use super::Shell;
 use super::grammar::ListArgs;
 use crate::error::Result;
+use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
+
+use crate::backend::Listed;
 use crate::repo::{Total, Window};
-use crate::service::{self, Context};
 use crate::ui::output::{self, Format, Stream};
 use crate::ui::progress::ExportCount;
 use crate::ui::table::{self, Column};
@@ -32,40 +35,16 @@ struct Page {
     next_page: bool,
 }
 
-/// The rows of a list, from a service: how many match, and a way to visit a window of them.
-pub trait Source<T> {
-    fn count(&self, ctx: &Context) -> Result<Total>;
-    fn visit(
-        &self,
-        ctx: &Context,
-        window: Option<Window>,
-        f: &mut dyn FnMut(T) -> Result<()>,
-    ) -> Result<()>;
-}
-
-/// Every list of the service layer is one.
-impl<L: service::List> Source<L::Row> for L {
-    fn count(&self, ctx: &Context) -> Result<Total> {
-        service::count(ctx, self)
-    }
-
-    fn visit(
-        &self,
-        ctx: &Context,
-        window: Option<Window>,
-        f: &mut dyn FnMut(L::Row) -> Result<()>,
-    ) -> Result<()> {
-        service::for_each(ctx, self, window, f)
-    }
-}
-
 impl Shell {
-    pub(super) fn print_list<T: Serialize>(
+    pub(super) fn print_list<L: Listed>(
         &mut self,
-        listing: &Listing<T>,
+        listing: &Listing<L::Row>,
         args: &ListArgs,
-        source: &dyn Source<T>,
-    ) -> Result<()> {
+        filter: &L,
+    ) -> Result<()>
+    where
+        L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
+    {
         if args.format != Format::Table {
             let mut stream = Stream::begin(
                 &mut self.out,
@@ -76,7 +55,7 @@ impl Shell {
             // A large export counts its rows on standard error (src/ui/progress.rs).
             let mut count = ExportCount::new(listing.noun.1, self.stdout_terminal);
             // Ctrl-C stops a long export between rows.
-            source.visit(&self.ctx, None, &mut |record| {
+            self.backend.export(filter, &mut |record| {
                 crate::interrupt::check()?;
                 stream.push(&record)?;
                 count.row();
@@ -94,17 +73,11 @@ impl Shell {
             limit: size.saturating_add(1),
             offset,
         };
-        let mut rows = Vec::with_capacity(size as usize);
-        let mut next_page = false;
-        source.visit(&self.ctx, Some(window), &mut |record| {
-            if rows.len() < size as usize {
-                rows.push((listing.cells)(&record));
-            } else {
-                next_page = true;
-            }
-            Ok(())
-        })?;
-        let total = source.count(&self.ctx)?;
+        let page = self.backend.page(filter, window)?;
+        let total = page.total();
+        let mut rows: Vec<Vec<String>> = page.rows.iter().map(listing.cells).collect();
+        let next_page = rows.len() > size as usize;
+        rows.truncate(size as usize);
         let shown = rows.len() as u64;
         if shown > 0 {
             self.say(table::list(listing.columns, rows, self.width))?;

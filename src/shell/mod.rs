@@ -3,7 +3,8 @@
 //! `epicevents` on a terminal opens the REPL ([`repl`]); with standard input piped it runs
 //! the lines as a script ([`script`]); with arguments it runs them as one line and exits.
 //! All three go through [`Shell::execute`], which parses a line ([`grammar`]) and dispatches
-//! it to the handler of its menu. Handlers call services and print; nothing else prints.
+//! it to the handler of its menu. Handlers run operations on a [`Backend`] (this machine's
+//! database, or a server in team mode) and print; nothing else prints.
 
 mod account;
 mod audit;
@@ -23,9 +24,12 @@ mod users;
 
 use std::io::{self, IsTerminal, Write};
 
+use crate::backend::Backend;
+use crate::backend::ops::account::Whoami;
 use crate::config::Config;
+use crate::domain::Collaborator;
 use crate::error::{Error, Fault, Result};
-use crate::service::{Context, auth};
+use crate::service::Context;
 use crate::telemetry;
 use crate::ui::lines::{Lines, SharedInput};
 use crate::ui::pager::{self, Output};
@@ -70,7 +74,8 @@ pub enum Flow {
 
 /// The state that lives from one line to the next.
 pub struct Shell {
-    ctx: Context,
+    backend: Backend,
+    config: Config,
     prompter: Box<dyn Prompter>,
     out: Output,
     /// The pager for output taller than the terminal, when standard output is one (and
@@ -132,17 +137,21 @@ pub fn main(args: Vec<String>) -> u8 {
     // Reporting lasts until this guard drops, after the last command, when it flushes.
     let _sentry = telemetry::init(&config);
     warn_if_exposed(&config);
-    let ctx = match open_for(mode, &args, config) {
-        Ok(ctx) => ctx,
+    let backend = match Backend::open(&config, || open_for(mode, &args, config.clone())) {
+        Ok(backend) => backend,
         Err(err) => {
             telemetry::report(&err);
             report(&err, None);
             return err.exit_code();
         }
     };
-    crate::interrupt::install(ctx.interrupt_handle());
+    crate::interrupt::install(match &backend {
+        Backend::Local(ctx) => Some(ctx.interrupt_handle()),
+        Backend::Remote(_) => None,
+    });
     let mut shell = Shell {
-        ctx,
+        backend,
+        config,
         prompter,
         out: Output::new(Box::new(io::BufWriter::new(io::stdout()))),
         pager: if no_pager || !io::stdout().is_terminal() {
@@ -312,21 +321,25 @@ impl Shell {
         Ok(())
     }
 
-    /// The collaborator logged in now, as stored now. On a database nobody was set up on
-    /// yet, "not logged in" would send the user to a `login` that cannot work.
-    fn actor(&self) -> Result<crate::service::session::Session> {
-        match auth::current(&self.ctx) {
-            Err(Error::NotLoggedIn) if auth::needs_setup(&self.ctx)? => Err(Error::refused(
-                "this database has no collaborators yet: run `epicevents setup` to create the first management account, or `epicevents demo` for sample data",
-            )),
-            other => other,
+    /// The collaborator logged in now, as stored now (on a database nobody was set up on
+    /// yet, what to do instead of `login`).
+    fn actor(&mut self) -> Result<Collaborator> {
+        self.backend.run(Whoami {})
+    }
+
+    /// Whether the database has nobody yet (`setup` needed). A server's database is set up on
+    /// its own machine: its shells never offer to.
+    fn needs_setup(&mut self) -> Result<bool> {
+        match &self.backend {
+            Backend::Local(ctx) => crate::service::auth::needs_setup(ctx),
+            Backend::Remote(_) => Ok(false),
         }
     }
 
     /// Who is logged in, if anyone: `None` when nobody is (no session, an expired or ended
     /// one, a database nobody was set up on). A lookup that did not finish is an error rather
     /// than "nobody": Ctrl-C interrupting it (just after Enter), or a fault of the database.
-    fn session_if_any(&self) -> Result<Option<crate::service::session::Session>> {
+    fn session_if_any(&mut self) -> Result<Option<Collaborator>> {
         match self.actor() {
             Ok(session) => Ok(Some(session)),
             Err(err @ (Error::Cancelled | Error::Fault(_) | Error::Internal(_))) => Err(err),

@@ -9,9 +9,10 @@ use rustyline::{CompletionType, Config, Editor};
 
 use super::completion::ShellHelper;
 use super::{Flow, Menu, Shell, history, report};
+use crate::backend::Backend;
+use crate::domain::Collaborator;
 use crate::error::{Error, Result};
-use crate::service::session::Session;
-use crate::service::{Context, auth};
+use crate::service::Context;
 use crate::ui::{style, text};
 
 type LineEditor = Editor<ShellHelper, FileHistory>;
@@ -34,16 +35,23 @@ fn repl(shell: &mut Shell) -> Result<()> {
     let mut editor: LineEditor = Editor::with_config(config).map_err(Error::internal)?;
     // Completion reads ids through a connection of its own; without one it still completes
     // commands and flags.
-    let ids = Context::open(shell.ctx.config.clone()).ok();
+    let ids = match &shell.backend {
+        Backend::Local(_) => Context::open(shell.config.clone())
+            .ok()
+            .map(|ctx| Backend::Local(Box::new(ctx))),
+        Backend::Remote(remote) => Some(Backend::Remote(
+            remote.with_timeout(crate::backend::remote::COMPLETION_TIMEOUT),
+        )),
+    };
     editor.set_helper(Some(ShellHelper::new(ids, style::stdout_enabled())));
     greet(shell)?;
     let mut me = shell.actor().ok();
-    let mut owner = me.as_ref().map(|s| s.who.id);
+    let mut owner = me.as_ref().map(|s| s.id);
     load_history(shell, &mut editor, owner);
     loop {
         if let Some(helper) = editor.helper_mut() {
             helper.menu = shell.menu;
-            helper.actor = me.as_ref().map(|s| s.who.clone());
+            helper.actor = me.clone();
         }
         // Forgotten only here, while nothing runs: a Ctrl-C pressed after Enter, before the
         // command starts (while the session is checked, say), still cancels that command.
@@ -66,18 +74,18 @@ fn repl(shell: &mut Shell) -> Result<()> {
                 continue;
             }
         };
-        if current.as_ref().map(|s| s.who.id) != owner && !line.trim().is_empty() {
+        if current.as_ref().map(|s| s.id) != owner && !line.trim().is_empty() {
             let notice = match &current {
                 Some(now) => format!(
                     "The session changed in another window: you are now {} ({}). The line was not run; run it again to act as them.",
-                    now.who.full_name, now.who.department
+                    now.full_name, now.department
                 ),
                 None => "The session ended in another window: you are no longer logged in. The line was not run.".to_owned(),
             };
             shell.say(notice)?;
             shell.out.flush()?;
             me = current;
-            owner = me.as_ref().map(|s| s.who.id);
+            owner = me.as_ref().map(|s| s.id);
             let _ = editor.clear_history();
             load_history(shell, &mut editor, owner);
             continue;
@@ -104,7 +112,7 @@ fn repl(shell: &mut Shell) -> Result<()> {
         // check before the next line will.
         if let Ok(now) = shell.session_if_any() {
             me = now;
-            let now = me.as_ref().map(|s| s.who.id);
+            let now = me.as_ref().map(|s| s.id);
             if now != owner {
                 let _ = editor.clear_history();
                 load_history(shell, &mut editor, now);
@@ -116,10 +124,10 @@ fn repl(shell: &mut Shell) -> Result<()> {
 }
 
 /// `bill.boquet@epicevents contracts> `: who is logged in (the login's name part) and where.
-fn prompt(menu: Option<Menu>, me: Option<&Session>) -> String {
+fn prompt(menu: Option<Menu>, me: Option<&Collaborator>) -> String {
     let who = me
         .map(|s| {
-            let name = s.who.email.split('@').next().unwrap_or_default();
+            let name = s.email.split('@').next().unwrap_or_default();
             format!("{}@", text::escape(name, false))
         })
         .unwrap_or_default();
@@ -135,7 +143,7 @@ fn greet(shell: &mut Shell) -> Result<()> {
         "epicevents {} — type `help` for the commands, `exit` to leave.",
         env!("CARGO_PKG_VERSION")
     ))?;
-    if auth::needs_setup(&shell.ctx)? {
+    if shell.needs_setup()? {
         shell.say("This database is empty: `setup` creates the first management account, `demo` loads sample data.")?;
         shell.out.flush()?;
         let choices = [
@@ -160,7 +168,7 @@ fn greet(shell: &mut Shell) -> Result<()> {
     match shell.actor() {
         Ok(me) => shell.say(format!(
             "Logged in as {} ({}).",
-            me.who.full_name, me.who.department
+            me.full_name, me.department
         ))?,
         Err(Error::SessionExpired) => {
             shell.say("Your session expired: `login EMAIL` to start again.")?
@@ -172,7 +180,7 @@ fn greet(shell: &mut Shell) -> Result<()> {
 }
 
 fn history_path(shell: &Shell, owner: Option<i64>) -> Option<PathBuf> {
-    owner.map(|id| shell.ctx.config.history_path(id))
+    owner.map(|id| shell.config.history_path(id))
 }
 
 /// History is per collaborator; before anyone logs in it stays in memory only.

@@ -29,9 +29,9 @@ fn shell(dir: &tempfile::TempDir, answers: ScriptedPrompter) -> (Shell, Captured
         secret: Some("a test secret of at least thirty-two bytes".into()),
         ..Config::in_dir(dir.path())
     };
-    let mut ctx = Context::open(config).unwrap();
+    let mut ctx = Context::open(config.clone()).unwrap();
     demo::load(&mut ctx).unwrap();
-    auth::login(
+    crate::service::auth::login(
         &mut ctx,
         &Email::parse("alice.manager@epic.com").unwrap(),
         demo::DEMO_PASSWORD,
@@ -40,7 +40,8 @@ fn shell(dir: &tempfile::TempDir, answers: ScriptedPrompter) -> (Shell, Captured
     .unwrap();
     let out = Captured::default();
     let shell = Shell {
-        ctx,
+        backend: crate::backend::Backend::Local(Box::new(ctx)),
+        config,
         prompter: Box::new(answers),
         out: Output::new(Box::new(out.clone())),
         pager: None,
@@ -52,6 +53,14 @@ fn shell(dir: &tempfile::TempDir, answers: ScriptedPrompter) -> (Shell, Captured
         was_command: false,
     };
     (shell, out)
+}
+
+/// The shell's database.
+fn local(shell: &Shell) -> &Context {
+    match &shell.backend {
+        crate::backend::Backend::Local(ctx) => ctx,
+        crate::backend::Backend::Remote(_) => unreachable!("the tests' shells are local"),
+    }
 }
 
 fn text(out: &Captured) -> String {
@@ -75,7 +84,7 @@ fn a_form_asks_for_every_field_not_given_as_a_flag() {
         "{}",
         text(&out)
     );
-    let nina = crate::service::users::get(&shell.ctx, 6).unwrap();
+    let nina = crate::service::users::get(local(&shell), 6).unwrap();
     assert_eq!(nina.employee_number, "EMP-0042");
     assert_eq!(nina.phone, "+33 6 12 34 56 78");
 }
@@ -87,7 +96,7 @@ fn an_update_form_changes_only_the_fields_picked() {
     let answers = ScriptedPrompter::new([Some("phone,department"), Some(""), Some("support")]);
     let (mut shell, out) = shell(&dir, answers);
     shell.execute("users update 2").unwrap();
-    let bill = crate::service::users::get(&shell.ctx, 2).unwrap();
+    let bill = crate::service::users::get(local(&shell), 2).unwrap();
     assert_eq!(bill.department, crate::domain::Department::Support);
     assert_eq!(bill.phone, "+33 1 00 00 00 02");
     assert_eq!(bill.full_name, "Bill Boquet");
@@ -104,7 +113,7 @@ fn cancelling_a_form_changes_nothing() {
         .unwrap_err();
     assert!(matches!(err, Error::Cancelled));
     assert_eq!(
-        crate::service::count(&shell.ctx, &crate::service::users::Filter::default())
+        crate::service::count(local(&shell), &crate::service::users::Filter::default())
             .unwrap()
             .counted(),
         5

@@ -5,13 +5,14 @@ use super::account;
 use super::fields::{Field, shown_fields};
 use super::grammar::{UserFields, UsersCommand};
 use super::listing::Listing;
+use crate::backend::Given;
+use crate::backend::ops::users::*;
 use crate::domain::field::{Field as _, Fielded as _};
 use crate::domain::{
     Collaborator, CollaboratorField, CollaboratorPatch, Department, Email, EmployeeNumber, Id,
 };
 use crate::error::Result;
 use crate::service::permissions::{self, Action};
-use crate::service::session::Session;
 use crate::service::users;
 use crate::ui::output::Format;
 use crate::ui::table::{fixed, number, text};
@@ -79,7 +80,7 @@ pub(super) fn run(shell: &mut Shell, command: UsersCommand) -> Result<()> {
 
 fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     let id = Id::parse("id", id)?;
-    let c = users::get(&shell.ctx, id.get())?;
+    let c = shell.backend.run(UsersShow { id: id.get() })?;
     let mut fields = vec![("id".to_owned(), c.id.to_string())];
     fields.extend(shown_fields(&c));
     fields.push(("created".to_owned(), time::local(&c.created_at)));
@@ -87,30 +88,36 @@ fn show(shell: &mut Shell, id: &str, format: Format) -> Result<()> {
     shell.print_record(format, KEYS, &c, &fields)
 }
 
-fn create(shell: &mut Shell, me: &Session, fields: UserFields) -> Result<()> {
+fn create(shell: &mut Shell, me: &Collaborator, fields: UserFields) -> Result<()> {
     // Refuse before asking anything: a form that cannot be submitted wastes the user's time.
-    permissions::check_department(&me.who, Action::CreateCollaborator)?;
+    permissions::check_department(me, Action::CreateCollaborator)?;
     let mut values = CollaboratorPatch::default();
     shell.fill(&fields, &mut values, |shell, values, field, _| {
-        ask(shell, values, field, None)
+        ask(shell, values, field, None, Taken::Checked)
     })?;
-    let new = values.into_new()?;
+    values.clone().into_new()?;
     let password = shell.new_password("Password for the new collaborator:")?;
-    let created = users::create(&mut shell.ctx, me, &new, &password)?;
+    let created = shell.backend.run(UsersCreate {
+        fields: Given::of(&values),
+        password: password.expose().to_owned(),
+    })?;
     shell.say(format!("Created {}.", account::describe(&created)))
 }
 
-fn update(shell: &mut Shell, me: &Session, id: &str, fields: UserFields) -> Result<()> {
-    permissions::check_department(&me.who, Action::UpdateCollaborator)?;
+fn update(shell: &mut Shell, me: &Collaborator, id: &str, fields: UserFields) -> Result<()> {
+    permissions::check_department(me, Action::UpdateCollaborator)?;
     let id = Id::parse("id", id)?;
-    let current = users::get(&shell.ctx, id.get())?;
+    let current = shell.backend.run(UsersShow { id: id.get() })?;
     let patch: CollaboratorPatch = shell.patch(&fields, |shell, values, field, _| {
-        ask(shell, values, field, Some(&current))
+        ask(shell, values, field, Some(&current), Taken::Checked)
     })?;
     if patch.is_empty() {
         return shell.say("Nothing changed: no field was chosen.");
     }
-    let outcome = users::update(&mut shell.ctx, me, id.get(), &patch)?;
+    let outcome = shell.backend.run(UsersUpdate {
+        id: id.get(),
+        fields: Given::of(&patch),
+    })?;
     let updated = &outcome.updated;
     if !outcome.changed {
         return shell.say(format!(
@@ -140,6 +147,14 @@ fn update(shell: &mut Shell, me: &Session, id: &str, fields: UserFields) -> Resu
     Ok(())
 }
 
+/// Whether a form checks at the field that an email or number is free: not in `setup`, on a
+/// database without collaborators, where none is taken and nobody is logged in to ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Taken {
+    Checked,
+    NoneYet,
+}
+
 /// Asks for `field` of a collaborator (a form): the department from its list, numbers and
 /// logins checked at the field against everyone else's (but `current`'s own, in an update).
 pub(super) fn ask(
@@ -147,6 +162,7 @@ pub(super) fn ask(
     values: &mut CollaboratorPatch,
     field: CollaboratorField,
     current: Option<&Collaborator>,
+    taken: Taken,
 ) -> Result<()> {
     let default = current.map(|c| c.display(field));
     let except = current.map(|c| c.id);
@@ -158,18 +174,33 @@ pub(super) fn ask(
         }
         CollaboratorField::EmployeeNumber => {
             values.employee_number =
-                Some(shell.ask_checked(&question, default.as_deref(), |ctx, v| {
-                    let number = EmployeeNumber::parse(v)?;
-                    users::employee_number_free(ctx, &number, except)?;
-                    Ok(number)
-                })?);
+                Some(
+                    shell.ask_checked(&question, default.as_deref(), |backend, v| {
+                        let number = EmployeeNumber::parse(v)?;
+                        if taken == Taken::Checked {
+                            backend.run(UsersNumberFree {
+                                employee_number: number.as_ref().to_owned(),
+                                except,
+                            })?;
+                        }
+                        Ok(number)
+                    })?,
+                );
         }
         CollaboratorField::Email => {
-            values.email = Some(shell.ask_checked(&question, default.as_deref(), |ctx, v| {
-                let email = Email::parse(v)?;
-                users::email_free(ctx, &email, except)?;
-                Ok(email)
-            })?);
+            values.email =
+                Some(
+                    shell.ask_checked(&question, default.as_deref(), |backend, v| {
+                        let email = Email::parse(v)?;
+                        if taken == Taken::Checked {
+                            backend.run(UsersEmailFree {
+                                email: email.as_ref().to_owned(),
+                                except,
+                            })?;
+                        }
+                        Ok(email)
+                    })?,
+                );
         }
         CollaboratorField::FullName | CollaboratorField::Phone => {
             shell.ask_field(values, field, default.as_deref())?;
@@ -178,23 +209,26 @@ pub(super) fn ask(
     Ok(())
 }
 
-fn delete(shell: &mut Shell, me: &Session, id: &str, yes: bool) -> Result<()> {
-    permissions::check_department(&me.who, Action::DeleteCollaborator)?;
+fn delete(shell: &mut Shell, me: &Collaborator, id: &str, yes: bool) -> Result<()> {
+    permissions::check_department(me, Action::DeleteCollaborator)?;
     let id = Id::parse("id", id)?;
     // Refused now rather than after "are you sure?".
-    let target = users::deletable(&shell.ctx, me, id.get())?;
+    let target = shell.backend.run(UsersDeletable { id: id.get() })?;
     shell.confirm(&format!("Delete {}?", account::describe(&target)), yes)?;
-    let deleted = users::delete(&mut shell.ctx, me, id.get())?;
+    let deleted = shell.backend.run(UsersDelete { id: id.get() })?;
     shell.say(format!(
         "Deleted {}. Their clients and events have no contact until reassigned.",
         account::describe(&deleted)
     ))
 }
 
-fn unlock(shell: &mut Shell, me: &Session, id: &str) -> Result<()> {
-    permissions::check_department(&me.who, Action::UnlockCollaborator)?;
+fn unlock(shell: &mut Shell, me: &Collaborator, id: &str) -> Result<()> {
+    permissions::check_department(me, Action::UnlockCollaborator)?;
     let id = Id::parse("id", id)?;
-    let (target, was_locked) = users::unlock(&mut shell.ctx, me, id.get())?;
+    let Unlocked {
+        collaborator: target,
+        was_locked,
+    } = shell.backend.run(UsersUnlock { id: id.get() })?;
     if was_locked {
         shell.say(format!(
             "Unlocked {}: they can log in again.",
@@ -208,18 +242,21 @@ fn unlock(shell: &mut Shell, me: &Session, id: &str) -> Result<()> {
     }
 }
 
-fn reset_password(shell: &mut Shell, me: &Session, id: &str) -> Result<()> {
-    permissions::check_department(&me.who, Action::ResetPassword)?;
+fn reset_password(shell: &mut Shell, me: &Collaborator, id: &str) -> Result<()> {
+    permissions::check_department(me, Action::ResetPassword)?;
     let id = Id::parse("id", id)?;
     // Refuse before asking for a password that could not be used.
-    let target = users::get(&shell.ctx, id.get())?;
-    if target.id == me.who.id {
+    let target = shell.backend.run(UsersShow { id: id.get() })?;
+    if target.id == me.id {
         return Err(crate::error::Error::refused(
             "use `password` to change your own password",
         ));
     }
     let temporary = shell.new_password("Temporary password:")?;
-    let target = users::reset_password(&mut shell.ctx, me, id.get(), &temporary)?;
+    let target = shell.backend.run(UsersResetPassword {
+        id: id.get(),
+        temporary: temporary.expose().to_owned(),
+    })?;
     shell.say(format!(
         "Reset the password of {}: their sessions have ended, and their next login asks them to choose a new password.",
         account::describe(&target)

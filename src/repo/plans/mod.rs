@@ -199,7 +199,7 @@ fn every_read(conn: &Connection) {
     let audit_filters = [
         audit::Filter::default(),
         audit::Filter {
-            entity: Some("contract"),
+            entity: Some("contract".to_owned()),
             entity_id: Some(42),
             ..Default::default()
         },

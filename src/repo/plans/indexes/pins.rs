@@ -374,7 +374,7 @@ pub(super) const PINS: [(&str, &str, Read); 39] = [
         "audit_entity",
         |c| {
             let filter = audit::Filter {
-                entity: Some("contract"),
+                entity: Some("contract".to_owned()),
                 entity_id: Some(42),
                 ..Default::default()
             };

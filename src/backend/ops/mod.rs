@@ -1,0 +1,97 @@
+//! The operations of the grammar, one per command that reads or writes records, grouped by
+//! menu. Each names its route in the API and runs the service it stands for as the
+//! collaborator whose token the context holds.
+
+pub mod account;
+pub mod audit;
+pub mod clients;
+pub mod contracts;
+pub mod events;
+pub mod users;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The answer of an operation that has nothing to say but that it succeeded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Done {}
+
+/// Implements [`super::Operation`] for an operation that needs a session: `$me` is the
+/// collaborator acting ([`crate::service::auth::acting`]; refused without a session), `$op`
+/// the operation and `$ctx` the context.
+macro_rules! operation {
+    (
+        $op:ty => $out:ty,
+        $method:ident $path:literal, $name:literal, $summary:literal,
+        |$this:ident, $ctx:ident, $me:ident| $body:expr
+    ) => {
+        impl $crate::backend::Operation for $op {
+            type Output = $out;
+
+            const ROUTE: $crate::backend::Route = $crate::backend::Route {
+                method: $crate::backend::Method::$method,
+                path: $path,
+                name: $name,
+                summary: $summary,
+            };
+
+            fn run(
+                self,
+                $ctx: &mut $crate::service::Context,
+            ) -> $crate::error::Result<Self::Output> {
+                let $this = self;
+                #[allow(unused_variables)]
+                let $me = $crate::service::auth::acting($ctx)?;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use operation;
+
+/// Implements [`super::Listed`] for a list's filter.
+macro_rules! listed {
+    ($filter:ty, $path:literal, $name:literal, $summary:literal) => {
+        impl $crate::backend::Listed for $filter {
+            const PATH: &'static str = $path;
+            const NAME: &'static str = $name;
+            const SUMMARY: &'static str = $summary;
+        }
+    };
+}
+
+listed!(
+    crate::repo::clients::Filter,
+    "/clients",
+    "clients_list",
+    "Clients, filtered and sorted as `clients list`"
+);
+listed!(
+    crate::repo::contracts::Filter,
+    "/contracts",
+    "contracts_list",
+    "Contracts, filtered and sorted as `contracts list`, `unsigned` and `unpaid`"
+);
+listed!(
+    crate::repo::events::Filter,
+    "/events",
+    "events_list",
+    "Events, filtered and sorted as `events list`, `mine` and `no-support`"
+);
+listed!(
+    crate::repo::collaborators::Filter,
+    "/users",
+    "users_list",
+    "Collaborators, as `users list`"
+);
+
+/// The audit trail: management only.
+impl super::Listed for crate::repo::audit::Filter {
+    const PATH: &'static str = "/audit";
+    const NAME: &'static str = "audit_list";
+    const SUMMARY: &'static str = "The audit trail, as `audit list` (management)";
+
+    fn check(&self, ctx: &crate::service::Context) -> crate::error::Result<()> {
+        crate::service::audit::may_read(&crate::service::auth::actor(ctx)?.who)
+    }
+}
