@@ -16,6 +16,7 @@ pub mod interrupt;
 pub mod private_files;
 pub mod repo;
 pub mod secret;
+pub mod server;
 pub mod service;
 pub mod shell;
 pub mod telemetry;

@@ -70,6 +70,10 @@ pub trait Operation: Serialize + DeserializeOwned + ToSchema + Send + 'static {
     /// Whether a success ends the caller's session (logout): the client forgets its token.
     const ENDS_SESSION: bool = false;
 
+    /// Whether it may be asked without a session token (login, logout); every other route
+    /// refuses a request without one before reading it.
+    const PUBLIC: bool = false;
+
     /// Runs the operation on the database of `ctx`, as whoever `ctx`'s token names.
     fn run(self, ctx: &mut Context) -> Result<Self::Output>;
 }

@@ -212,6 +212,14 @@ pub fn acting(ctx: &Context) -> Result<Session> {
     }
 }
 
+/// The collaborator a genuine, unexpired `token` of this database names (the access log's
+/// id: whether their session still holds is not asked).
+pub fn claimed_id(ctx: &Context, token: &str) -> Option<i64> {
+    let instance = meta::instance_id(ctx.conn()).ok()?;
+    let claim = session::verify(ctx.secret().ok()?, &instance, token, ctx.now()).ok()?;
+    Some(claim.collaborator_id)
+}
+
 /// The session of the token presented; `ended` when the token is genuine but no longer
 /// names the collaborator as stored.
 fn session_of(ctx: &Context, ended: Error) -> Result<Session> {

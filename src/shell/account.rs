@@ -7,13 +7,35 @@ use super::Shell;
 use super::fields::Field;
 use super::grammar::SetupArgs;
 use crate::backend::ops::account::{ChangePassword, Login, Logout};
+use crate::backend::{Backend, Remote};
 use crate::domain::{Collaborator, CollaboratorPatch, Department, Email};
 use crate::error::{Error, Result};
+use crate::service::Context;
 use crate::service::{auth, demo as demo_data};
 use crate::ui::output::{self, Format};
 use crate::ui::prompter::any_answer;
 
-pub(super) fn login(shell: &mut Shell, email: Option<String>) -> Result<()> {
+pub(super) fn login(
+    shell: &mut Shell,
+    email: Option<String>,
+    server: Option<String>,
+    local: bool,
+) -> Result<()> {
+    // Where to log in is settled first: a server refused (plain http to another machine, an
+    // unreadable EPICEVENTS_CA) is said before any password is asked.
+    let switch = match (&server, local) {
+        (Some(url), _) => Some(Backend::Remote(Remote::connect(url, &shell.config)?)),
+        (None, true) => Some(Backend::Local(Box::new(Context::open(
+            shell.config.clone(),
+        )?))),
+        (None, false) => None,
+    };
+    if let Some(backend) = switch {
+        if let Backend::Local(ctx) = &backend {
+            crate::interrupt::install(Some(ctx.interrupt_handle()));
+        }
+        shell.backend = backend;
+    }
     let field = Field {
         flag: "EMAIL (login EMAIL)",
         label: "Email:",
@@ -35,8 +57,20 @@ pub(super) fn login(shell: &mut Shell, email: Option<String>) -> Result<()> {
         }
         other => other?,
     };
+    // Remembered once the server proved itself by logging the user in.
+    match (&shell.backend, server.is_some(), local) {
+        (Backend::Remote(remote), true, _) => {
+            Remote::remember(&shell.config.home, Some(remote.url()))?
+        }
+        (Backend::Local(_), _, true) => Remote::remember(&shell.config.home, None)?,
+        _ => {}
+    }
+    let place = match &shell.backend {
+        Backend::Remote(remote) => format!(" on {}", remote.url()),
+        Backend::Local(_) => String::new(),
+    };
     shell.say(format!(
-        "Logged in as {} ({}).",
+        "Logged in as {} ({}){place}.",
         me.full_name, me.department
     ))
 }

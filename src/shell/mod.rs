@@ -137,6 +137,9 @@ pub fn main(args: Vec<String>) -> u8 {
     // Reporting lasts until this guard drops, after the last command, when it flushes.
     let _sentry = telemetry::init(&config);
     warn_if_exposed(&config);
+    if mode == Mode::OneShot && args.first().map(String::as_str) == Some("serve") {
+        return serve(&args, config);
+    }
     let backend = match Backend::open(&config, || open_for(mode, &args, config.clone())) {
         Ok(backend) => backend,
         Err(err) => {
@@ -197,6 +200,36 @@ fn open_for(mode: Mode, args: &[String], config: Config) -> Result<Context> {
     match Context::open_existing(config.clone()) {
         Err(Error::Fault(Fault::NoDatabase(_))) if reads_no_data => Context::in_memory(config),
         other => other,
+    }
+}
+
+/// `epicevents serve`: the grammar checks its flags, then the server runs until stopped.
+fn serve(args: &[String], config: Config) -> u8 {
+    let parsed = grammar::resolve_as(args.to_vec(), None, Unknown::Quoted)
+        .and_then(|words| grammar::parse(&words));
+    match parsed {
+        Ok(Parsed::Command(Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            plain_http,
+        })) => crate::server::main(
+            config,
+            crate::server::Options {
+                listen,
+                tls: tls_cert.zip(tls_key).map(|(c, k)| (c.into(), k.into())),
+                plain_http,
+            },
+        ),
+        Ok(Parsed::Help(text)) => {
+            print!("{text}");
+            0
+        }
+        Ok(Parsed::Command(_)) => 2,
+        Err(err) => {
+            report(&err, None);
+            err.exit_code()
+        }
     }
 }
 
@@ -268,7 +301,16 @@ impl Shell {
             panic!("test panic while running {:?}", self.words);
         }
         match command {
-            Command::Login { email } => account::login(self, email)?,
+            Command::Login {
+                email,
+                server,
+                local,
+            } => account::login(self, email, server, local)?,
+            Command::Serve { .. } => {
+                return Err(Error::refused(
+                    "`serve` runs on its own: start it as `epicevents serve` from a terminal or a service manager",
+                ));
+            }
             Command::Logout => account::logout(self)?,
             Command::Whoami { format } => account::whoami(self, format)?,
             Command::Password => account::password(self)?,

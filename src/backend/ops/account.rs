@@ -30,6 +30,8 @@ impl Operation for Login {
         summary: "Logs in: checks the password, counts failures, issues a session token",
     };
 
+    const PUBLIC: bool = true;
+
     fn run(self, ctx: &mut Context) -> Result<Collaborator> {
         let email = Email::parse(&self.email)?;
         let new = self.new_password.map(Password::parse).transpose()?;
@@ -58,6 +60,8 @@ impl Operation for Logout {
     };
 
     const ENDS_SESSION: bool = true;
+
+    const PUBLIC: bool = true;
 
     fn run(self, ctx: &mut Context) -> Result<LoggedOut> {
         Ok(LoggedOut {

@@ -9,8 +9,71 @@ pub mod contracts;
 pub mod events;
 pub mod users;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use super::{Listed, Operation};
+
+/// What is done with every operation and list: the server's routes and the OpenAPI document
+/// are built by visiting them, so neither can forget one.
+pub trait Visitor {
+    fn operation<O: Operation>(&mut self);
+    fn list<L: Listed>(&mut self)
+    where
+        L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static;
+}
+
+/// Visits every operation and list of the API.
+pub fn visit(v: &mut impl Visitor) {
+    use account::*;
+    use audit::*;
+    use clients::*;
+    use contracts::*;
+    use events::*;
+    use users::*;
+    v.operation::<Login>();
+    v.operation::<Logout>();
+    v.operation::<Whoami>();
+    v.operation::<ChangePassword>();
+    v.operation::<Complete>();
+    v.operation::<AuditHistory>();
+    v.list::<crate::repo::audit::Filter>();
+    v.list::<crate::repo::clients::Filter>();
+    v.operation::<ClientsShow>();
+    v.operation::<ClientsEmailFree>();
+    v.operation::<ClientsCreate>();
+    v.operation::<ClientsUpdate>();
+    v.operation::<ClientsReassign>();
+    v.operation::<ClientsDeletable>();
+    v.operation::<ClientsDelete>();
+    v.list::<crate::repo::contracts::Filter>();
+    v.operation::<ContractsShow>();
+    v.operation::<ContractsCreate>();
+    v.operation::<ContractsUpdate>();
+    v.operation::<ContractsSign>();
+    v.operation::<ContractsPay>();
+    v.operation::<ContractsDeletable>();
+    v.operation::<ContractsDelete>();
+    v.operation::<ContractsEventable>();
+    v.list::<crate::repo::events::Filter>();
+    v.operation::<EventsShow>();
+    v.operation::<EventsCreate>();
+    v.operation::<EventsUpdate>();
+    v.operation::<EventsAssign>();
+    v.operation::<EventsUnassign>();
+    v.operation::<EventsDelete>();
+    v.list::<crate::repo::collaborators::Filter>();
+    v.operation::<UsersShow>();
+    v.operation::<UsersEmailFree>();
+    v.operation::<UsersNumberFree>();
+    v.operation::<UsersCreate>();
+    v.operation::<UsersUpdate>();
+    v.operation::<UsersDeletable>();
+    v.operation::<UsersDelete>();
+    v.operation::<UsersUnlock>();
+    v.operation::<UsersResetPassword>();
+}
 
 /// The answer of an operation that has nothing to say but that it succeeded.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

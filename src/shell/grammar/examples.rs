@@ -2,7 +2,14 @@
 
 /// The Examples section that ends each command's help (as gh's does), by command path.
 pub(super) const EXAMPLES: &[(&str, &[&str])] = &[
-    ("login", &["login alice.manager@epic.com", "login"]),
+    (
+        "login",
+        &[
+            "login alice.manager@epic.com",
+            "login",
+            "login --server https://crm.epic-events.com:8470 alice.manager@epic.com",
+        ],
+    ),
     ("logout", &["logout"]),
     ("whoami", &["whoami", "whoami --format json"]),
     ("password", &["password"]),
@@ -18,6 +25,13 @@ pub(super) const EXAMPLES: &[(&str, &[&str])] = &[
         &["epicevents demo", "epicevents demo --scale 1000000"],
     ),
     ("backup", &["backup /backups/crm-2026-12-03.db"]),
+    (
+        "serve",
+        &[
+            "serve --listen 0.0.0.0:8470 --tls-cert /etc/epicevents/cert.pem --tls-key /etc/epicevents/key.pem",
+            "serve --listen 127.0.0.1:8470 --plain-http",
+        ],
+    ),
     ("help", &["help", "help contracts", "help contracts pay"]),
     ("back", &["back"]),
     ("exit", &["exit"]),

@@ -51,6 +51,13 @@ pub enum Command {
     Login {
         /// Your email address.
         email: Option<String>,
+        /// Log in to the team server at URL (https://host:port), and send every later command
+        /// there; remembered in your data directory.
+        #[arg(long, value_name = "URL", conflicts_with = "local")]
+        server: Option<String>,
+        /// Forget the remembered server: work on this machine's database again.
+        #[arg(long)]
+        local: bool,
     },
     /// End your session, here and on every other machine.
     Logout,
@@ -75,6 +82,23 @@ pub enum Command {
     Backup {
         /// The new file to write (it must not exist yet).
         file: String,
+    },
+    /// Serve the team API on the machine that holds the database: collaborators' shells
+    /// point EPICEVENTS_SERVER (or `login --server`) at it. Stops on SIGTERM or Ctrl-C.
+    Serve {
+        /// The address and port to listen on.
+        #[arg(long, value_name = "ADDR", default_value = crate::server::DEFAULT_LISTEN)]
+        listen: String,
+        /// The certificate chain (PEM) for HTTPS.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<String>,
+        /// The private key (PEM) for HTTPS.
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<String>,
+        /// Listen without TLS on an address other machines reach (behind a reverse proxy
+        /// that does TLS).
+        #[arg(long)]
+        plain_http: bool,
     },
     /// Clients: sales records and follows them, management reassigns and deletes them.
     Clients {
@@ -129,7 +153,8 @@ impl Command {
             | Command::Password
             | Command::Setup(_)
             | Command::Demo { .. }
-            | Command::Backup { .. } => false,
+            | Command::Backup { .. }
+            | Command::Serve { .. } => false,
         }
     }
 }

@@ -43,8 +43,8 @@ pub fn permission_of(menu: Option<&str>, command: &str) -> Option<Permission> {
         (None, "password") => Needs(ChangeOwnPassword),
         (
             None,
-            "login" | "logout" | "whoami" | "setup" | "demo" | "help" | "back" | "exit" | "clients"
-            | "contracts" | "events" | "users",
+            "login" | "logout" | "whoami" | "setup" | "demo" | "serve" | "help" | "back" | "exit"
+            | "clients" | "contracts" | "events" | "users",
         ) => Anyone,
         (Some("clients" | "contracts" | "events" | "users"), "list" | "show") => Anyone,
         (Some("contracts"), "unsigned" | "unpaid") => Anyone,
