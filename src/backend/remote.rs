@@ -215,8 +215,12 @@ impl Remote {
         Err(self.lost("the export stopped before its end"))
     }
 
+    /// The stored token, if it can travel in a header at all (a damaged file's cannot: the
+    /// server then answers as to anyone without a session, as the embedded mode would).
     fn token(&self) -> Option<String> {
-        session::load(&self.session).ok()
+        session::load(&self.session)
+            .ok()
+            .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic()))
     }
 
     /// The answer, or the error a failed answer stands for.

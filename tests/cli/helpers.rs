@@ -1,5 +1,11 @@
 //! A hermetic environment around the real binary: its own data directory, database and key
 //! file, no inherited configuration, and helpers to read the database directly.
+//!
+//! The same tests run in both modes: the `cli` test binary drives the embedded database, the
+//! `remote` one (tests/remote) compiles these files again with `crate::REMOTE` true, and every
+//! command then goes through an `epicevents serve` started on the environment's database, the
+//! shell holding only its token. What only the server's machine does (`setup`, `demo`) and
+//! direct reads of the database stay local in both.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -67,6 +73,66 @@ impl Run {
 
 pub struct TestEnv {
     dir: TempDir,
+    server: std::cell::OnceCell<Server>,
+}
+
+/// An `epicevents serve` on a free loopback port, on a test environment's database.
+pub struct Server {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl Server {
+    /// Starts the server of `env` with `extra` arguments (TLS, say) and waits until it listens.
+    pub fn start(env: &TestEnv, extra: &[&str]) -> Server {
+        let mut command = env.local_command("server");
+        command
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("the server starts");
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("the server says where it listens")
+                .unwrap();
+            if let Some(url) = line.strip_prefix("epicevents serve: listening on ") {
+                break url.trim().to_owned();
+            }
+        };
+        // The access log goes on being read, so the server never blocks on a full pipe.
+        let log = env.root().join("server.log");
+        thread::spawn(move || {
+            let mut file = fs::File::create(log).unwrap();
+            for line in lines.map_while(Result::ok) {
+                let _ = writeln!(file, "{line}");
+            }
+        });
+        Server { child, url }
+    }
+
+    /// Stops it as `kill -9` would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Stops it as systemd would (SIGTERM), and waits for it to exit.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl TestEnv {
@@ -74,13 +140,22 @@ impl TestEnv {
     pub fn new() -> TestEnv {
         TestEnv {
             dir: tempfile::tempdir().expect("a temporary directory"),
+            server: std::cell::OnceCell::new(),
         }
     }
 
     /// The demo data set, loaded.
     pub fn demo() -> TestEnv {
         let env = TestEnv::new();
-        env.run(&["demo"], "").ok();
+        pipe(
+            {
+                let mut c = env.local_command("default");
+                c.arg("demo");
+                c
+            },
+            "",
+        )
+        .ok();
         env
     }
 
@@ -98,9 +173,30 @@ impl TestEnv {
         self.root().join("home").join(who)
     }
 
-    /// The binary, configured for `who`, with nothing inherited from the developer's
-    /// environment.
+    /// The binary, configured for `who`: on the environment's database, or in team mode
+    /// ([`crate::REMOTE`]) on its server, with no database of its own.
     pub fn command(&self, who: &str) -> Command {
+        let mut command = self.local_command(who);
+        if crate::REMOTE {
+            command.env("EPICEVENTS_SERVER", self.server_url()).env(
+                "EPICEVENTS_DB",
+                self.root().join("no-database-on-this-machine.db"),
+            );
+        }
+        command
+    }
+
+    /// The environment's server (started at its first use).
+    pub fn server_url(&self) -> String {
+        self.server
+            .get_or_init(|| Server::start(self, &[]))
+            .url
+            .clone()
+    }
+
+    /// The binary on the database itself, as on the server's machine, with nothing
+    /// inherited from the developer's environment.
+    pub fn local_command(&self, who: &str) -> Command {
         let mut command = Command::new(BIN);
         for (key, _) in std::env::vars_os() {
             let key = key.to_string_lossy().into_owned();
@@ -140,6 +236,11 @@ impl TestEnv {
         let mut command = self.command(who);
         command.args(args);
         pipe(command, stdin)
+    }
+
+    /// Pipes a script into the shell on the database itself (the server's machine).
+    pub fn local_script(&self, stdin: &str) -> Run {
+        pipe(self.local_command("default"), stdin)
     }
 
     /// Pipes a script into the shell, as `default`.

@@ -27,3 +27,6 @@ mod trust;
 mod users;
 mod venue;
 mod workflow;
+
+/// This binary drives the embedded database (tests/remote runs the same tests through a server).
+pub const REMOTE: bool = false;
