@@ -268,6 +268,9 @@ impl Remote {
             ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
                 format!("no answer within {} s", self.timeout.as_secs_f32())
             }
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+                "the connection was refused".to_owned()
+            }
             ureq::Error::Io(io) if is_tls_refusal(io) => {
                 "its TLS certificate is not trusted here (set EPICEVENTS_CA to the certificate of the CA that signed it)".to_owned()
             }

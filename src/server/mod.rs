@@ -47,6 +47,20 @@ const DATABASE_WORKERS: usize = 8;
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// `limit`, or in debug builds the `EPICEVENTS_TEST_SERVER_TIMEOUT_MS` the tests set, so that
+/// a slow client is shown to be cut off without a test waiting seconds. Release builds do not
+/// contain the override.
+fn timeout(limit: Duration) -> Duration {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("EPICEVENTS_TEST_SERVER_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    limit
+}
+
 /// How long a stop waits for requests in flight.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -307,7 +321,7 @@ async fn connection(
     let _ = stream.set_nodelay(true);
     match tls {
         Some(acceptor) => {
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+            match tokio::time::timeout(timeout(HANDSHAKE_TIMEOUT), acceptor.accept(stream)).await {
                 Ok(Ok(stream)) => http(TokioIo::new(stream), peer, router, stop).await,
                 Ok(Err(err)) => tracing::debug!(%peer, "TLS handshake failed: {err}"),
                 Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
@@ -328,7 +342,7 @@ where
     let service = TowerToHyperService::new(service);
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
+        .header_read_timeout(timeout(HEADER_TIMEOUT))
         .max_buf_size(64 * 1024)
         .serve_connection(io, service);
     let mut conn = std::pin::pin!(conn);

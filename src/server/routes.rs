@@ -257,7 +257,12 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 }
 
 async fn read_body(body: Body) -> Result<Bytes, Response> {
-    match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+    match tokio::time::timeout(
+        super::timeout(BODY_TIMEOUT),
+        axum::body::to_bytes(body, MAX_BODY_BYTES),
+    )
+    .await
+    {
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(_)) => Err(status_failure(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -73,7 +73,7 @@ impl Run {
 
 pub struct TestEnv {
     dir: TempDir,
-    server: std::cell::OnceCell<Server>,
+    server: std::cell::RefCell<Option<Server>>,
 }
 
 /// An `epicevents serve` on a free loopback port, on a test environment's database.
@@ -85,7 +85,11 @@ pub struct Server {
 impl Server {
     /// Starts the server of `env` with `extra` arguments (TLS, say) and waits until it listens.
     pub fn start(env: &TestEnv, extra: &[&str]) -> Server {
-        let mut command = env.local_command("server");
+        Server::start_with(env.local_command("server"), env, extra)
+    }
+
+    /// [`Server::start`] from `command` (the binary configured for the server's machine).
+    pub fn start_with(mut command: Command, env: &TestEnv, extra: &[&str]) -> Server {
         command
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(extra)
@@ -116,12 +120,14 @@ impl Server {
     }
 
     /// Stops it as `kill -9` would.
+    #[allow(dead_code, reason = "tests/remote only")]
     pub fn kill(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 
     /// Stops it as systemd would (SIGTERM), and waits for it to exit.
+    #[allow(dead_code, reason = "tests/remote only")]
     pub fn stop(mut self) -> std::process::ExitStatus {
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
         self.child.wait().unwrap()
@@ -140,7 +146,7 @@ impl TestEnv {
     pub fn new() -> TestEnv {
         TestEnv {
             dir: tempfile::tempdir().expect("a temporary directory"),
-            server: std::cell::OnceCell::new(),
+            server: std::cell::RefCell::new(None),
         }
     }
 
@@ -186,10 +192,17 @@ impl TestEnv {
         command
     }
 
+    /// The environment's server, handed over (to be stopped or killed), if it started.
+    #[allow(dead_code, reason = "tests/remote only")]
+    pub fn take_server(&self) -> Option<Server> {
+        self.server.borrow_mut().take()
+    }
+
     /// The environment's server (started at its first use).
     pub fn server_url(&self) -> String {
         self.server
-            .get_or_init(|| Server::start(self, &[]))
+            .borrow_mut()
+            .get_or_insert_with(|| Server::start(self, &[]))
             .url
             .clone()
     }

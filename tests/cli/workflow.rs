@@ -19,7 +19,7 @@ fn every_department_does_its_job_from_first_contact_to_the_event() {
     // On the machine that holds the database, in both modes.
     env.local_script(&format!("{SETUP}the manager's password\n"))
         .ok();
-    let script = format!(
+    let script = String::from(
         "login alice@epic.com\nthe manager's password\n\
          users create --employee-number E2 --full-name 'Bill Boquet' --email bill@epic.com --phone 0611111111 --department sales\nbill's password 1\n\
          users create --employee-number E3 --full-name 'Kate Hastroff' --email kate@epic.com --phone 0622222222 --department support\nkate's password 1\n\
@@ -40,7 +40,7 @@ fn every_department_does_its_job_from_first_contact_to_the_event() {
          # Support keeps the event up to date.\n\
          login kate@epic.com\nkate's password 1\n\
          events update 1 --attendees 130 --notes 'DJ booked for midnight.'\n\
-         events mine --format json\n"
+         events mine --format json\n",
     );
     let out = env.script(&script).ok().to_owned();
     let mine = last_json(&out);

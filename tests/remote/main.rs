@@ -14,6 +14,7 @@ mod helpers;
 mod hostile;
 #[path = "../cli/matrix/mod.rs"]
 mod matrix;
+mod server;
 #[path = "../cli/workflow.rs"]
 mod workflow;
 
