@@ -125,6 +125,12 @@ where
     L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
 {
     filter.check(ctx)?;
+    if i64::try_from(window.offset).is_err() {
+        return Err(Error::invalid(
+            "offset",
+            "expected a number of rows to skip",
+        ));
+    }
     if window.limit > MAX_PAGE_ROWS {
         return Err(Error::invalid(
             "limit",

@@ -123,24 +123,47 @@ macro_rules! listed {
     };
 }
 
-listed!(
-    crate::repo::clients::Filter,
-    "/clients",
-    "clients_list",
-    "Clients, filtered and sorted as `clients list`"
-);
+/// Clients: a search is checked as `--search` is (a server trusts no client's checks).
+impl super::Listed for crate::repo::clients::Filter {
+    const PATH: &'static str = "/clients";
+    const NAME: &'static str = "clients_list";
+    const SUMMARY: &'static str = "Clients, filtered and sorted as `clients list`";
+
+    fn check(&self, ctx: &crate::service::Context) -> crate::error::Result<()> {
+        if let Some(search) = &self.search {
+            crate::domain::SearchText::parse(search)?;
+        }
+        crate::service::auth::actor(ctx).map(drop)
+    }
+}
 listed!(
     crate::repo::contracts::Filter,
     "/contracts",
     "contracts_list",
     "Contracts, filtered and sorted as `contracts list`, `unsigned` and `unpaid`"
 );
-listed!(
-    crate::repo::events::Filter,
-    "/events",
-    "events_list",
-    "Events, filtered and sorted as `events list`, `mine` and `no-support`"
-);
+/// Events: `from` and `to` are stored times (`2027-06-04T13:00`), checked as such.
+impl super::Listed for crate::repo::events::Filter {
+    const PATH: &'static str = "/events";
+    const NAME: &'static str = "events_list";
+    const SUMMARY: &'static str =
+        "Events, filtered and sorted as `events list`, `mine` and `no-support`";
+
+    fn check(&self, ctx: &crate::service::Context) -> crate::error::Result<()> {
+        for (name, bound) in [("from", &self.from), ("to", &self.to)] {
+            if bound
+                .as_deref()
+                .is_some_and(|b| crate::domain::EventTime::from_sql(b).is_none())
+            {
+                return Err(crate::error::Error::invalid(
+                    name,
+                    "expected a stored time like 2027-06-04T13:00",
+                ));
+            }
+        }
+        crate::service::auth::actor(ctx).map(drop)
+    }
+}
 listed!(
     crate::repo::collaborators::Filter,
     "/users",
@@ -155,6 +178,16 @@ impl super::Listed for crate::repo::audit::Filter {
     const SUMMARY: &'static str = "The audit trail, as `audit list` (management)";
 
     fn check(&self, ctx: &crate::service::Context) -> crate::error::Result<()> {
+        if self
+            .since
+            .as_deref()
+            .is_some_and(|b| crate::domain::EventTime::from_sql(b).is_none())
+        {
+            return Err(crate::error::Error::invalid(
+                "since",
+                "expected a stored time like 2027-06-04T00:00",
+            ));
+        }
         crate::service::audit::may_read(&crate::service::auth::actor(ctx)?.who)
     }
 }
