@@ -62,8 +62,8 @@ pub struct Route {
 }
 
 /// One command's request: what it gives, where it goes, what it answers.
-pub trait Operation: Serialize + DeserializeOwned + ToSchema + Send + 'static {
-    type Output: Serialize + DeserializeOwned + ToSchema + Send + 'static;
+pub trait Operation: Wire {
+    type Output: Wire;
 
     const ROUTE: Route;
 
@@ -78,12 +78,17 @@ pub trait Operation: Serialize + DeserializeOwned + ToSchema + Send + 'static {
     fn run(self, ctx: &mut Context) -> Result<Self::Output>;
 }
 
+/// What crosses the wire: an operation's input or output, a list's filter or row.
+pub trait Wire: Serialize + DeserializeOwned + ToSchema + Send + 'static {}
+
+impl<T: Serialize + DeserializeOwned + ToSchema + Send + 'static> Wire for T {}
+
 /// A list's filter: the rows it keeps can be read a page at a time or all of them, by any
 /// collaborator logged in unless [`Listed::check`] says otherwise.
-pub trait Listed: List + Serialize + DeserializeOwned + ToSchema + Clone + Send + 'static
-where
-    Self::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-{
+pub trait Listed: List<Row = Self::Item> + Wire + Clone {
+    /// The list's row (the repository's `List::Row`, which must cross the wire).
+    type Item: Wire;
+
     /// The list's path under `/api/v1` (its export is `{PATH}/export`).
     const PATH: &'static str;
     /// The OpenAPI operation id of the page (the export's adds `_export`).
@@ -120,10 +125,7 @@ impl<R> Page<R> {
 pub const MAX_PAGE_ROWS: u32 = 1_001;
 
 /// Reads `window` of `filter`'s rows, and their count, on a local database.
-pub fn page<L: Listed>(ctx: &Context, filter: &L, window: Window) -> Result<Page<L::Row>>
-where
-    L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-{
+pub fn page<L: Listed>(ctx: &Context, filter: &L, window: Window) -> Result<Page<L::Item>> {
     filter.check(ctx)?;
     if i64::try_from(window.offset).is_err() {
         return Err(Error::invalid(
@@ -154,11 +156,8 @@ where
 pub fn export<L: Listed>(
     ctx: &Context,
     filter: &L,
-    f: &mut dyn FnMut(L::Row) -> Result<()>,
-) -> Result<()>
-where
-    L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-{
+    f: &mut dyn FnMut(L::Item) -> Result<()>,
+) -> Result<()> {
     filter.check(ctx)?;
     filter.for_each(ctx.conn(), None, f)
 }
@@ -187,10 +186,7 @@ impl Backend {
     }
 
     /// A page of `filter`'s rows and how many there are.
-    pub fn page<L: Listed>(&mut self, filter: &L, window: Window) -> Result<Page<L::Row>>
-    where
-        L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-    {
+    pub fn page<L: Listed>(&mut self, filter: &L, window: Window) -> Result<Page<L::Item>> {
         match self {
             Backend::Local(ctx) => page(ctx, filter, window),
             Backend::Remote(remote) => remote.page(filter, window),
@@ -201,11 +197,8 @@ impl Backend {
     pub fn export<L: Listed>(
         &mut self,
         filter: &L,
-        f: &mut dyn FnMut(L::Row) -> Result<()>,
-    ) -> Result<()>
-    where
-        L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-    {
+        f: &mut dyn FnMut(L::Item) -> Result<()>,
+    ) -> Result<()> {
         match self {
             Backend::Local(ctx) => export(ctx, filter, f),
             Backend::Remote(remote) => remote.export(filter, f),

@@ -17,7 +17,6 @@ use serde_json::{Map, Value};
 use ureq::Agent;
 use ureq::http::Response;
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
-use utoipa::ToSchema;
 
 use super::{Listed, Operation, Page};
 use crate::config::Config;
@@ -127,15 +126,8 @@ impl Remote {
                 url = format!("{url}?{query}");
             }
         }
-        let token = self.token();
-        let started =
-            self.agent
-                .request_builder(O::ROUTE.method, &url, self.timeout, token.as_deref());
-        let sent = if reads_query {
-            started.call()
-        } else {
-            started.send_json(Value::Object(rest))
-        };
+        let body = (!reads_query).then_some(Value::Object(rest));
+        let sent = self.send(O::ROUTE.method, &url, body, Wait::Answer);
         let mut response = self.answered(sent)?;
         let output: O::Output = self.read(&mut response)?;
         if let Some(token) = response
@@ -151,10 +143,7 @@ impl Remote {
         Ok(output)
     }
 
-    pub fn page<L: Listed>(&mut self, filter: &L, window: Window) -> Result<Page<L::Row>>
-    where
-        L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-    {
+    pub fn page<L: Listed>(&mut self, filter: &L, window: Window) -> Result<Page<L::Item>> {
         let query = format!(
             "{}&limit={}&offset={}",
             list_query(filter)?,
@@ -162,15 +151,7 @@ impl Remote {
             window.offset
         );
         let url = format!("{}{API}{}?{query}", self.url, L::PATH);
-        let sent = self
-            .agent
-            .request_builder(
-                super::Method::Get,
-                &url,
-                self.timeout,
-                self.token().as_deref(),
-            )
-            .call();
+        let sent = self.send(super::Method::Get, &url, None, Wait::Answer);
         let mut response = self.answered(sent)?;
         self.read(&mut response)
     }
@@ -180,31 +161,20 @@ impl Remote {
     pub fn export<L: Listed>(
         &mut self,
         filter: &L,
-        f: &mut dyn FnMut(L::Row) -> Result<()>,
-    ) -> Result<()>
-    where
-        L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-    {
+        f: &mut dyn FnMut(L::Item) -> Result<()>,
+    ) -> Result<()> {
         let url = format!(
             "{}{API}{}/export?{}",
             self.url,
             L::PATH,
             list_query(filter)?
         );
-        let sent = self
-            .agent
-            .get(&url)
-            .config()
-            .timeout_connect(Some(self.timeout))
-            .timeout_recv_response(Some(self.timeout))
-            .build()
-            .header("authorization", bearer(self.token().as_deref()))
-            .call();
+        let sent = self.send(super::Method::Get, &url, None, Wait::FirstByte);
         let mut response = self.answered(sent)?;
         let reader = BufReader::new(response.body_mut().as_reader());
         for line in reader.lines() {
             let line = line.map_err(|err| self.lost(&err.to_string()))?;
-            match serde_json::from_str::<ExportLine<L::Row>>(&line) {
+            match serde_json::from_str::<ExportLine<L::Item>>(&line) {
                 Ok(ExportLine::Row(row)) => f(row)?,
                 Ok(ExportLine::End { .. }) => return Ok(()),
                 Ok(ExportLine::Error(wire)) => return Err(Error::from(wire)),
@@ -217,6 +187,40 @@ impl Remote {
 
     /// The stored token, if it can travel in a header at all (a damaged file's cannot: the
     /// server then answers as to anyone without a session, as the embedded mode would).
+    /// Sends one request, with the session token if there is one, waiting as `wait` says.
+    fn send(
+        &self,
+        method: super::Method,
+        url: &str,
+        body: Option<Value>,
+        wait: Wait,
+    ) -> std::result::Result<Response<ureq::Body>, ureq::Error> {
+        let mut request = ureq::http::Request::builder()
+            .method(method.as_str())
+            .uri(url);
+        if let Some(token) = self.token() {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let bytes = match body {
+            Some(json) => {
+                request = request.header("content-type", "application/json");
+                serde_json::to_vec(&json).map_err(|e| ureq::Error::Io(e.into()))?
+            }
+            None => Vec::new(),
+        };
+        let request = request.body(bytes).map_err(ureq::Error::Http)?;
+        let configured = self.agent.configure_request(request);
+        let request = match wait {
+            Wait::Answer => configured.timeout_global(Some(self.timeout)).build(),
+            // An export streams for as long as it has rows: only its start is bounded.
+            Wait::FirstByte => configured
+                .timeout_connect(Some(self.timeout))
+                .timeout_recv_response(Some(self.timeout))
+                .build(),
+        };
+        self.agent.run(request)
+    }
+
     fn token(&self) -> Option<String> {
         session::load(&self.session)
             .ok()
@@ -304,6 +308,15 @@ fn is_tls_refusal(err: &std::io::Error) -> bool {
         .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
 }
 
+/// How long a request may take.
+#[derive(Debug, Clone, Copy)]
+enum Wait {
+    /// The whole answer within the timeout.
+    Answer,
+    /// The first byte of the answer within the timeout, then as long as it streams.
+    FirstByte,
+}
+
 /// One line of an export.
 #[derive(serde::Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -311,87 +324,6 @@ pub enum ExportLine<R> {
     Row(R),
     End { rows: u64 },
     Error(crate::error::wire::Wire),
-}
-
-/// How a request is started, with its timeout and token.
-trait Requests {
-    fn request_builder(
-        &self,
-        method: super::Method,
-        url: &str,
-        timeout: Duration,
-        token: Option<&str>,
-    ) -> Started;
-}
-
-/// A request ready to be sent, with or without a body.
-enum Started {
-    Empty(ureq::RequestBuilder<ureq::typestate::WithoutBody>),
-    Body(ureq::RequestBuilder<ureq::typestate::WithBody>),
-}
-
-impl Started {
-    fn call(self) -> std::result::Result<Response<ureq::Body>, ureq::Error> {
-        match self {
-            Started::Empty(r) => r.call(),
-            Started::Body(r) => r.send_empty(),
-        }
-    }
-
-    fn send_json(self, body: Value) -> std::result::Result<Response<ureq::Body>, ureq::Error> {
-        match self {
-            Started::Empty(r) => r.call(),
-            Started::Body(r) => r.send_json(body),
-        }
-    }
-}
-
-impl Requests for Agent {
-    fn request_builder(
-        &self,
-        method: super::Method,
-        url: &str,
-        timeout: Duration,
-        token: Option<&str>,
-    ) -> Started {
-        let auth = bearer(token);
-        let timeout = Some(timeout);
-        match method {
-            super::Method::Get => Started::Empty(
-                self.get(url)
-                    .config()
-                    .timeout_global(timeout)
-                    .build()
-                    .header("authorization", auth),
-            ),
-            super::Method::Delete => Started::Empty(
-                self.delete(url)
-                    .config()
-                    .timeout_global(timeout)
-                    .build()
-                    .header("authorization", auth),
-            ),
-            super::Method::Post => Started::Body(
-                self.post(url)
-                    .config()
-                    .timeout_global(timeout)
-                    .build()
-                    .header("authorization", auth),
-            ),
-            super::Method::Patch => Started::Body(
-                self.patch(url)
-                    .config()
-                    .timeout_global(timeout)
-                    .build()
-                    .header("authorization", auth),
-            ),
-        }
-    }
-}
-
-/// The `authorization` header's value (empty without a token: the server says who to be).
-fn bearer(token: Option<&str>) -> String {
-    token.map(|t| format!("Bearer {t}")).unwrap_or_default()
 }
 
 /// `url` without its trailing slash, if the shell may send a password to it: `https://`,

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
@@ -132,13 +131,10 @@ impl ops::Visitor for Document {
         self.add(path, &method.as_str().to_ascii_lowercase(), operation);
     }
 
-    fn list<L: Listed>(&mut self)
-    where
-        L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-    {
+    fn list<L: Listed>(&mut self) {
         self.collect::<L>();
-        self.collect::<L::Row>();
-        let row = json!({"$ref": format!("#/components/schemas/{}", L::Row::name())});
+        self.collect::<L::Item>();
+        let row = json!({"$ref": format!("#/components/schemas/{}", L::Item::name())});
         let filter = to_json(&<L as utoipa::PartialSchema>::schema());
         let (properties, required) = properties(&filter);
         let filters = query_parameters(&properties, &required, &[]);

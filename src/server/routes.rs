@@ -12,10 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
 use axum::{Json, Router};
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use utoipa::ToSchema;
 
 use super::App;
 use crate::backend::remote::{API, ExportLine, TOKEN_HEADER};
@@ -75,10 +73,7 @@ impl crate::backend::ops::Visitor for Routes {
         self.add(O::ROUTE.path.to_owned(), methods);
     }
 
-    fn list<L: Listed>(&mut self)
-    where
-        L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-    {
+    fn list<L: Listed>(&mut self) {
         self.add(L::PATH.to_owned(), get(page::<L>));
         self.add(format!("{}/export", L::PATH), get(export::<L>));
     }
@@ -154,15 +149,11 @@ async fn handle<O: Operation>(State(app): State<App>, request: Request) -> Respo
 }
 
 /// A page of list `L`: its filter and `limit`/`offset` in the query string.
-async fn page<L: Listed>(State(app): State<App>, request: Request) -> Response
-where
-    L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-{
-    let query = request.uri().query().unwrap_or_default().to_owned();
-    let Some(token) = bearer(request.headers()) else {
-        return failure(&Error::NotLoggedIn);
+async fn page<L: Listed>(State(app): State<App>, request: Request) -> Response {
+    let (token, query) = match list_request(&request) {
+        Ok(parts) => parts,
+        Err(err) => return failure(&err),
     };
-    let token = Some(token);
     let (filter, window) = match decode_list::<L>(&query) {
         Ok(decoded) => decoded,
         Err(err) => return failure(&err),
@@ -179,15 +170,11 @@ where
 
 /// Every row of list `L`, streamed as lines of JSON as they are read: the rows, then
 /// `{"end": {"rows": n}}`, or `{"error": …}` if the export failed midway.
-async fn export<L: Listed>(State(app): State<App>, request: Request) -> Response
-where
-    L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-{
-    let query = request.uri().query().unwrap_or_default().to_owned();
-    let Some(token) = bearer(request.headers()) else {
-        return failure(&Error::NotLoggedIn);
+async fn export<L: Listed>(State(app): State<App>, request: Request) -> Response {
+    let (token, query) = match list_request(&request) {
+        Ok(parts) => parts,
+        Err(err) => return failure(&err),
     };
-    let token = Some(token);
     let filter = match serde_urlencoded::from_str::<L>(&query) {
         Ok(filter) => filter,
         Err(err) => return failure(&query_error(&err)),
@@ -202,7 +189,7 @@ where
         }
         let _ = first.send(Ok(()));
         let mut rows = 0u64;
-        let line = |value: &ExportLine<L::Row>| {
+        let line = |value: &ExportLine<L::Item>| {
             let mut text = serde_json::to_vec(value).unwrap_or_default();
             text.push(b'\n');
             Bytes::from(text)
@@ -244,6 +231,13 @@ where
         HeaderValue::from_static("application/x-ndjson"),
     );
     response
+}
+
+/// A list request's token (refused without one, as every route but login's) and query.
+fn list_request(request: &Request) -> Result<(Option<String>, String), Error> {
+    let token = bearer(request.headers()).ok_or(Error::NotLoggedIn)?;
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    Ok((Some(token), query))
 }
 
 /// The token of `authorization: Bearer …`.

@@ -5,8 +5,6 @@ use serde::Serialize;
 use super::Shell;
 use super::grammar::ListArgs;
 use crate::error::Result;
-use serde::de::DeserializeOwned;
-use utoipa::ToSchema;
 
 use crate::backend::Listed;
 use crate::repo::{Total, Window};
@@ -38,13 +36,10 @@ struct Page {
 impl Shell {
     pub(super) fn print_list<L: Listed>(
         &mut self,
-        listing: &Listing<L::Row>,
+        listing: &Listing<L::Item>,
         args: &ListArgs,
         filter: &L,
-    ) -> Result<()>
-    where
-        L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static,
-    {
+    ) -> Result<()> {
         if args.format != Format::Table {
             let mut stream = Stream::begin(
                 &mut self.out,

@@ -9,7 +9,6 @@ pub mod contracts;
 pub mod events;
 pub mod users;
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -19,9 +18,7 @@ use super::{Listed, Operation};
 /// are built by visiting them, so neither can forget one.
 pub trait Visitor {
     fn operation<O: Operation>(&mut self);
-    fn list<L: Listed>(&mut self)
-    where
-        L::Row: Serialize + DeserializeOwned + ToSchema + Send + 'static;
+    fn list<L: Listed>(&mut self);
 }
 
 /// Visits every operation and list of the API.
@@ -114,8 +111,9 @@ pub(crate) use operation;
 
 /// Implements [`super::Listed`] for a list's filter.
 macro_rules! listed {
-    ($filter:ty, $path:literal, $name:literal, $summary:literal) => {
+    ($filter:ty => $item:ty, $path:literal, $name:literal, $summary:literal) => {
         impl $crate::backend::Listed for $filter {
+            type Item = $item;
             const PATH: &'static str = $path;
             const NAME: &'static str = $name;
             const SUMMARY: &'static str = $summary;
@@ -125,6 +123,7 @@ macro_rules! listed {
 
 /// Clients: a search is checked as `--search` is (a server trusts no client's checks).
 impl super::Listed for crate::repo::clients::Filter {
+    type Item = crate::domain::Client;
     const PATH: &'static str = "/clients";
     const NAME: &'static str = "clients_list";
     const SUMMARY: &'static str = "Clients, filtered and sorted as `clients list`";
@@ -137,13 +136,14 @@ impl super::Listed for crate::repo::clients::Filter {
     }
 }
 listed!(
-    crate::repo::contracts::Filter,
+    crate::repo::contracts::Filter => crate::domain::Contract,
     "/contracts",
     "contracts_list",
     "Contracts, filtered and sorted as `contracts list`, `unsigned` and `unpaid`"
 );
 /// Events: `from` and `to` are stored times (`2027-06-04T13:00`), checked as such.
 impl super::Listed for crate::repo::events::Filter {
+    type Item = crate::domain::Event;
     const PATH: &'static str = "/events";
     const NAME: &'static str = "events_list";
     const SUMMARY: &'static str =
@@ -165,7 +165,7 @@ impl super::Listed for crate::repo::events::Filter {
     }
 }
 listed!(
-    crate::repo::collaborators::Filter,
+    crate::repo::collaborators::Filter => crate::domain::Collaborator,
     "/users",
     "users_list",
     "Collaborators, as `users list`"
@@ -173,6 +173,7 @@ listed!(
 
 /// The audit trail: management only.
 impl super::Listed for crate::repo::audit::Filter {
+    type Item = crate::repo::audit::AuditEntry;
     const PATH: &'static str = "/audit";
     const NAME: &'static str = "audit_list";
     const SUMMARY: &'static str = "The audit trail, as `audit list` (management)";
