@@ -8,6 +8,17 @@
 
 use time::OffsetDateTime;
 
+/// The header by which a debug build of the shell passes its `EPICEVENTS_TEST_NOW` to a
+/// server (team mode's tests), and a debug build of the server reads it.
+#[cfg(debug_assertions)]
+pub const TEST_NOW_HEADER: &str = "x-epicevents-test-now";
+
+#[cfg(debug_assertions)]
+thread_local! {
+    /// The test clock of the request this thread serves, if it carries one.
+    static REQUEST_NOW: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 /// The current instant.
 pub fn now() -> OffsetDateTime {
     #[cfg(debug_assertions)]
@@ -17,6 +28,31 @@ pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
+/// Runs `f` with "now" at `test_now` (debug builds: a server serving a test's request, see
+/// [`TEST_NOW_HEADER`]). Release builds run `f` as it is.
+pub fn with_test_now<T>(test_now: Option<&str>, f: impl FnOnce() -> T) -> T {
+    #[cfg(debug_assertions)]
+    {
+        REQUEST_NOW.with(|now| *now.borrow_mut() = test_now.map(str::to_owned));
+        let result = f();
+        REQUEST_NOW.with(|now| *now.borrow_mut() = None);
+        result
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        let _ = test_now;
+        f()
+    }
+}
+
+/// The test clock a debug build runs on: the request's, else `EPICEVENTS_TEST_NOW`.
+#[cfg(debug_assertions)]
+fn test_now_text() -> Option<String> {
+    REQUEST_NOW
+        .with(|now| now.borrow().clone())
+        .or_else(|| std::env::var("EPICEVENTS_TEST_NOW").ok())
+}
+
 /// `EPICEVENTS_TEST_NOW`, read as this machine's local time (by the C library's rules, as
 /// the rest of the product reads local time).
 #[cfg(debug_assertions)]
@@ -24,7 +60,7 @@ fn test_now() -> Option<OffsetDateTime> {
     use time::PrimitiveDateTime;
     use time::macros::format_description;
 
-    let text = std::env::var("EPICEVENTS_TEST_NOW").ok()?;
+    let text = test_now_text()?;
     let local = PrimitiveDateTime::parse(
         &text,
         &format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),

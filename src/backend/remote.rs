@@ -201,6 +201,11 @@ impl Remote {
         if let Some(token) = self.token() {
             request = request.header("authorization", format!("Bearer {token}"));
         }
+        // Debug builds only: a test's clock goes to the server with the request.
+        #[cfg(debug_assertions)]
+        if let Ok(now) = std::env::var("EPICEVENTS_TEST_NOW") {
+            request = request.header(crate::clock::TEST_NOW_HEADER, now);
+        }
         let bytes = match body {
             Some(json) => {
                 request = request.header("content-type", "application/json");

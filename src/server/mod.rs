@@ -128,10 +128,10 @@ impl App {
             .push(ctx);
     }
 
-    /// Runs `job` on a pooled connection, as the collaborator `token` names.
+    /// Runs `job` on a pooled connection, as the collaborator `caller`'s token names.
     pub(crate) async fn run<T: Send + 'static>(
         &self,
-        token: Option<String>,
+        caller: routes::Caller,
         job: impl FnOnce(&mut Context) -> Result<T> + Send + 'static,
     ) -> Answer<T> {
         let app = self.clone();
@@ -143,30 +143,33 @@ impl App {
             };
         };
         let joined = tokio::task::spawn_blocking(move || {
-            let mut ctx = match app.take() {
-                Ok(ctx) => ctx,
-                Err(err) => {
-                    return Answer {
-                        result: Err(err),
-                        issued: None,
-                        actor: None,
-                    };
+            let routes::Caller { token, test_now } = caller;
+            crate::clock::with_test_now(test_now.as_deref(), || {
+                let mut ctx = match app.take() {
+                    Ok(ctx) => ctx,
+                    Err(err) => {
+                        return Answer {
+                            result: Err(err),
+                            issued: None,
+                            actor: None,
+                        };
+                    }
+                };
+                ctx.present(token.clone());
+                let result = job(&mut ctx);
+                let issued = ctx.take_issued();
+                let actor = issued
+                    .as_deref()
+                    .or(token.as_deref())
+                    .and_then(|t| auth::claimed_id(&ctx, t));
+                ctx.present(None);
+                app.give_back(ctx);
+                Answer {
+                    result,
+                    issued,
+                    actor,
                 }
-            };
-            ctx.present(token.clone());
-            let result = job(&mut ctx);
-            let issued = ctx.take_issued();
-            let actor = issued
-                .as_deref()
-                .or(token.as_deref())
-                .and_then(|t| auth::claimed_id(&ctx, t));
-            ctx.present(None);
-            app.give_back(ctx);
-            Answer {
-                result,
-                issued,
-                actor,
-            }
+            })
         })
         .await;
         joined.unwrap_or_else(|err| Answer {
@@ -182,11 +185,11 @@ impl App {
     /// runs); the handle says how it ended.
     pub(crate) fn spawn(
         &self,
-        token: Option<String>,
+        caller: routes::Caller,
         job: impl FnOnce(&mut Context) -> Result<()> + Send + 'static,
     ) -> impl Future<Output = Result<()>> {
         let app = self.clone();
-        let handle = tokio::spawn(async move { app.run(token, job).await.result });
+        let handle = tokio::spawn(async move { app.run(caller, job).await.result });
         async move {
             handle.await.unwrap_or_else(|err| {
                 Err(Error::internal(anyhow::anyhow!("an export failed: {err}")))

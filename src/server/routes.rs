@@ -109,8 +109,8 @@ async fn handle<O: Operation>(State(app): State<App>, request: Request) -> Respo
                 .collect()
         })
         .unwrap_or_default();
-    let token = bearer(&parts.headers);
-    if token.is_none() && !O::PUBLIC {
+    let caller = Caller::of(&parts.headers);
+    if caller.token.is_none() && !O::PUBLIC {
         return failure(&Error::NotLoggedIn);
     }
     let peer = parts.extensions.get::<super::Peer>().copied();
@@ -135,7 +135,7 @@ async fn handle<O: Operation>(State(app): State<App>, request: Request) -> Respo
     {
         return too_many_logins();
     }
-    let answer = app.run(token, move |ctx| op.run(ctx)).await;
+    let answer = app.run(caller, move |ctx| op.run(ctx)).await;
     match answer.result {
         Ok(output) => {
             let mut response = Json(output).into_response();
@@ -150,7 +150,7 @@ async fn handle<O: Operation>(State(app): State<App>, request: Request) -> Respo
 
 /// A page of list `L`: its filter and `limit`/`offset` in the query string.
 async fn page<L: Listed>(State(app): State<App>, request: Request) -> Response {
-    let (token, query) = match list_request(&request) {
+    let (caller, query) = match list_request(&request) {
         Ok(parts) => parts,
         Err(err) => return failure(&err),
     };
@@ -159,7 +159,7 @@ async fn page<L: Listed>(State(app): State<App>, request: Request) -> Response {
         Err(err) => return failure(&err),
     };
     let answer = app
-        .run(token, move |ctx| backend::page(ctx, &filter, window))
+        .run(caller, move |ctx| backend::page(ctx, &filter, window))
         .await;
     let response = match answer.result {
         Ok(page) => Json(page).into_response(),
@@ -171,7 +171,7 @@ async fn page<L: Listed>(State(app): State<App>, request: Request) -> Response {
 /// Every row of list `L`, streamed as lines of JSON as they are read: the rows, then
 /// `{"end": {"rows": n}}`, or `{"error": …}` if the export failed midway.
 async fn export<L: Listed>(State(app): State<App>, request: Request) -> Response {
-    let (token, query) = match list_request(&request) {
+    let (caller, query) = match list_request(&request) {
         Ok(parts) => parts,
         Err(err) => return failure(&err),
     };
@@ -181,7 +181,7 @@ async fn export<L: Listed>(State(app): State<App>, request: Request) -> Response
     };
     let (lines, rx) = tokio::sync::mpsc::channel::<Bytes>(64);
     let (first, first_rx) = tokio::sync::oneshot::channel::<Result<(), Error>>();
-    let job = app.spawn(token, move |ctx| {
+    let job = app.spawn(caller, move |ctx| {
         // Refused before any row: the answer is an error status, not a stream.
         if let Err(err) = filter.check(ctx) {
             let _ = first.send(Err(err));
@@ -233,11 +233,40 @@ async fn export<L: Listed>(State(app): State<App>, request: Request) -> Response
     response
 }
 
-/// A list request's token (refused without one, as every route but login's) and query.
-fn list_request(request: &Request) -> Result<(Option<String>, String), Error> {
-    let token = bearer(request.headers()).ok_or(Error::NotLoggedIn)?;
+/// A list request's caller (refused without a token, as on every route but login's) and
+/// query.
+fn list_request(request: &Request) -> Result<(Caller, String), Error> {
+    let caller = Caller::of(request.headers());
+    if caller.token.is_none() {
+        return Err(Error::NotLoggedIn);
+    }
     let query = request.uri().query().unwrap_or_default().to_owned();
-    Ok((Some(token), query))
+    Ok((caller, query))
+}
+
+/// Who asks: the bearer token, and in debug builds the test clock a request may carry
+/// (`x-epicevents-test-now`, from a test's `EPICEVENTS_TEST_NOW`: src/clock.rs). Release
+/// builds never read that header.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    pub token: Option<String>,
+    pub test_now: Option<String>,
+}
+
+impl Caller {
+    fn of(headers: &HeaderMap) -> Caller {
+        #[cfg(debug_assertions)]
+        let test_now = headers
+            .get(crate::clock::TEST_NOW_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        #[cfg(not(debug_assertions))]
+        let test_now = None;
+        Caller {
+            token: bearer(headers),
+            test_now,
+        }
+    }
 }
 
 /// The token of `authorization: Bearer …`.

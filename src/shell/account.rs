@@ -65,9 +65,10 @@ pub(super) fn login(
         (Backend::Local(_), _, true) => Remote::remember(&shell.config.home, None)?,
         _ => {}
     }
-    let place = match &shell.backend {
-        Backend::Remote(remote) => format!(" on {}", remote.url()),
-        Backend::Local(_) => String::new(),
+    // Output is the same in both modes; only a server just chosen is named.
+    let place = match (&shell.backend, &server) {
+        (Backend::Remote(remote), Some(_)) => format!(" on {}", remote.url()),
+        _ => String::new(),
     };
     shell.say(format!(
         "Logged in as {} ({}){place}.",

@@ -12,21 +12,24 @@ const SETUP: &str = "setup --employee-number EMP-1 --full-name 'Alice Manager' -
 #[test]
 fn management_administers_collaborators_from_setup_to_logout() {
     let env = TestEnv::new();
-    let script = format!(
-        "{SETUP}a strong password\n\
-         login alice@epic.com\na strong password\n\
+    // On the machine that holds the database, in both modes.
+    let setup = env.local_script(&format!("{SETUP}a strong password\n"));
+    let script = String::from(
+        "login alice@epic.com\na strong password\n\
          users create --employee-number E2 --full-name 'Bill Boquet' --email bill@epic.com --phone 0612345678 --department sales\nbill's password 1\n\
          users create --employee-number E3 --full-name 'Kate Hastroff' --email kate@epic.com --phone 0612345679 --department support\nkate's password 1\n\
          users update 3 --phone '+33 6 00 00 00 00' --full-name 'Kate H.'\n\
          users delete 2\n\
          users list --format json\n\
-         logout\n"
+         logout\n",
+    );
+    assert!(
+        setup
+            .ok()
+            .contains("Created Alice Manager <alice@epic.com>, management (collaborator 1)"),
+        "{setup:?}"
     );
     let out = env.script(&script).ok().to_owned();
-    assert!(
-        out.contains("Created Alice Manager <alice@epic.com>, management (collaborator 1)"),
-        "{out}"
-    );
     assert!(out.contains("Logged in as Alice Manager (management)."));
     assert!(out.contains("Created Bill Boquet <bill@epic.com>, sales (collaborator 2)."));
     assert!(out.contains("Updated Kate H. <kate@epic.com>, support (collaborator 3)."));
@@ -77,7 +80,7 @@ fn management_administers_collaborators_from_setup_to_logout() {
 fn setup_is_refused_once_anyone_exists() {
     let env = TestEnv::demo();
     let before = env.digest();
-    let run = env.script(&format!("{SETUP}a strong password\n"));
+    let run = env.local_script(&format!("{SETUP}a strong password\n"));
     assert!(
         run.fails(1)
             .contains("set-up is only for an empty database")
@@ -88,7 +91,7 @@ fn setup_is_refused_once_anyone_exists() {
 #[test]
 fn setup_refuses_a_short_password_and_creates_nothing() {
     let env = TestEnv::new();
-    let run = env.script(&format!("{SETUP}too short\n"));
+    let run = env.local_script(&format!("{SETUP}too short\n"));
     assert_eq!(
         run.fails(1),
         "line 1: error: invalid password: must be at least 12 characters"
@@ -296,7 +299,8 @@ fn the_token_file_is_owner_only_in_an_owner_only_directory() {
 #[test]
 fn a_short_configured_secret_is_refused() {
     let env = TestEnv::demo();
-    let mut command = env.command("default");
+    // The secret is the configuration of the machine that holds the database.
+    let mut command = env.local_command("default");
     command
         .env("EPICEVENTS_SECRET", "short")
         .args(["login", ALICE]);

@@ -4,6 +4,10 @@
 //! the very same: identical output, messages and exit codes. Beside them, what only a server
 //! has: routes without tokens, limits, TLS, a killed server, many clients at once.
 
+#[path = "../cli/audit.rs"]
+mod audit;
+#[path = "../cli/filters.rs"]
+mod filters;
 #[path = "../cli/forged.rs"]
 mod forged;
 // Some helpers serve only the embedded mode's tests.
@@ -14,7 +18,20 @@ mod helpers;
 mod hostile;
 #[path = "../cli/matrix/mod.rs"]
 mod matrix;
+#[allow(dead_code)]
+#[path = "../cli/pty.rs"]
+mod pty;
 mod server;
+#[path = "../cli/session.rs"]
+mod session;
+mod shell;
+#[path = "../cli/sorting.rs"]
+mod sorting;
+mod trust;
+#[path = "../cli/users.rs"]
+mod users;
+#[path = "../cli/venue.rs"]
+mod venue;
 #[path = "../cli/workflow.rs"]
 mod workflow;
 
