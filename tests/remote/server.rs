@@ -345,3 +345,25 @@ fn a_server_that_is_not_there_is_one_line_within_five_seconds() {
         "{run:?}"
     );
 }
+
+#[test]
+fn connections_over_the_cap_are_answered_503_while_the_others_are_served() {
+    let env = TestEnv::demo();
+    let url = env.server_url();
+    // As many idle connections as the server serves at once (src/server: MAX_CONNECTIONS).
+    // They wait in the listener's queue in order, so the next one comes after all of them.
+    let mut held: Vec<TcpStream> = (0..256)
+        .map(|_| TcpStream::connect(address(&url)).unwrap())
+        .collect();
+    let (status, body) = get(&url, "/api/v1/health");
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(json(&body)["error"]["kind"], "fault");
+    // The connections within the cap are served.
+    let first = &mut held[0];
+    first
+        .write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    first.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
