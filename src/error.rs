@@ -148,10 +148,9 @@ impl fmt::Display for Fault {
                 "there is no database at {}: run `epicevents setup` to create one (or `epicevents demo` for sample data), or set EPICEVENTS_DB",
                 path.display()
             ),
-            Fault::Unreachable { url, why } => write!(
-                f,
-                "cannot reach the server at {url}: {why}; nothing was changed unless it says so later (check with `show`)"
-            ),
+            Fault::Unreachable { url, why } => {
+                write!(f, "cannot reach the server at {url}: {why}")
+            }
             Fault::Incompatible { url, status } => write!(
                 f,
                 "the server at {url} gave an answer this epicevents does not understand (HTTP {status}): is it an epicevents server of the same version?"

@@ -40,6 +40,10 @@ pub const COMPLETION_TIMEOUT: Duration = Duration::from_millis(1500);
 /// The most an answer other than an export may weigh (a page of 1,001 rows is far less).
 const MAX_ANSWER_BYTES: u64 = 32 * 1024 * 1024;
 
+/// How an error begins when a request may have reached the server but its answer did not
+/// come back.
+const ANSWER_LOST: &str = "no answer";
+
 /// The file of the data directory that remembers `login --server URL`.
 const REMEMBERED: &str = "server";
 
@@ -128,8 +132,23 @@ impl Remote {
         }
         let body = (!reads_query).then_some(Value::Object(rest));
         let sent = self.send(O::ROUTE.method, &url, body, Wait::Answer);
-        let mut response = self.answered(sent)?;
-        let output: O::Output = self.read(&mut response)?;
+        // A write sent without an answer may have been made: say so, rather than let the
+        // user run it again blindly.
+        let uncertain = |err| match err {
+            Error::Fault(Fault::Unreachable { url, why })
+                if !reads_query && why.starts_with(ANSWER_LOST) =>
+            {
+                Error::Fault(Fault::Unreachable {
+                    url,
+                    why: format!(
+                        "{why}; the change may have been made: check it (`show`, `list`) before running the command again"
+                    ),
+                })
+            }
+            other => other,
+        };
+        let mut response = self.answered(sent).map_err(uncertain)?;
+        let output: O::Output = self.read(&mut response).map_err(uncertain)?;
         if let Some(token) = response
             .headers()
             .get(TOKEN_HEADER)
@@ -268,28 +287,30 @@ impl Remote {
 
     fn unreachable(&self, err: &ureq::Error) -> Error {
         let why = match err {
-            ureq::Error::Timeout(_) => format!("no answer within {} s", self.timeout.as_secs_f32()),
+            ureq::Error::Timeout(_) => self.no_answer(),
             ureq::Error::HostNotFound => "no such host".to_owned(),
             ureq::Error::ConnectionFailed => "the connection was refused".to_owned(),
             ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => {
                 "its TLS certificate is not trusted here (set EPICEVENTS_CA to the certificate of the CA that signed it)".to_owned()
             }
-            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => {
-                format!("no answer within {} s", self.timeout.as_secs_f32())
-            }
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => self.no_answer(),
             ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
                 "the connection was refused".to_owned()
             }
             ureq::Error::Io(io) if is_tls_refusal(io) => {
                 "its TLS certificate is not trusted here (set EPICEVENTS_CA to the certificate of the CA that signed it)".to_owned()
             }
-            ureq::Error::Io(_) => "the connection failed".to_owned(),
+            ureq::Error::Io(_) => format!("{ANSWER_LOST}: the connection broke"),
             _ => "the request could not be sent".to_owned(),
         };
         Error::Fault(Fault::Unreachable {
             url: self.url.clone(),
             why,
         })
+    }
+
+    fn no_answer(&self) -> String {
+        format!("{ANSWER_LOST} within {} s", self.timeout.as_secs_f32())
     }
 
     fn lost(&self, why: &str) -> Error {

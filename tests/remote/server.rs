@@ -367,3 +367,47 @@ fn connections_over_the_cap_are_answered_503_while_the_others_are_served() {
     first.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
+
+#[test]
+fn a_server_that_never_answers_is_one_line_after_five_seconds_and_a_write_says_it_may_be_done() {
+    let env = TestEnv::demo();
+    // Answers who is logged in (so that a write is sent at all), and nothing else.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for mut stream in listener.incoming().flatten() {
+            let mut head = [0u8; 4096];
+            let n = stream.read(&mut head).unwrap_or(0);
+            if head[..n].starts_with(b"GET /api/v1/whoami") {
+                let bill = r#"{"id":2,"employee_number":"EMP-0002","full_name":"Bill Boquet","email":"bill.boquet@epic.com","phone":"+33 1 00 00 00 02","department":"sales","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"#;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{bill}",
+                    bill.len()
+                );
+            }
+            held.push(stream);
+        }
+    });
+    let run = |args: &[&str]| {
+        let mut c = env.command("bill");
+        c.env("EPICEVENTS_SERVER", &url).args(args);
+        let started = Instant::now();
+        let run = pipe(c, "");
+        assert!(started.elapsed() < Duration::from_secs(8), "{args:?}");
+        run
+    };
+    let read = run(&["clients", "list"]);
+    assert_eq!(
+        read.fails(1),
+        format!("error: cannot reach the server at {url}: no answer within 5 s")
+    );
+    let write = run(&["contracts", "pay", "2", "1"]);
+    assert_eq!(
+        write.fails(1),
+        format!(
+            "error: cannot reach the server at {url}: no answer within 5 s; the change may have been made: check it (`show`, `list`) before running the command again"
+        )
+    );
+}
