@@ -78,6 +78,14 @@ class Client:
         return response.status, response.getheader("x-epicevents-token"), payload
 
 
+def cpu_seconds(pid):
+    """User and system CPU time of process `pid` so far (Linux)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
 def percentile(values, p):
     if not values:
         return float("nan")
@@ -150,14 +158,20 @@ def main():
                 errors.extend(failed)
 
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.clients)]
+        server_cpu = cpu_seconds(server.pid)
+        own_cpu = time.process_time()
         started = time.monotonic()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         elapsed = time.monotonic() - started
+        server_cpu = cpu_seconds(server.pid) - server_cpu
+        own_cpu = time.process_time() - own_cpu
         total = len(latencies["read"]) + len(latencies["write"])
         print(f"{args.clients} clients, {elapsed:.1f} s: {total} requests, {total / elapsed:.0f} requests/s, {len(errors)} errors")
+        print(f"  CPU: server {server_cpu:.1f} s ({server_cpu / total * 1000:.2f} ms a request), "
+              f"this load generator {own_cpu:.1f} s, of {os.cpu_count()} cores x {elapsed:.0f} s")
         for kind in ("read", "write"):
             values = latencies[kind]
             print(f"  {kind}s: {len(values)}, p50 {percentile(values, 0.5):.1f} ms, p99 {percentile(values, 0.99):.1f} ms")

@@ -123,10 +123,12 @@ impl super::List for Filter {
 
     fn count(&self, conn: &Connection) -> Result<Total> {
         let filter = self;
-        filter
-            .conditions()
-            .count(conn, "FROM audit_log a", "counting audit entries")
-            .map(Total::Exact)
+        filter.conditions().count_at_most(
+            conn,
+            "FROM audit_log a",
+            super::COUNT_CAP,
+            "counting audit entries",
+        )
     }
 
     /// The newest rows first.

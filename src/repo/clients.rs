@@ -34,10 +34,6 @@ const FROM_SEARCH: &str = r"
 /// the clients (at a million clients, 10,000 matches counted in 4 ms instead of 12).
 const FROM_MATCHES: &str = "FROM clients_search f";
 
-/// A search counts at most this many matches: a word found in most of a million clients
-/// would otherwise cost a count of all of them.
-pub const SEARCH_COUNT_CAP: u64 = 10_000;
-
 /// A client from a row of `SELECT`, read by column name.
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Client> {
     Ok(Client {
@@ -167,14 +163,9 @@ impl super::List for Filter {
         let conditions = filter.conditions(false);
         match filter.search.as_deref() {
             Some(text) if uses_index(text) => {
-                conditions.count_at_most(conn, filter.matches_from(), SEARCH_COUNT_CAP, COUNTING)
+                conditions.count_at_most(conn, filter.matches_from(), super::COUNT_CAP, COUNTING)
             }
-            Some(_) => conditions.count_at_most(conn, "FROM clients c", SEARCH_COUNT_CAP, COUNTING),
-            None => Ok(Total::Exact(conditions.count(
-                conn,
-                "FROM clients c",
-                COUNTING,
-            )?)),
+            _ => conditions.count_at_most(conn, "FROM clients c", super::COUNT_CAP, COUNTING),
         }
     }
 
@@ -212,7 +203,7 @@ impl super::List for Filter {
                 };
                 conditions.visit(conn, LISTING, &select, order, window, from_row, f)
             }
-            // Another order sorts the matches. A page sorts the first SEARCH_COUNT_CAP of them (in
+            // Another order sorts the matches. A page sorts the first super::COUNT_CAP of them (in
             // id order), the rows the footer's capped count counts: a bounded sort whatever the
             // search, and beyond the cap the footer says "more than 10000" and asks to narrow it.
             // An export sorts every match (SQLite's sorter spills to disk, memory stays bounded).
@@ -222,8 +213,9 @@ impl super::List for Filter {
                     conn,
                     LISTING,
                     |clause| {
+                        let cap = super::COUNT_CAP;
                         format!(
-                            "{COLUMNS} FROM (SELECT f.rowid AS id {matches} {clause} ORDER BY f.rowid LIMIT {SEARCH_COUNT_CAP}) m
+                            "{COLUMNS} FROM (SELECT f.rowid AS id {matches} {clause} ORDER BY f.rowid LIMIT {cap}) m
                              JOIN clients c ON c.id = m.id LEFT JOIN collaborators s ON s.id = c.sales_contact_id
                              ORDER BY {order}"
                         )

@@ -120,10 +120,12 @@ impl super::List for Filter {
         } else {
             "FROM contracts ct"
         };
-        filter
-            .conditions(false, false)
-            .count(conn, from, "counting contracts")
-            .map(Total::Exact)
+        filter.conditions(false, false).count_at_most(
+            conn,
+            from,
+            super::COUNT_CAP,
+            "counting contracts",
+        )
     }
 
     fn for_each(

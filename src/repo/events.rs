@@ -157,10 +157,12 @@ impl super::List for Filter {
 
     fn count(&self, conn: &Connection) -> Result<Total> {
         let filter = self;
-        filter
-            .conditions(false)
-            .count(conn, count_from(filter), "counting events")
-            .map(Total::Exact)
+        filter.conditions(false).count_at_most(
+            conn,
+            count_from(filter),
+            super::COUNT_CAP,
+            "counting events",
+        )
     }
 
     /// Events in the order they happen, or in the filter's sort.

@@ -72,6 +72,11 @@ pub(crate) fn execute_named(
     conn.prepare_cached(sql)?.execute(bound.as_slice())
 }
 
+/// A list counts at most this many rows: its footer then says "more than 10000". Counting a
+/// million clients costs 5 ms, ten thousand 0.2 ms; a page needs only to know whether more
+/// follow, and a person scrolls no further than this (a filter or a search narrows faster).
+pub const COUNT_CAP: u64 = 10_000;
+
 /// A LIMIT/OFFSET window of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
@@ -84,7 +89,7 @@ pub struct Window {
 pub trait List {
     type Row;
 
-    /// How many rows match (a client search counts at most [`clients::SEARCH_COUNT_CAP`]).
+    /// How many rows match (at most [`COUNT_CAP`]).
     fn count(&self, conn: &Connection) -> Result<Total>;
 
     /// Calls `f` with each row of `window`, or with every row without one.

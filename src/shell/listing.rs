@@ -182,8 +182,13 @@ impl Shell {
                 let (first, last) = (offset + 1, offset + shown);
                 // The rows shown are counted too: never "12476–12500 of more than 10000".
                 let at_least = counted.max(last);
+                let narrow = if self.words.iter().any(|w| w.starts_with("--search")) {
+                    ", or narrow the search"
+                } else {
+                    ""
+                };
                 format!(
-                    "{first}–{last} of more than {at_least} {many}; more: `{}`, or narrow the search.",
+                    "{first}–{last} of more than {at_least} {many}; more: `{}`{narrow}.",
                     self.next_page_line(page + 1)
                 )
             }

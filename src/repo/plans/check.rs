@@ -9,7 +9,9 @@
 //!
 //! - as the first page of a list: the outer query's LIMIT is a positive number, its first
 //!   loop walks that table in the list's ORDER BY order, and nothing sorts the result;
-//! - to count a whole table (the footer of an unfiltered list), which no index can avoid;
+//! - to count a whole table, which no index can avoid, or at most n of its rows without a
+//!   condition (`SELECT COUNT(*) FROM (SELECT 1 FROM t LIMIT n)`: an unfiltered list's
+//!   footer, `repo::COUNT_CAP`); a capped count with a condition must search an index;
 //! - as one of the scans named in [`DOCUMENTED_SCANS`].
 //!
 //! And the outer query may sort its rows itself (a temporary B-tree for its ORDER BY) only
@@ -222,7 +224,11 @@ impl Plan<'_> {
         let documented = DOCUMENTED_SCANS
             .iter()
             .any(|(t, fragment, _)| t == table && self.sql.contains(fragment));
-        if self.first_page(line, name, index) || statement.whole_table_count || documented {
+        if self.first_page(line, name, index)
+            || statement.whole_table_count
+            || statement.capped_count
+            || documented
+        {
             return Ok(());
         }
         Err(index.map_or_else(

@@ -20,6 +20,9 @@ pub(super) struct Statement {
     pub count: bool,
     /// The outer query is `SELECT COUNT(*) FROM table [alias]` and nothing else.
     pub whole_table_count: bool,
+    /// The statement is an unfiltered capped count, `SELECT COUNT(*) FROM (SELECT 1 FROM
+    /// table [alias] LIMIT n)`: it reads at most n + 1 rows, whatever the table's size.
+    pub capped_count: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +30,27 @@ enum Token {
     Word(String),
     Punct(char),
     Literal,
+}
+
+/// `SELECT COUNT(*) FROM (SELECT 1 FROM table [alias] LIMIT n)`, n a number: how
+/// `Conditions::count_at_most` counts an unfiltered list up to n. Without a condition every
+/// row counts, so it reads at most n + 1 rows; with one, the rows read until n match are
+/// unbounded (a rare match walks the whole table), and the plan must search an index.
+fn is_capped_count(sql: &str) -> bool {
+    let sql = sql.trim();
+    let Some(inner) = sql
+        .strip_prefix("SELECT COUNT(*) FROM (SELECT 1 ")
+        .and_then(|s| s.strip_suffix(')'))
+    else {
+        return false;
+    };
+    let Some((from, n)) = inner.rsplit_once("LIMIT ") else {
+        return false;
+    };
+    let words: Vec<&str> = from.split_whitespace().collect();
+    matches!(words.as_slice(), ["FROM", _] | ["FROM", _, _])
+        && !n.trim().is_empty()
+        && n.trim().bytes().all(|b| b.is_ascii_digit())
 }
 
 fn is_name_char(c: char) -> bool {
@@ -141,7 +165,10 @@ fn is_word(token: Option<&(Token, usize)>, word: &str) -> bool {
 impl Statement {
     pub fn parse(sql: &str) -> Self {
         let tokens = tokens(sql);
-        let mut statement = Statement::default();
+        let mut statement = Statement {
+            capped_count: is_capped_count(sql),
+            ..Statement::default()
+        };
         for (i, (token, _)) in tokens.iter().enumerate() {
             let Token::Word(word) = token else { continue };
             if !["FROM", "JOIN", "UPDATE"]

@@ -220,7 +220,7 @@ fn bad_flag_values_name_the_flag_and_what_it_accepts() {
 }
 
 #[test]
-fn a_footer_past_the_search_count_cap_never_says_fewer_than_it_shows() {
+fn a_footer_past_the_count_cap_never_says_fewer_than_it_shows() {
     let env = TestEnv::demo();
     // 10,100 clients of Bill's that a search for "bulk" finds: more than the 10,000 a search
     // counts.
@@ -252,5 +252,17 @@ fn a_footer_past_the_search_count_cap_never_says_fewer_than_it_shows() {
     assert_eq!(
         run.ok().lines().last().unwrap(),
         "10076–10100 of 10100 clients."
+    );
+    // Every list counts at most 10,000 rows (repo::COUNT_CAP): without a search, the footer
+    // says so without asking to narrow a search that is not there.
+    let run = env.run(&["clients", "list"], "");
+    assert_eq!(
+        run.ok().lines().last().unwrap(),
+        "1–25 of more than 10000 clients; more: `clients list --page 2`."
+    );
+    let run = env.run(&["clients", "list", "--page", "405"], "");
+    assert_eq!(
+        run.ok().lines().last().unwrap(),
+        "10101–10105 of 10105 clients."
     );
 }

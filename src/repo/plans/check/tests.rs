@@ -92,6 +92,11 @@ fn only_the_outer_positive_limit_of_a_walk_in_list_order_allows_a_scan() {
     let conn = tiny();
     let page = "SELECT * FROM clients c WHERE c.phone LIKE '%1%' ORDER BY c.id LIMIT 25";
     assert!(!refused(&conn, page), "the first page of a list");
+    let capped = "SELECT COUNT(*) FROM (SELECT 1 FROM clients c LIMIT 10001)";
+    assert!(
+        !refused(&conn, capped),
+        "an unfiltered count that stops at 10,001 rows"
+    );
     for sql in [
         "SELECT * FROM clients c WHERE c.phone LIKE '%1%' ORDER BY c.id LIMIT -1 OFFSET 0",
         "SELECT COUNT(*) FROM (SELECT 1 FROM clients c WHERE c.phone LIKE '%1%' LIMIT 10001)",
