@@ -28,7 +28,7 @@ use tower::ServiceExt;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::service::{Context, auth};
+use crate::service::Context;
 pub use limits::LoginLimit;
 
 /// The address `serve` listens on without `--listen`.
@@ -155,13 +155,10 @@ impl App {
                         };
                     }
                 };
-                ctx.present(token.clone());
+                ctx.present(token);
                 let result = job(&mut ctx);
                 let issued = ctx.take_issued();
-                let actor = issued
-                    .as_deref()
-                    .or(token.as_deref())
-                    .and_then(|t| auth::claimed_id(&ctx, t));
+                let actor = ctx.take_acting();
                 ctx.present(None);
                 app.give_back(ctx);
                 Answer {

@@ -152,6 +152,7 @@ pub fn login(
     audit::record(&tx, &stamp, &own(id, "login"))?;
     let me = collaborators::get(&tx, id)?;
     commit_with_session(tx, tokens, &secret, &claim, now)?;
+    ctx.note_acting(me.id);
     Ok(me)
 }
 
@@ -212,14 +213,6 @@ pub fn acting(ctx: &Context) -> Result<Session> {
     }
 }
 
-/// The collaborator a genuine, unexpired `token` of this database names (the access log's
-/// id: whether their session still holds is not asked).
-pub fn claimed_id(ctx: &Context, token: &str) -> Option<i64> {
-    let instance = meta::instance_id(ctx.conn()).ok()?;
-    let claim = session::verify(ctx.secret().ok()?, &instance, token, ctx.now()).ok()?;
-    Some(claim.collaborator_id)
-}
-
 /// The session of the token presented; `ended` when the token is genuine but no longer
 /// names the collaborator as stored.
 fn session_of(ctx: &Context, ended: Error) -> Result<Session> {
@@ -227,6 +220,7 @@ fn session_of(ctx: &Context, ended: Error) -> Result<Session> {
     let instance = meta::instance_id(ctx.conn())?;
     let claim = session::verify(ctx.secret()?, &instance, &token, ctx.now())?;
     let who = collaborators::find_for_session(ctx.conn(), &claim)?.ok_or(ended)?;
+    ctx.note_acting(who.id);
     Ok(Session::new(who, claim))
 }
 

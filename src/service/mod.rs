@@ -41,6 +41,8 @@ pub struct Context {
     conn: Connection,
     secret: OnceCell<Secret>,
     tokens: Tokens,
+    /// The collaborator the last session resolved (or login) named: the server's access log.
+    acting: std::cell::Cell<Option<i64>>,
 }
 
 impl Tokens {
@@ -118,6 +120,7 @@ impl Context {
             conn,
             secret: OnceCell::new(),
             tokens,
+            acting: std::cell::Cell::new(None),
         }
     }
 
@@ -144,6 +147,16 @@ impl Context {
             Tokens::Bearer { issued, .. } => issued.take(),
             Tokens::File(_) => None,
         }
+    }
+
+    /// Notes who acts (a session resolved, a login), for [`Context::take_acting`].
+    pub(crate) fn note_acting(&self, id: i64) {
+        self.acting.set(Some(id));
+    }
+
+    /// Who acted since the last call, if a session or a login named someone.
+    pub fn take_acting(&self) -> Option<i64> {
+        self.acting.take()
     }
 
     /// The token presented by whoever acts: the stored one, or the request's.
