@@ -196,6 +196,16 @@ pub fn commit(tx: Transaction<'_>) -> Result<()> {
     tx.commit().doing("committing a write")
 }
 
+/// Settings of a connection that serves requests for as long as `epicevents serve` runs: the
+/// database file mapped in memory (256 MiB of it), so that pages are read where the kernel
+/// caches them instead of being copied into each connection's own cache, under a lock every
+/// connection of the process shares.
+pub fn use_server_settings(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "mmap_size", 256 * 1024 * 1024)
+        .doing("setting up a server connection")?;
+    Ok(())
+}
+
 /// Gives a bulk load a 16 MiB page cache (SQLite's default is 2 MiB), so that index pages
 /// stay in memory instead of spilling to the WAL on every insert. Peak memory stays well
 /// under the 50 MB every command must keep to.

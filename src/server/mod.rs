@@ -98,7 +98,7 @@ impl App {
     fn new(config: Config) -> Result<App> {
         // Opens (creating and migrating) the database once before serving: a server that
         // cannot open it says so at once rather than at the first request.
-        let first = Context::open(config.clone())?.with_bearer_tokens();
+        let first = serving(Context::open(config.clone())?);
         Ok(App {
             config: Arc::new(config),
             idle: Arc::new(Mutex::new(vec![first])),
@@ -117,7 +117,7 @@ impl App {
             .pop();
         match idle {
             Some(ctx) => Ok(ctx),
-            None => Ok(Context::open_existing((*self.config).clone())?.with_bearer_tokens()),
+            None => Ok(serving(Context::open_existing((*self.config).clone())?)),
         }
     }
 
@@ -193,6 +193,13 @@ impl App {
             })
         }
     }
+}
+
+/// A context set up to serve requests: sessions from bearer tokens, the database mapped.
+fn serving(ctx: Context) -> Context {
+    // A connection that cannot map the file still serves, reading as a command does.
+    let _ = crate::db::use_server_settings(ctx.conn());
+    ctx.with_bearer_tokens()
 }
 
 /// Logs an internal error's cause (the client only reads the fixed sentence) and reports it.
