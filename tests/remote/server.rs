@@ -7,6 +7,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::helpers::{ALICE, BILL, DEMO_PASSWORD, Server, TestEnv, json, pipe};
+use crate::pty::{TIMEOUT_MS, keys, prompt};
 
 const CERT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -371,25 +372,7 @@ fn connections_over_the_cap_are_answered_503_while_the_others_are_served() {
 #[test]
 fn a_server_that_never_answers_is_one_line_after_five_seconds_and_a_write_says_it_may_be_done() {
     let env = TestEnv::demo();
-    // Answers who is logged in (so that a write is sent at all), and nothing else.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for mut stream in listener.incoming().flatten() {
-            let mut head = [0u8; 4096];
-            let n = stream.read(&mut head).unwrap_or(0);
-            if head[..n].starts_with(b"GET /api/v1/whoami") {
-                let bill = r#"{"id":2,"employee_number":"EMP-0002","full_name":"Bill Boquet","email":"bill.boquet@epic.com","phone":"+33 1 00 00 00 02","department":"sales","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"#;
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{bill}",
-                    bill.len()
-                );
-            }
-            held.push(stream);
-        }
-    });
+    let url = mute_server();
     let run = |args: &[&str]| {
         let mut c = env.command("bill");
         c.env("EPICEVENTS_SERVER", &url).args(args);
@@ -410,4 +393,51 @@ fn a_server_that_never_answers_is_one_line_after_five_seconds_and_a_write_says_i
             "error: cannot reach the server at {url}: no answer within 5 s; the change may have been made: check it (`show`, `list`) before running the command again"
         )
     );
+}
+
+/// A server that answers who is logged in (Bill), so that a command goes on to send its
+/// request, and then never answers anything else.
+fn mute_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for mut stream in listener.incoming().flatten() {
+            let mut head = [0u8; 4096];
+            let n = stream.read(&mut head).unwrap_or(0);
+            if head[..n].starts_with(b"GET /api/v1/whoami") {
+                let bill = r#"{"id":2,"employee_number":"EMP-0002","full_name":"Bill Boquet","email":"bill.boquet@epic.com","phone":"+33 1 00 00 00 02","department":"sales","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"#;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{bill}",
+                    bill.len()
+                );
+            }
+            held.push(stream);
+        }
+    });
+    url
+}
+
+#[test]
+fn tab_on_a_server_that_never_answers_offers_nothing_and_the_line_goes_on() {
+    let env = TestEnv::demo();
+    let url = mute_server();
+    let mut command = env.command("bill");
+    command
+        .env("EPICEVENTS_SERVER", &url)
+        .env("TERM", "xterm")
+        .env("COLUMNS", "100");
+    let mut p = rexpect::session::spawn_command(command, Some(TIMEOUT_MS)).unwrap();
+    prompt(&mut p, "epicevents> ");
+    // The ids Tab would offer never come: it gives up (1.5 s) and the editing goes on.
+    keys(&mut p, "clients show \t");
+    keys(&mut p, "7");
+    // The bell says Tab found nothing; the 7 typed after it is on the line.
+    p.exp_string("clients show \u{7}7").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("no answer within 5 s").unwrap();
+    prompt(&mut p, "epicevents> ");
+    keys(&mut p, "exit\r");
+    p.exp_eof().unwrap();
 }
