@@ -8,6 +8,7 @@ use std::fs;
 
 fn main() {
     println!("cargo:rerun-if-changed=sql/migrations");
+    println!("cargo:rerun-if-changed=sql/postgres");
     let latest = fs::read_dir("sql/migrations")
         .expect("sql/migrations exists")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())

@@ -13,6 +13,7 @@ pub mod error;
 #[cfg(test)]
 mod fuzz;
 pub mod interrupt;
+pub mod pg;
 pub mod private_files;
 pub mod repo;
 pub mod secret;
