@@ -4,11 +4,14 @@
 //! The schema (sql/postgres) keeps every rule of the SQLite schema in PostgreSQL's own terms:
 //! identity columns (ids never come back), CHECKs, foreign keys, PL/pgSQL triggers for the
 //! payment rules and the departments, a pg_trgm index for client search. The repositories do
-//! not use it yet: `EPICEVENTS_DB` still selects SQLite only.
+//! not use it yet: `EPICEVENTS_DB` still selects SQLite only. What works already is moving
+//! up: `epicevents copy --to postgres://…` ([`copy`]).
 
 use anyhow::Context as _;
 
 use crate::error::Result;
+
+pub mod copy;
 
 mod embedded {
     refinery::embed_migrations!("sql/postgres");

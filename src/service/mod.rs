@@ -13,6 +13,7 @@ pub mod backup;
 pub mod clients;
 pub mod completion;
 pub mod contracts;
+pub mod copy;
 pub mod demo;
 pub mod events;
 pub mod permissions;

@@ -317,6 +317,7 @@ impl Shell {
             Command::Setup(args) => account::setup(self, args)?,
             Command::Demo { scale } => account::demo(self, scale)?,
             Command::Backup { file } => account::backup(self, &file)?,
+            Command::Copy { to } => account::copy(self, &to)?,
             Command::Audit {
                 command: Some(command),
             } => audit::run(self, command)?,

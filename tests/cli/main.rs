@@ -7,6 +7,7 @@
 
 mod audit;
 mod canary;
+mod copy;
 mod filters;
 mod forged;
 mod grammar;

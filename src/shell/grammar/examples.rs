@@ -25,6 +25,7 @@ pub(super) const EXAMPLES: &[(&str, &[&str])] = &[
         &["epicevents demo", "epicevents demo --scale 1000000"],
     ),
     ("backup", &["backup /backups/crm-2026-12-03.db"]),
+    ("copy", &["copy --to postgres://crm@db.example.com/crm"]),
     (
         "serve",
         &[

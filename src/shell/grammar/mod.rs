@@ -83,6 +83,14 @@ pub enum Command {
         /// The new file to write (it must not exist yet).
         file: String,
     },
+    /// Copy this database into an empty PostgreSQL database (management, on the machine that
+    /// holds it): every row with its id, in one transaction, each table's count and checksum
+    /// verified.
+    Copy {
+        /// The PostgreSQL database, e.g. postgres://crm@db.example.com/crm.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Serve the team API on the machine that holds the database: collaborators' shells
     /// point EPICEVENTS_SERVER (or `login --server`) at it. Stops on SIGTERM or Ctrl-C.
     Serve {
@@ -154,6 +162,7 @@ impl Command {
             | Command::Setup(_)
             | Command::Demo { .. }
             | Command::Backup { .. }
+            | Command::Copy { .. }
             | Command::Serve { .. } => false,
         }
     }

@@ -20,7 +20,7 @@ pub fn permission_of(menu: Option<&str>, command: &str) -> Option<Permission> {
     use Action::*;
     use Permission::{Anyone, Needs};
     Some(match (menu, command) {
-        (None, "backup") => Needs(Backup),
+        (None, "backup" | "copy") => Needs(Backup),
         (None, "audit") | (Some("audit"), "list") => Needs(ReadAudit),
         (Some("clients"), "create") => Needs(CreateClient),
         (Some("clients"), "update") => Needs(UpdateClient),
