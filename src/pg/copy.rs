@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 use anyhow::Context as _;
+use postgres::fallible_iterator::FallibleIterator as _;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 use serde_json::{Map, Value};
@@ -97,13 +98,17 @@ pub fn copy(from: &Connection, to: &mut postgres::Client) -> Result<CopyReport> 
     let mut tables = BTreeMap::new();
     for (table, source) in sources {
         let mut copied = Checksum::default();
-        let rows = tx
-            .query(
+        // Streamed, a row at a time: a table of a million rows never sits in memory.
+        let mut rows = tx
+            .query_raw(
                 &format!("SELECT row_to_json(t)::text FROM {table} t ORDER BY id"),
-                &[],
+                std::iter::empty::<&(dyn postgres::types::ToSql + Sync)>(),
             )
             .with_context(|| format!("reading back {table}"))?;
-        for row in rows {
+        while let Some(row) = rows
+            .next()
+            .with_context(|| format!("reading back {table}"))?
+        {
             let text: String = row.get(0);
             let value: Value =
                 serde_json::from_str(&text).with_context(|| format!("reading back {table}"))?;
