@@ -11,11 +11,11 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use epicevents::config::Config;
+use epicevents::db::{Create, Db};
 use epicevents::domain::{ClientSort, ContractSort, EventSort, Sort};
 use epicevents::repo::List as _;
 use epicevents::repo::{Window, audit, clients, contracts, events};
 use epicevents::service::{Context, scale};
-use rusqlite::Connection;
 
 const PAGE: Option<Window> = Some(Window {
     limit: 25,
@@ -24,13 +24,16 @@ const PAGE: Option<Window> = Some(Window {
 const SALES: i64 = 2;
 const SUPPORT: i64 = 150;
 
-fn database() -> Connection {
+/// The million-row database: `EPICEVENTS_BENCH_DB` (a file, or a `postgres://` URL of a
+/// database `demo --scale 1000000` filled), else a file built on first use.
+fn database() -> Db {
     let path = std::env::var_os("EPICEVENTS_BENCH_DB")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench/scale-1000000.db")
         });
-    if !path.exists() {
+    let is_url = path.to_str().is_some_and(epicevents::pg::is_url);
+    if !is_url && !path.exists() {
         let config = Config {
             home: path.with_extension("home"),
             db_path: path.clone(),
@@ -44,7 +47,7 @@ fn database() -> Connection {
         let mut ctx = Context::open(config).expect("the bench database opens");
         scale::load(&mut ctx, 1_000_000).expect("the bench data set loads");
     }
-    epicevents::db::open(&path, epicevents::db::Create::No).expect("the bench database opens")
+    Db::open(&path, Create::No).expect("the bench database opens")
 }
 
 /// Takes a row as the shell would, so the optimiser cannot drop the read.

@@ -70,6 +70,22 @@ impl Config {
         }
     }
 
+    /// The PostgreSQL URL `EPICEVENTS_DB` gives, if it names a PostgreSQL database rather
+    /// than a file.
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.db_path.to_str().filter(|db| crate::pg::is_url(db))
+    }
+
+    /// The key file that signs session tokens: beside the database file, or, for a database
+    /// on a PostgreSQL server, in this machine's home directory (tokens are issued and
+    /// checked on the machine that keeps them).
+    pub fn key_path(&self) -> PathBuf {
+        match self.postgres_url() {
+            Some(_) => self.home.join("postgres.key"),
+            None => crate::secret::key_path(&self.db_path),
+        }
+    }
+
     /// The stored session token.
     pub fn session_path(&self) -> PathBuf {
         self.home.join("session")

@@ -1,4 +1,10 @@
-//! Opening the database: connection settings and migrations.
+//! Opening the database: the store boundary ([`Db`], [`Tx`]), connection settings and
+//! migrations.
+//!
+//! `EPICEVENTS_DB` names either a file, the embedded SQLite store (the default), or a
+//! `postgres://` URL, the PostgreSQL store ([`crate::pg`]). Services hold a [`Db`] and never
+//! look inside it; each repository function runs its own statement for the store it is
+//! given. What follows describes the SQLite store.
 //!
 //! Every connection uses WAL (readers never wait for a writer), enforces foreign keys and
 //! waits up to ten seconds for a lock instead of failing with "database is locked". Writes use
@@ -21,7 +27,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{Doing as _, Error, Fault, Result};
 use crate::private_files;
@@ -39,8 +45,98 @@ pub enum Create {
     No,
 }
 
-/// Opens the database at `path`, migrated to the current schema; a missing file is created
-/// only with [`Create::Yes`].
+/// The store the services work on: the embedded SQLite database, or a PostgreSQL one.
+pub enum Db {
+    Sqlite(Connection),
+    Postgres(Box<crate::pg::Conn>),
+}
+
+impl Db {
+    /// Opens the store `EPICEVENTS_DB` names (`location`), migrated to the current schema: a
+    /// `postgres://` URL, or a file, which is created only with [`Create::Yes`].
+    pub fn open(location: &Path, create: Create) -> Result<Db> {
+        match location.to_str().filter(|text| crate::pg::is_url(text)) {
+            Some(url) => Ok(Db::Postgres(Box::new(crate::pg::Conn::open(url)?))),
+            None => Ok(Db::Sqlite(open(location, create)?)),
+        }
+    }
+
+    /// The SQLite connection, for what only the embedded store does (a file backup, the
+    /// copy to PostgreSQL, its bulk-load settings).
+    pub fn sqlite(&self) -> Option<&Connection> {
+        match self {
+            Db::Sqlite(conn) => Some(conn),
+            Db::Postgres(_) => None,
+        }
+    }
+
+    /// What stops the statement running on this store (Ctrl-C).
+    pub fn interrupter(&self) -> crate::interrupt::Interrupter {
+        match self {
+            Db::Sqlite(conn) => crate::interrupt::Interrupter::Sqlite(conn.get_interrupt_handle()),
+            Db::Postgres(conn) => crate::interrupt::Interrupter::Postgres(conn.cancel_token()),
+        }
+    }
+}
+
+/// A write in progress: it reads and writes as the [`Db`] it derefs to, holds the write lock
+/// from its start ([`write`]), and is rolled back unless [`commit`] ends it.
+pub struct Tx<'a> {
+    db: &'a mut Db,
+    open: bool,
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Db;
+
+    fn deref(&self) -> &Db {
+        self.db
+    }
+}
+
+impl Drop for Tx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            match &*self.db {
+                Db::Sqlite(conn) => {
+                    let _ = conn.execute_batch("ROLLBACK");
+                }
+                Db::Postgres(conn) => conn.rollback(),
+            }
+        }
+    }
+}
+
+/// Starts a write transaction that holds the write lock from its first statement: SQLite's
+/// `BEGIN IMMEDIATE`, PostgreSQL's write lock ([`crate::pg::Conn::begin_write`]). Writers
+/// queue up front instead of failing half-way.
+pub fn write(db: &mut Db) -> Result<Tx<'_>> {
+    match &*db {
+        Db::Sqlite(conn) => conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .doing("starting a write")?,
+        Db::Postgres(conn) => conn.begin_write()?,
+    }
+    let tx = Tx { db, open: true };
+    // Ctrl-C while waiting for the lock: nothing has been written yet.
+    crate::interrupt::check()?;
+    Ok(tx)
+}
+
+/// Commits the write `tx`: all of it is kept, or (on an error) none of it.
+pub fn commit(mut tx: Tx<'_>) -> Result<()> {
+    let committed = match &*tx.db {
+        Db::Sqlite(conn) => conn.execute_batch("COMMIT").doing("committing a write"),
+        Db::Postgres(conn) => conn.commit(),
+    };
+    // A PostgreSQL commit that failed ended the transaction; a SQLite one that failed is
+    // rolled back when `tx` goes.
+    tx.open = committed.is_err() && tx.db.sqlite().is_some_and(|c| !c.is_autocommit());
+    committed
+}
+
+/// Opens the SQLite database at `path`, migrated to the current schema; a missing file is
+/// created only with [`Create::Yes`].
 pub fn open(path: &Path, create: Create) -> Result<Connection> {
     if create == Create::No && !path.exists() {
         return Err(Error::Fault(Fault::NoDatabase(path.to_owned())));
@@ -181,21 +277,6 @@ fn copy_checked(conn: &Connection, temp: &Path) -> Result<BackupReport> {
     })
 }
 
-/// Starts a write transaction that holds the write lock from its first statement.
-pub fn write(conn: &mut Connection) -> Result<Transaction<'_>> {
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .doing("starting a write")?;
-    // Ctrl-C while waiting for the lock: nothing has been written yet.
-    crate::interrupt::check()?;
-    Ok(tx)
-}
-
-/// Commits the write `tx`: all of it is kept, or (on an error) none of it.
-pub fn commit(tx: Transaction<'_>) -> Result<()> {
-    tx.commit().doing("committing a write")
-}
-
 /// Settings of a connection that serves requests for as long as `epicevents serve` runs: the
 /// database file mapped in memory (256 MiB of it), so that pages are read where the kernel
 /// caches them instead of being copied into each connection's own cache, under a lock every
@@ -223,9 +304,15 @@ pub fn use_index_build_cache(conn: &Connection) -> Result<()> {
 }
 
 /// Refreshes the query planner's statistics (after a bulk load).
-pub fn analyze(conn: &Connection) -> Result<()> {
-    conn.execute_batch("ANALYZE")?;
-    Ok(())
+pub fn analyze(db: &Db) -> Result<()> {
+    match db {
+        Db::Sqlite(conn) => conn
+            .execute_batch("ANALYZE")
+            .doing("analysing the database"),
+        Db::Postgres(conn) => conn.run("analysing the database", |client| {
+            client.batch_execute("ANALYZE")
+        }),
+    }
 }
 
 /// The newest migration version this binary knows (counted by build.rs from the file names,

@@ -92,6 +92,12 @@ pub enum Fault {
     Unreachable { url: String, why: String },
     /// Team mode: what answered is not an epicevents server this shell understands.
     Incompatible { url: String, status: u16 },
+    /// The PostgreSQL store cannot be reached (`url` without its password).
+    DatabaseUnreachable { url: String, why: String },
+    /// The connection to the PostgreSQL store went in the middle of a write, which
+    /// PostgreSQL rolled back whole; `committing`: it went during the commit, which may
+    /// have reached the server first.
+    ConnectionLost { committing: bool },
 }
 
 impl Fault {
@@ -106,6 +112,9 @@ impl Fault {
             Fault::NoDatabase(_) => "no_database",
             Fault::Unreachable { .. } => "unreachable",
             Fault::Incompatible { .. } => "incompatible",
+            Fault::DatabaseUnreachable { .. } => "database_unreachable",
+            Fault::ConnectionLost { committing: false } => "connection_lost",
+            Fault::ConnectionLost { committing: true } => "connection_lost_committing",
         }
     }
 
@@ -154,6 +163,16 @@ impl fmt::Display for Fault {
             Fault::Incompatible { url, status } => write!(
                 f,
                 "the server at {url} gave an answer this epicevents does not understand (HTTP {status}): is it an epicevents server of the same version?"
+            ),
+            Fault::DatabaseUnreachable { url, why } => write!(
+                f,
+                "cannot reach the database at {url}: {why}; nothing was changed"
+            ),
+            Fault::ConnectionLost { committing: false } => f.write_str(
+                "the connection to the database was lost: nothing was changed; run the command again",
+            ),
+            Fault::ConnectionLost { committing: true } => f.write_str(
+                "the connection to the database was lost while the change was being saved: it may have been made; check before running the command again",
             ),
         }
     }

@@ -11,19 +11,35 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use rusqlite::InterruptHandle;
-
 use crate::error::{Error, Result};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Set while the process waits for piped input, where nothing is in progress to cancel.
 static WAITING: AtomicBool = AtomicBool::new(false);
-static DATABASE: Mutex<Option<InterruptHandle>> = Mutex::new(None);
+static DATABASE: Mutex<Option<Interrupter>> = Mutex::new(None);
+
+/// What stops the statement a store is running: SQLite's interrupt, or a PostgreSQL cancel
+/// request (sent on a connection of its own).
+pub enum Interrupter {
+    Sqlite(rusqlite::InterruptHandle),
+    Postgres(postgres::CancelToken),
+}
+
+impl Interrupter {
+    fn interrupt(&self) {
+        match self {
+            Interrupter::Sqlite(handle) => handle.interrupt(),
+            Interrupter::Postgres(token) => {
+                let _ = token.cancel_query(postgres::NoTls);
+            }
+        }
+    }
+}
 
 /// Handles Ctrl-C from now on: flags the running command and interrupts `database`'s
 /// statement in progress (none in team mode, where the server's statements are its own). A
 /// second call only changes the database.
-pub fn install(database: Option<InterruptHandle>) {
+pub fn install(database: Option<Interrupter>) {
     *DATABASE.lock().unwrap_or_else(PoisonError::into_inner) = database;
     // Only the first call sets the handler; later ones report that one exists, which is fine.
     let _ = ctrlc::try_set_handler(|| {

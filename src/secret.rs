@@ -18,14 +18,15 @@ pub const MIN_BYTES: usize = 32;
 pub struct Secret(Vec<u8>);
 
 impl Secret {
-    /// From the configured value, else from (or into) the key file of `db_path`.
-    pub fn load(configured: Option<&str>, db_path: &Path) -> Result<Secret> {
+    /// From the configured value, else from (or into) the key file at `key_path`
+    /// ([`crate::config::Config::key_path`]).
+    pub fn load(configured: Option<&str>, key_path: &Path) -> Result<Secret> {
         match configured {
             Some(value) if value.len() < MIN_BYTES => Err(Error::refused(format!(
                 "EPICEVENTS_SECRET is too short: it must be at least {MIN_BYTES} bytes"
             ))),
             Some(value) => Ok(Secret(value.as_bytes().to_vec())),
-            None => Self::from_key_file(&key_path(db_path)),
+            None => Self::from_key_file(key_path),
         }
     }
 
@@ -92,9 +93,9 @@ mod tests {
     #[test]
     fn the_key_file_is_created_once_and_reused() {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("crm.db");
-        let first = Secret::load(None, &db).unwrap();
-        let second = Secret::load(None, &db).unwrap();
+        let key = key_path(&dir.path().join("crm.db"));
+        let first = Secret::load(None, &key).unwrap();
+        let second = Secret::load(None, &key).unwrap();
         assert_eq!(first.bytes(), second.bytes());
         assert_eq!(first.bytes().len(), 64);
         assert!(dir.path().join("crm.db.key").exists());

@@ -140,11 +140,11 @@ pub fn page<L: Listed>(ctx: &Context, filter: &L, window: Window) -> Result<Page
         ));
     }
     let mut rows = Vec::with_capacity(window.limit as usize);
-    filter.for_each(ctx.conn(), Some(window), &mut |row| {
+    filter.for_each(ctx.db(), Some(window), &mut |row| {
         rows.push(row);
         Ok(())
     })?;
-    let total = filter.count(ctx.conn())?;
+    let total = filter.count(ctx.db())?;
     let (total, exact) = match total {
         Total::Exact(n) => (n, true),
         Total::AtLeast(n) => (n, false),
@@ -159,7 +159,7 @@ pub fn export<L: Listed>(
     f: &mut dyn FnMut(L::Item) -> Result<()>,
 ) -> Result<()> {
     filter.check(ctx)?;
-    filter.for_each(ctx.conn(), None, f)
+    filter.for_each(ctx.db(), None, f)
 }
 
 /// Who answers the shell: this process on its database, or a server.

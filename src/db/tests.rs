@@ -213,8 +213,13 @@ fn a_read_only_or_full_database_is_a_fault_the_user_can_act_on() {
     // Read-only as SQLite sees it (root ignores file modes, so the tests open it so).
     let ro =
         Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let err = crate::repo::meta::instance_id(&ro)
-        .and_then(|_| Ok(ro.execute("UPDATE departments SET name = name", [])?));
+    let ro = Db::Sqlite(ro);
+    let err = crate::repo::meta::instance_id(&ro).and_then(|_| {
+        Ok(ro
+            .sqlite()
+            .unwrap()
+            .execute("UPDATE departments SET name = name", [])?)
+    });
     assert!(matches!(err, Err(Error::Fault(Fault::ReadOnly))), "{err:?}");
     // Full: the database may not grow past its current pages.
     let conn = open(&path, Create::No).unwrap();
@@ -298,21 +303,27 @@ fn the_schema_refuses_what_the_domain_forbids() {
 /// and leaves nothing behind.
 #[test]
 fn a_failed_commit_names_its_operation_and_keeps_nothing() {
-    let (_dir, mut conn) = crate::repo::testing::scratch();
-    conn.execute_batch(
-        "CREATE TABLE parent (id INTEGER PRIMARY KEY);
+    let (_dir, mut db) = crate::repo::testing::scratch();
+    db.sqlite()
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY);
          CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);",
-    )
-    .unwrap();
-    let tx = write(&mut conn).unwrap();
-    tx.execute("INSERT INTO child (parent_id) VALUES (7)", [])
+        )
+        .unwrap();
+    let tx = write(&mut db).unwrap();
+    tx.sqlite()
+        .unwrap()
+        .execute("INSERT INTO child (parent_id) VALUES (7)", [])
         .unwrap();
     let err = commit(tx).unwrap_err();
     assert!(err.is_internal(), "{err:?}");
     let cause = err.diagnostic().unwrap().to_string();
     assert!(cause.starts_with("committing a write: "), "{cause}");
     assert!(!err.to_string().contains("committing"), "{err}");
-    let left: i64 = conn
+    let left: i64 = db
+        .sqlite()
+        .unwrap()
         .query_row("SELECT COUNT(*) FROM child", [], |row| row.get(0))
         .unwrap();
     assert_eq!(left, 0);

@@ -118,6 +118,10 @@ impl Error {
         let message = match &kind {
             // The server's own path stays on the server.
             Kind::Fault { fault, .. } if fault == "no_database" => no_database().to_string(),
+            // So does the address of its database.
+            Kind::Fault { fault, .. } if fault == "database_unreachable" => {
+                database_unreachable().to_string()
+            }
             _ => self.to_string(),
         };
         Wire { kind, message }
@@ -135,7 +139,10 @@ impl Error {
             | Error::SessionEnded
             | Error::BadCredentials => 401,
             Error::Locked { .. } => 423,
-            Error::Fault(Fault::Busy) | Error::Cancelled => 503,
+            Error::Fault(
+                Fault::Busy | Fault::DatabaseUnreachable { .. } | Fault::ConnectionLost { .. },
+            )
+            | Error::Cancelled => 503,
             Error::Fault(_) | Error::Internal(_) => 500,
             Error::Usage(_) => 400,
         }
@@ -170,6 +177,13 @@ impl From<Wire> for Error {
                     Error::Fault(Fault::NewerSchema { found, known })
                 }
                 ("no_database", ..) => no_database(),
+                ("database_unreachable", ..) => database_unreachable(),
+                ("connection_lost", ..) => {
+                    Error::Fault(Fault::ConnectionLost { committing: false })
+                }
+                ("connection_lost_committing", ..) => {
+                    Error::Fault(Fault::ConnectionLost { committing: true })
+                }
                 _ => unknown(&format!("fault {fault}")),
             },
             Kind::Cancelled => Error::Cancelled,
@@ -186,6 +200,13 @@ impl From<Wire> for Error {
 fn no_database() -> Error {
     Error::Refused(
         "the server has no database yet: run `epicevents setup` on the server's machine".into(),
+    )
+}
+
+/// What a client reads when the server cannot reach its PostgreSQL database.
+fn database_unreachable() -> Error {
+    Error::Refused(
+        "the server cannot reach its database: nothing was changed; try again in a moment, or tell whoever runs the server".into(),
     )
 }
 
@@ -222,6 +243,8 @@ mod tests {
             Error::Fault(Fault::Damaged),
             Error::Fault(Fault::Busy),
             Error::Fault(Fault::NewerSchema { found: 7, known: 6 }),
+            Error::Fault(Fault::ConnectionLost { committing: false }),
+            Error::Fault(Fault::ConnectionLost { committing: true }),
             Error::Cancelled,
             Error::Usage("unknown command 'frobnicate'; see `help`".into()),
         ]
@@ -266,6 +289,22 @@ mod tests {
         let rebuilt = Error::from(serde_json::from_str::<Wire>(&json).unwrap());
         assert_eq!(rebuilt.exit_code(), 3);
         assert_eq!(rebuilt.to_string(), err.to_string());
+    }
+
+    #[test]
+    fn the_servers_database_address_stays_on_the_server() {
+        let err = Error::Fault(Fault::DatabaseUnreachable {
+            url: "postgres://crm:***@db.internal/crm".into(),
+            why: "the connection was refused".into(),
+        });
+        let json = serde_json::to_string(&err.to_wire()).unwrap();
+        assert!(!json.contains("db.internal"), "{json}");
+        let rebuilt = Error::from(serde_json::from_str::<Wire>(&json).unwrap());
+        assert!(
+            rebuilt.to_string().contains("cannot reach its database"),
+            "{rebuilt}"
+        );
+        assert_eq!(rebuilt.exit_code(), 1);
     }
 
     #[test]

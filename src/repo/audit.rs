@@ -1,6 +1,7 @@
 //! The audit trail: one row per write, in the write's own transaction.
 
-use rusqlite::{Connection, Row, named_params};
+use crate::db::Db;
+use rusqlite::{Row, named_params};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -19,7 +20,8 @@ pub struct Entry<'a> {
     pub changes: Changes,
 }
 
-pub fn record(conn: &Connection, at: &str, entry: &Entry<'_>) -> Result<()> {
+pub fn record(db: &Db, at: &str, entry: &Entry<'_>) -> Result<()> {
+    let conn = sqlite_or!(db, pg => super::postgres::audit::record(pg, at, entry));
     conn.prepare_cached(
         r"INSERT INTO audit_log (at, actor_id, action, entity, entity_id, changes)
           VALUES (:at, :actor_id, :action, :entity, :entity_id, :changes)",
@@ -121,7 +123,8 @@ impl Filter {
 impl super::List for Filter {
     type Row = AuditEntry;
 
-    fn count(&self, conn: &Connection) -> Result<Total> {
+    fn count(&self, db: &Db) -> Result<Total> {
+        let conn = sqlite_or!(db, pg => super::postgres::audit::count(self, pg));
         let filter = self;
         filter.conditions().count_at_most(
             conn,
@@ -134,10 +137,11 @@ impl super::List for Filter {
     /// The newest rows first.
     fn for_each(
         &self,
-        conn: &Connection,
+        db: &Db,
         window: Option<Window>,
         f: &mut dyn FnMut(AuditEntry) -> Result<()>,
     ) -> Result<()> {
+        let conn = sqlite_or!(db, pg => super::postgres::audit::for_each(self, pg, window, f));
         let filter = self;
         filter.conditions().visit(
             conn,

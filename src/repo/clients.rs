@@ -1,5 +1,6 @@
 //! Clients.
 
+use crate::db::Db;
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
 use super::{Conditions, Doing as _, Total, Window, contains_pattern, unique_violation};
@@ -157,7 +158,8 @@ impl Filter {
 impl super::List for Filter {
     type Row = Client;
 
-    fn count(&self, conn: &Connection) -> Result<Total> {
+    fn count(&self, db: &Db) -> Result<Total> {
+        let conn = sqlite_or!(db, pg => super::postgres::clients::count(self, pg));
         let filter = self;
         const COUNTING: &str = "counting clients";
         let conditions = filter.conditions(false);
@@ -171,10 +173,11 @@ impl super::List for Filter {
 
     fn for_each(
         &self,
-        conn: &Connection,
+        db: &Db,
         window: Option<Window>,
         f: &mut dyn FnMut(Client) -> Result<()>,
     ) -> Result<()> {
+        let conn = sqlite_or!(db, pg => super::postgres::clients::for_each(self, pg, window, f));
         let filter = self;
         const LISTING: &str = "listing clients";
         let sort = filter.sort;
@@ -236,24 +239,28 @@ impl super::List for Filter {
 
 /// Whether a client other than `except` already uses `email` (case-insensitively, as the
 /// UNIQUE constraint compares).
-pub fn email_taken(conn: &Connection, email: &str, except: Option<i64>) -> Result<bool> {
+pub fn email_taken(db: &Db, email: &str, except: Option<i64>) -> Result<bool> {
+    let conn = sqlite_or!(db, pg => super::postgres::clients::email_taken(pg, email, except));
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM clients WHERE email = ?1 AND id IS NOT ?2)")
         .and_then(|mut stmt| stmt.query_row(rusqlite::params![email, except], |row| row.get(0)))
         .doing("checking whether a client's email is taken")
 }
 
-pub fn find(conn: &Connection, id: i64) -> Result<Option<Client>> {
+pub fn find(db: &Db, id: i64) -> Result<Option<Client>> {
+    let conn = sqlite_or!(db, pg => super::postgres::clients::find(pg, id));
     let sql = format!("{SELECT} WHERE c.id = ?1");
     conn.prepare_cached(&sql)
         .and_then(|mut stmt| stmt.query_row([id], from_row).optional())
         .doing("reading a client")
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Client> {
-    find(conn, id)?.ok_or(Error::not_found("client", id))
+pub fn get(db: &Db, id: i64) -> Result<Client> {
+    find(db, id)?.ok_or(Error::not_found("client", id))
 }
 
-pub fn insert(conn: &Connection, new: &NewClient, sales_contact_id: i64, now: &str) -> Result<i64> {
+pub fn insert(db: &Db, new: &NewClient, sales_contact_id: i64, now: &str) -> Result<i64> {
+    let conn =
+        sqlite_or!(db, pg => super::postgres::clients::insert(pg, new, sales_contact_id, now));
     conn.prepare_cached(
         r"INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id, created_at, updated_at)
           VALUES (:full_name, :email, :phone, :company_name, :sales, :now, :now)",
@@ -272,7 +279,8 @@ pub fn insert(conn: &Connection, new: &NewClient, sales_contact_id: i64, now: &s
     Ok(conn.last_insert_rowid())
 }
 
-pub fn update(conn: &Connection, id: i64, patch: &ClientPatch, now: &str) -> Result<()> {
+pub fn update(db: &Db, id: i64, patch: &ClientPatch, now: &str) -> Result<()> {
+    let conn = sqlite_or!(db, pg => super::postgres::clients::update(pg, id, patch, now));
     super::execute_named(
         conn,
         r"UPDATE clients SET
@@ -289,19 +297,16 @@ pub fn update(conn: &Connection, id: i64, patch: &ClientPatch, now: &str) -> Res
     Ok(())
 }
 
-pub fn set_sales_contact(
-    conn: &Connection,
-    id: i64,
-    sales_contact_id: Option<i64>,
-    now: &str,
-) -> Result<()> {
+pub fn set_sales_contact(db: &Db, id: i64, sales_contact_id: Option<i64>, now: &str) -> Result<()> {
+    let conn = sqlite_or!(db, pg => super::postgres::clients::set_sales_contact(pg, id, sales_contact_id, now));
     conn.prepare_cached("UPDATE clients SET sales_contact_id = ?2, updated_at = ?3 WHERE id = ?1")
         .and_then(|mut stmt| stmt.execute(rusqlite::params![id, sales_contact_id, now]))
         .doing("assigning a client's sales contact")?;
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+pub fn delete(db: &Db, id: i64) -> Result<()> {
+    let conn = sqlite_or!(db, pg => super::postgres::clients::delete(pg, id));
     conn.prepare_cached("DELETE FROM clients WHERE id = ?1")
         .and_then(|mut stmt| stmt.execute([id]))
         .doing("deleting a client")?;
@@ -334,7 +339,8 @@ pub fn rebuild_search_index(conn: &Connection) -> Result<()> {
 }
 
 /// How many contracts client `id` has.
-pub fn contract_count(conn: &Connection, id: i64) -> Result<u64> {
+pub fn contract_count(db: &Db, id: i64) -> Result<u64> {
+    let conn = sqlite_or!(db, pg => super::postgres::clients::contract_count(pg, id));
     let count: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM contracts WHERE client_id = ?1")
         .and_then(|mut stmt| stmt.query_row([id], |r| r.get(0)))

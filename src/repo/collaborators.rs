@@ -1,8 +1,9 @@
 //! Collaborators, their credentials, sessions and login throttling (the last three in
 //! `collaborators/login.rs`).
 
+use crate::db::Db;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, ToSql, named_params};
+use rusqlite::{OptionalExtension, Row, ToSql, named_params};
 
 use super::{Doing as _, Total, Window, unique_violation};
 use crate::domain::field::{Field as _, Values as _};
@@ -60,12 +61,9 @@ fn map_unique(operation: &'static str) -> impl Fn(rusqlite::Error) -> Error {
     }
 }
 
-pub fn insert(
-    conn: &Connection,
-    new: &NewCollaborator,
-    password_hash: &str,
-    now: &str,
-) -> Result<i64> {
+pub fn insert(db: &Db, new: &NewCollaborator, password_hash: &str, now: &str) -> Result<i64> {
+    let conn =
+        sqlite_or!(db, pg => super::postgres::collaborators::insert(pg, new, password_hash, now));
     conn.prepare_cached(
         r"INSERT INTO collaborators
               (employee_number, full_name, email, phone, department_id, password_hash, created_at, updated_at)
@@ -89,7 +87,9 @@ pub fn insert(
 
 /// Whether a collaborator other than `except` already has `value` in the unique column
 /// `column` (the login, or the employee number).
-pub fn taken(conn: &Connection, column: Unique, value: &str, except: Option<i64>) -> Result<bool> {
+pub fn taken(db: &Db, column: Unique, value: &str, except: Option<i64>) -> Result<bool> {
+    let conn =
+        sqlite_or!(db, pg => super::postgres::collaborators::taken(pg, column, value, except));
     let sql = match column {
         Unique::Email => {
             "SELECT EXISTS (SELECT 1 FROM collaborators WHERE email = ?1 AND id IS NOT ?2)"
@@ -110,7 +110,8 @@ pub enum Unique {
     EmployeeNumber,
 }
 
-pub fn find(conn: &Connection, id: i64) -> Result<Option<Collaborator>> {
+pub fn find(db: &Db, id: i64) -> Result<Option<Collaborator>> {
+    let conn = sqlite_or!(db, pg => super::postgres::collaborators::find(pg, id));
     let sql = format!("{SELECT} WHERE c.id = ?1");
     conn.prepare_cached(&sql)
         .and_then(|mut stmt| stmt.query_row([id], from_row).optional())
@@ -118,8 +119,8 @@ pub fn find(conn: &Connection, id: i64) -> Result<Option<Collaborator>> {
 }
 
 /// The collaborator `id`, or `NotFound`.
-pub fn get(conn: &Connection, id: i64) -> Result<Collaborator> {
-    find(conn, id)?.ok_or(Error::not_found("collaborator", id))
+pub fn get(db: &Db, id: i64) -> Result<Collaborator> {
+    find(db, id)?.ok_or(Error::not_found("collaborator", id))
 }
 
 /// Filters of `users list`.
@@ -142,7 +143,8 @@ pub struct Filter {
 impl super::List for Filter {
     type Row = Collaborator;
 
-    fn count(&self, conn: &Connection) -> Result<Total> {
+    fn count(&self, db: &Db) -> Result<Total> {
+        let conn = sqlite_or!(db, pg => super::postgres::collaborators::count(self, pg));
         let department = self.department;
         let count: i64 = match department {
             None => conn.prepare_cached("SELECT COUNT(*) FROM collaborators").and_then(|mut s| s.query_row([], |r| r.get(0))),
@@ -160,10 +162,12 @@ impl super::List for Filter {
     /// if given, reading one row at a time.
     fn for_each(
         &self,
-        conn: &Connection,
+        db: &Db,
         window: Option<Window>,
         f: &mut dyn FnMut(Collaborator) -> Result<()>,
     ) -> Result<()> {
+        let conn =
+            sqlite_or!(db, pg => super::postgres::collaborators::for_each(self, pg, window, f));
         let department = self.department;
         let filter = if department.is_some() {
             "WHERE d.name = :department"
@@ -194,7 +198,8 @@ impl super::List for Filter {
 }
 
 /// Applies `patch` to collaborator `id`. The caller handles what a department change implies.
-pub fn update(conn: &Connection, id: i64, patch: &CollaboratorPatch, now: &str) -> Result<()> {
+pub fn update(db: &Db, id: i64, patch: &CollaboratorPatch, now: &str) -> Result<()> {
+    let conn = sqlite_or!(db, pg => super::postgres::collaborators::update(pg, id, patch, now));
     // Each field of the table is bound to its `:key`; `COALESCE` keeps what the patch leaves.
     let mut params: Vec<(&str, Value)> =
         vec![(":now", Value::Text(now.to_owned())), (":id", id.into())];
@@ -230,7 +235,8 @@ pub fn update(conn: &Connection, id: i64, patch: &CollaboratorPatch, now: &str) 
 
 /// Deletes collaborator `id`; the schema empties the sales contact of their clients and the
 /// support contact of their events.
-pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+pub fn delete(db: &Db, id: i64) -> Result<()> {
+    let conn = sqlite_or!(db, pg => super::postgres::collaborators::delete(pg, id));
     conn.prepare_cached("DELETE FROM collaborators WHERE id = ?1")
         .and_then(|mut stmt| stmt.execute([id]))
         .doing("deleting a collaborator")?;
@@ -238,7 +244,8 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
 }
 
 /// Empties the sales contact of the clients of `id`; returns how many there were.
-pub fn release_clients(conn: &Connection, id: i64, now: &str) -> Result<usize> {
+pub fn release_clients(db: &Db, id: i64, now: &str) -> Result<usize> {
+    let conn = sqlite_or!(db, pg => super::postgres::collaborators::release_clients(pg, id, now));
     conn.prepare_cached(
         "UPDATE clients SET sales_contact_id = NULL, updated_at = ?2 WHERE sales_contact_id = ?1",
     )
@@ -247,22 +254,24 @@ pub fn release_clients(conn: &Connection, id: i64, now: &str) -> Result<usize> {
 }
 
 /// Empties the support contact of the events of `id`; returns how many there were.
-pub fn release_events(conn: &Connection, id: i64, now: &str) -> Result<usize> {
+pub fn release_events(db: &Db, id: i64, now: &str) -> Result<usize> {
+    let conn = sqlite_or!(db, pg => super::postgres::collaborators::release_events(pg, id, now));
     conn.prepare_cached("UPDATE events SET support_contact_id = NULL, updated_at = ?2 WHERE support_contact_id = ?1")
         .and_then(|mut stmt| stmt.execute(rusqlite::params![id, now]))
         .doing("releasing a collaborator's events")
 }
 
 /// How many collaborators there are in management.
-pub fn count_management(conn: &Connection) -> Result<u64> {
+pub fn count_management(db: &Db) -> Result<u64> {
     let management = Filter {
         department: Some(Department::Management),
     };
-    Ok(super::List::count(&management, conn)?.counted())
+    Ok(super::List::count(&management, db)?.counted())
 }
 
 /// Whether any collaborator exists (set-up is only for an empty database).
-pub fn any(conn: &Connection) -> Result<bool> {
+pub fn any(db: &Db) -> Result<bool> {
+    let conn = sqlite_or!(db, pg => super::postgres::collaborators::any(pg));
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM collaborators)")
         .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
         .doing("checking whether any collaborator exists")

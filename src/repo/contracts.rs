@@ -1,6 +1,7 @@
 //! Contracts and their payments.
 
-use rusqlite::{Connection, OptionalExtension, Row, named_params};
+use crate::db::Db;
+use rusqlite::{OptionalExtension, Row, named_params};
 
 use super::{Conditions, Doing as _, Total, Window};
 use crate::domain::{Contract, ContractSort, Money, NewContract, Payment, Sort};
@@ -113,7 +114,8 @@ impl Filter {
 impl super::List for Filter {
     type Row = Contract;
 
-    fn count(&self, conn: &Connection) -> Result<Total> {
+    fn count(&self, db: &Db) -> Result<Total> {
+        let conn = sqlite_or!(db, pg => super::postgres::contracts::count(self, pg));
         let filter = self;
         let from = if filter.sales_contact_id.is_some() {
             "FROM contracts ct JOIN clients c ON c.id = ct.client_id"
@@ -130,10 +132,11 @@ impl super::List for Filter {
 
     fn for_each(
         &self,
-        conn: &Connection,
+        db: &Db,
         window: Option<Window>,
         f: &mut dyn FnMut(Contract) -> Result<()>,
     ) -> Result<()> {
+        let conn = sqlite_or!(db, pg => super::postgres::contracts::for_each(self, pg, window, f));
         let filter = self;
         const LISTING: &str = "listing contracts";
         // Only a page walks: an export reads every row of theirs anyway.
@@ -155,18 +158,20 @@ impl super::List for Filter {
     }
 }
 
-pub fn find(conn: &Connection, id: i64) -> Result<Option<Contract>> {
+pub fn find(db: &Db, id: i64) -> Result<Option<Contract>> {
+    let conn = sqlite_or!(db, pg => super::postgres::contracts::find(pg, id));
     let sql = format!("{SELECT} WHERE ct.id = ?1");
     conn.prepare_cached(&sql)
         .and_then(|mut stmt| stmt.query_row([id], from_row).optional())
         .doing("reading a contract")
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Contract> {
-    find(conn, id)?.ok_or(Error::not_found("contract", id))
+pub fn get(db: &Db, id: i64) -> Result<Contract> {
+    find(db, id)?.ok_or(Error::not_found("contract", id))
 }
 
-pub fn insert(conn: &Connection, new: &NewContract, now: &str) -> Result<i64> {
+pub fn insert(db: &Db, new: &NewContract, now: &str) -> Result<i64> {
+    let conn = sqlite_or!(db, pg => super::postgres::contracts::insert(pg, new, now));
     conn.prepare_cached(
         r"INSERT INTO contracts (client_id, total_cents, remaining_cents, created_at, signed_at)
           VALUES (:client, :total, :total, :now, CASE WHEN :signed THEN :now END)",
@@ -177,7 +182,8 @@ pub fn insert(conn: &Connection, new: &NewContract, now: &str) -> Result<i64> {
 }
 
 /// Sets the client and total of contract `id`; what remains follows the total.
-pub fn update(conn: &Connection, id: i64, client_id: i64, total: Money) -> Result<()> {
+pub fn update(db: &Db, id: i64, client_id: i64, total: Money) -> Result<()> {
+    let conn = sqlite_or!(db, pg => super::postgres::contracts::update(pg, id, client_id, total));
     conn.prepare_cached(
         r"UPDATE contracts SET client_id = :client,
               remaining_cents = :total - (total_cents - remaining_cents), total_cents = :total
@@ -190,14 +196,16 @@ pub fn update(conn: &Connection, id: i64, client_id: i64, total: Money) -> Resul
     Ok(())
 }
 
-pub fn sign(conn: &Connection, id: i64, now: &str) -> Result<()> {
+pub fn sign(db: &Db, id: i64, now: &str) -> Result<()> {
+    let conn = sqlite_or!(db, pg => super::postgres::contracts::sign(pg, id, now));
     conn.prepare_cached("UPDATE contracts SET signed_at = ?2 WHERE id = ?1 AND signed_at IS NULL")
         .and_then(|mut stmt| stmt.execute(rusqlite::params![id, now]))
         .doing("signing a contract")?;
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+pub fn delete(db: &Db, id: i64) -> Result<()> {
+    let conn = sqlite_or!(db, pg => super::postgres::contracts::delete(pg, id));
     conn.prepare_cached("DELETE FROM contracts WHERE id = ?1")
         .and_then(|mut stmt| stmt.execute([id]))
         .doing("deleting a contract")?;
@@ -205,7 +213,8 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
 }
 
 /// How many events and payments depend on contract `id`.
-pub fn dependents(conn: &Connection, id: i64) -> Result<(u64, u64)> {
+pub fn dependents(db: &Db, id: i64) -> Result<(u64, u64)> {
+    let conn = sqlite_or!(db, pg => super::postgres::contracts::dependents(pg, id));
     let (events, payments): (i64, i64) = conn
         .prepare_cached(
             r"SELECT (SELECT COUNT(*) FROM events WHERE contract_id = ?1),
@@ -221,19 +230,21 @@ pub fn dependents(conn: &Connection, id: i64) -> Result<(u64, u64)> {
 
 /// Records a payment; the schema lowers what remains and refuses more than that.
 pub fn insert_payment(
-    conn: &Connection,
+    db: &Db,
     contract_id: i64,
     amount: Money,
     recorded_by: i64,
     now: &str,
 ) -> Result<i64> {
+    let conn = sqlite_or!(db, pg => super::postgres::contracts::insert_payment(pg, contract_id, amount, recorded_by, now));
     conn.prepare_cached("INSERT INTO payments (contract_id, amount_cents, paid_at, recorded_by) VALUES (?1, ?2, ?3, ?4)")
         .and_then(|mut stmt| stmt.execute(rusqlite::params![contract_id, amount.cents(), now, recorded_by]))
         .doing("inserting a payment")?;
     Ok(conn.last_insert_rowid())
 }
 
-pub fn payments(conn: &Connection, contract_id: i64) -> Result<Vec<Payment>> {
+pub fn payments(db: &Db, contract_id: i64) -> Result<Vec<Payment>> {
+    let conn = sqlite_or!(db, pg => super::postgres::contracts::payments(pg, contract_id));
     let read = || {
         let mut stmt = conn.prepare_cached(
             "SELECT id, contract_id, amount_cents, paid_at, recorded_by FROM payments WHERE contract_id = ?1 ORDER BY id",
@@ -258,14 +269,15 @@ mod tests {
 
     #[test]
     fn a_failed_insert_names_its_operation_and_keeps_the_sqlite_message() {
-        let (_dir, conn) = crate::repo::testing::scratch();
+        let (_dir, db) = crate::repo::testing::scratch();
+        let conn = db.sqlite().unwrap();
         conn.execute_batch(
             "CREATE TRIGGER refuse_payments BEFORE INSERT ON payments
              BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
         )
         .unwrap();
         let amount = Money::parse("amount", "10").unwrap();
-        let err = insert_payment(&conn, 1, amount, 1, "now").unwrap_err();
+        let err = insert_payment(&db, 1, amount, 1, "now").unwrap_err();
         let diagnostic = err.diagnostic().expect("an internal error").to_string();
         assert!(
             diagnostic.starts_with("inserting a payment: ")
@@ -281,9 +293,10 @@ mod tests {
 
     #[test]
     fn a_failed_list_names_its_operation() {
-        let (_dir, conn) = crate::repo::testing::scratch();
+        let (_dir, db) = crate::repo::testing::scratch();
+        let conn = db.sqlite().unwrap();
         conn.execute_batch("DROP TABLE payments").unwrap();
-        let err = payments(&conn, 1).unwrap_err();
+        let err = payments(&db, 1).unwrap_err();
         let diagnostic = err.diagnostic().expect("an internal error").to_string();
         assert!(
             diagnostic.starts_with("listing a contract's payments: ")

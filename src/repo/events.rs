@@ -1,5 +1,6 @@
 //! Events.
 
+use crate::db::Db;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{Conditions, Doing as _, Total, Window};
@@ -155,7 +156,8 @@ impl Filter {
 impl super::List for Filter {
     type Row = Event;
 
-    fn count(&self, conn: &Connection) -> Result<Total> {
+    fn count(&self, db: &Db) -> Result<Total> {
+        let conn = sqlite_or!(db, pg => super::postgres::events::count(self, pg));
         let filter = self;
         filter.conditions(false).count_at_most(
             conn,
@@ -168,10 +170,11 @@ impl super::List for Filter {
     /// Events in the order they happen, or in the filter's sort.
     fn for_each(
         &self,
-        conn: &Connection,
+        db: &Db,
         window: Option<Window>,
         f: &mut dyn FnMut(Event) -> Result<()>,
     ) -> Result<()> {
+        let conn = sqlite_or!(db, pg => super::postgres::events::for_each(self, pg, window, f));
         let filter = self;
         const LISTING: &str = "listing events";
         // Only a page walks: an export reads every row of theirs anyway.
@@ -240,20 +243,22 @@ fn largest_id(conn: &Connection) -> rusqlite::Result<u64> {
     Ok(u64::try_from(id).unwrap_or(0))
 }
 
-pub fn find(conn: &Connection, id: i64) -> Result<Option<Event>> {
+pub fn find(db: &Db, id: i64) -> Result<Option<Event>> {
+    let conn = sqlite_or!(db, pg => super::postgres::events::find(pg, id));
     let sql = format!("{SELECT} WHERE e.id = ?1");
     conn.prepare_cached(&sql)
         .and_then(|mut stmt| stmt.query_row([id], from_row).optional())
         .doing("reading an event")
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Event> {
-    find(conn, id)?.ok_or(Error::not_found("event", id))
+pub fn get(db: &Db, id: i64) -> Result<Event> {
+    find(db, id)?.ok_or(Error::not_found("event", id))
 }
 
 /// Inserts `new`, every field bound by its table's key (a column the SQL forgot is an
 /// unknown parameter, caught by the tests).
-pub fn insert(conn: &Connection, new: &NewEvent, now: &str) -> Result<i64> {
+pub fn insert(db: &Db, new: &NewEvent, now: &str) -> Result<i64> {
+    let conn = sqlite_or!(db, pg => super::postgres::events::insert(pg, new, now));
     super::execute_named(
         conn,
         r"INSERT INTO events (contract_id, name, starts_at, ends_at, venue, location, attendees,
@@ -267,7 +272,8 @@ pub fn insert(conn: &Connection, new: &NewEvent, now: &str) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-pub fn update(conn: &Connection, id: i64, patch: &EventPatch, now: &str) -> Result<()> {
+pub fn update(db: &Db, id: i64, patch: &EventPatch, now: &str) -> Result<()> {
+    let conn = sqlite_or!(db, pg => super::postgres::events::update(pg, id, patch, now));
     super::execute_named(
         conn,
         r"UPDATE events SET
@@ -288,19 +294,17 @@ pub fn update(conn: &Connection, id: i64, patch: &EventPatch, now: &str) -> Resu
     Ok(())
 }
 
-pub fn set_support(
-    conn: &Connection,
-    id: i64,
-    support_contact_id: Option<i64>,
-    now: &str,
-) -> Result<()> {
+pub fn set_support(db: &Db, id: i64, support_contact_id: Option<i64>, now: &str) -> Result<()> {
+    let conn =
+        sqlite_or!(db, pg => super::postgres::events::set_support(pg, id, support_contact_id, now));
     conn.prepare_cached("UPDATE events SET support_contact_id = ?2, updated_at = ?3 WHERE id = ?1")
         .and_then(|mut stmt| stmt.execute(rusqlite::params![id, support_contact_id, now]))
         .doing("assigning an event's support contact")?;
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+pub fn delete(db: &Db, id: i64) -> Result<()> {
+    let conn = sqlite_or!(db, pg => super::postgres::events::delete(pg, id));
     conn.prepare_cached("DELETE FROM events WHERE id = ?1")
         .and_then(|mut stmt| stmt.execute([id]))
         .doing("deleting an event")?;
@@ -313,7 +317,8 @@ mod tests {
 
     #[test]
     fn an_update_stores_every_field_of_the_table() {
-        let (_dir, conn) = crate::repo::testing::scratch();
+        let (_dir, db) = crate::repo::testing::scratch();
+        let conn = db.sqlite().unwrap();
         conn.execute_batch(
             "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
              VALUES ('Kevin Casey', 'kevin@startup.io', '06', 'Cool Startup LLC', 't', 't');
@@ -333,7 +338,7 @@ mod tests {
             "75",
             "DJ at 11PM",
         ]);
-        update(&conn, 1, &patch, "now").unwrap();
-        crate::repo::testing::assert_stored(&patch, &get(&conn, 1).unwrap());
+        update(&db, 1, &patch, "now").unwrap();
+        crate::repo::testing::assert_stored(&patch, &get(&db, 1).unwrap());
     }
 }

@@ -1,12 +1,14 @@
 //! Facts about the database itself.
 
+use crate::db::Db;
 use rusqlite::Connection;
 
 use super::Doing as _;
 use crate::error::Result;
 
 /// The random id this database was given when it was created.
-pub fn instance_id(conn: &Connection) -> Result<String> {
+pub fn instance_id(db: &Db) -> Result<String> {
+    let conn = sqlite_or!(db, pg => super::postgres::meta::instance_id(pg));
     conn.prepare_cached("SELECT instance_id FROM instance")
         .and_then(|mut stmt| stmt.query_row([], |row| row.get(0)))
         .doing("reading the database's instance id")

@@ -1,10 +1,23 @@
 //! Repositories: the only place that writes SQL.
 //!
-//! Free functions over `&Connection` (a `Transaction` derefs to one), the SQL in a raw string
-//! beside each function, parameters always bound, one `from_row` per model. They check no
+//! Free functions over a [`Db`] (a write's [`Tx`](crate::db::Tx) derefs to one), each with
+//! its own statement for each store: the SQLite one in a raw string beside the function, the
+//! PostgreSQL one in the same function of [`postgres`], which it hands a PostgreSQL store to
+//! ([`sqlite_or!`]). Parameters are always bound, one `from_row` per model per store. They check no
 //! permission and print nothing; constraint failures that a user can cause are turned into
 //! field errors here, where the constraint names are known. Every other SQLite failure leaves
 //! with the name of the operation that met it ([`Doing`]).
+
+/// The SQLite connection of the store `$db`, or, for a PostgreSQL store (`$pg`), the answer
+/// of `$postgres` returned at once: what each repository function starts with.
+macro_rules! sqlite_or {
+    ($db:expr, $pg:ident => $postgres:expr) => {
+        match $db {
+            crate::db::Db::Sqlite(conn) => conn,
+            crate::db::Db::Postgres($pg) => return $postgres,
+        }
+    };
+}
 
 pub mod audit;
 pub mod clients;
@@ -14,12 +27,14 @@ pub mod events;
 pub mod meta;
 #[cfg(test)]
 mod plans;
+pub mod postgres;
 #[cfg(test)]
 pub(crate) mod testing;
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, Row, ToSql};
 
+pub(crate) use crate::db::Db;
 use crate::domain::field::{Field as _, Values};
 use crate::error::Result;
 
@@ -90,12 +105,12 @@ pub trait List {
     type Row;
 
     /// How many rows match (at most [`COUNT_CAP`]).
-    fn count(&self, conn: &Connection) -> Result<Total>;
+    fn count(&self, db: &Db) -> Result<Total>;
 
     /// Calls `f` with each row of `window`, or with every row without one.
     fn for_each(
         &self,
-        conn: &Connection,
+        db: &Db,
         window: Option<Window>,
         f: &mut dyn FnMut(Self::Row) -> Result<()>,
     ) -> Result<()>;

@@ -1,15 +1,13 @@
 //! What the repositories' tests share: a scratch database, and the checks every table's
 //! UPDATE must pass.
 
-use rusqlite::Connection;
-
 use crate::domain::field::{Field as _, Fielded, Values};
 
-/// A migrated database of its own, in a directory dropped with it.
-pub(crate) fn scratch() -> (tempfile::TempDir, Connection) {
+/// A migrated SQLite database of its own, in a directory dropped with it.
+pub(crate) fn scratch() -> (tempfile::TempDir, crate::db::Db) {
     let dir = tempfile::tempdir().unwrap();
-    let conn = crate::db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
-    (dir, conn)
+    let db = crate::db::Db::open(&dir.path().join("t.db"), crate::db::Create::Yes).unwrap();
+    (dir, db)
 }
 
 /// Every field `patch` gave reads back from `stored` as given (a field the

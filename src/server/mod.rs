@@ -198,7 +198,9 @@ impl App {
 /// A context set up to serve requests: sessions from bearer tokens, the database mapped.
 fn serving(ctx: Context) -> Context {
     // A connection that cannot map the file still serves, reading as a command does.
-    let _ = crate::db::use_server_settings(ctx.conn());
+    if let Some(conn) = ctx.db().sqlite() {
+        let _ = crate::db::use_server_settings(conn);
+    }
     ctx.with_bearer_tokens()
 }
 
@@ -254,7 +256,12 @@ async fn serve(config: Config, options: Options) -> Result<()> {
         .as_ref()
         .map(|(cert, key)| limits::tls_acceptor(cert, key))
         .transpose()?;
-    let app = App::new(config)?;
+    // Opening a database may block (PostgreSQL's client runs its own small runtime, which
+    // cannot start on a thread that drives this one).
+    let app = tokio::task::spawn_blocking(move || App::new(config))
+        .await
+        .map_err(|err| Error::internal(anyhow::anyhow!("opening the database: {err}")))??;
+    let pool = Arc::clone(&app.idle);
     let router = routes::router(app).layer(middleware::from_fn(access_log));
     let listener = TcpListener::bind(address)
         .await
@@ -313,6 +320,13 @@ async fn serve(config: Config, options: Options) -> Result<()> {
     if drained.is_err() {
         tracing::warn!("stopped with connections still open after {DRAIN_TIMEOUT:?}");
     }
+    // The pooled connections close where closing may block, as they were opened.
+    let _ = tokio::task::spawn_blocking(move || {
+        drop(std::mem::take(
+            &mut *pool.lock().unwrap_or_else(PoisonError::into_inner),
+        ));
+    })
+    .await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -194,7 +194,7 @@ async fn export<L: Listed>(State(app): State<App>, request: Request) -> Response
             text.push(b'\n');
             Bytes::from(text)
         };
-        let result = filter.for_each(ctx.conn(), None, &mut |row| {
+        let result = filter.for_each(ctx.db(), None, &mut |row| {
             rows += 1;
             // A client that went away stops the export between rows.
             lines

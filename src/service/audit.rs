@@ -29,7 +29,7 @@ pub fn may_read(actor: &Collaborator) -> Result<()> {
 
 pub fn count(ctx: &Context, actor: &Collaborator, filter: &Filter) -> Result<super::Total> {
     permissions::check(actor, Action::ReadAudit, Target::none())?;
-    filter.count(ctx.conn())
+    filter.count(ctx.db())
 }
 
 pub fn for_each(
@@ -40,7 +40,7 @@ pub fn for_each(
     f: &mut dyn FnMut(AuditEntry) -> Result<()>,
 ) -> Result<()> {
     permissions::check(actor, Action::ReadAudit, Target::none())?;
-    filter.for_each(ctx.conn(), window, f)
+    filter.for_each(ctx.db(), window, f)
 }
 
 /// How many changes a record's `show` lists.
@@ -63,7 +63,7 @@ pub fn history(
     };
     let mut entries = Vec::new();
     filter.for_each(
-        ctx.conn(),
+        ctx.db(),
         Some(Window {
             limit: HISTORY_LIMIT,
             offset: 0,

@@ -35,7 +35,7 @@ fn verify_password(password: &str, hash: &str) -> bool {
 
 /// Whether the database has no collaborator yet, so `setup` is needed.
 pub fn needs_setup(ctx: &Context) -> Result<bool> {
-    Ok(!collaborators::any(ctx.conn())?)
+    Ok(!collaborators::any(ctx.db())?)
 }
 
 /// Creates the first management collaborator, refused once anyone exists, and logs them in
@@ -91,7 +91,7 @@ pub fn login(
     password: &str,
     new_password: Option<&Password>,
 ) -> Result<Collaborator> {
-    let credentials = collaborators::credentials(ctx.conn(), email)?;
+    let credentials = collaborators::credentials(ctx.db(), email)?;
     let hash = credentials
         .as_ref()
         .map_or(DUMMY_HASH, |c| c.password_hash.as_str());
@@ -100,7 +100,7 @@ pub fn login(
     let stamp = now.to_sql();
     let attempt = Changes::new().field("email", Value::Null, email.as_ref());
     let Some(credentials) = credentials else {
-        let tx = db::write(ctx.conn_mut())?;
+        let tx = db::write(ctx.db_mut())?;
         audit::record(&tx, &stamp, &anonymous("login_failed", None, attempt))?;
         crate::db::commit(tx)?;
         return Err(Error::BadCredentials);
@@ -159,7 +159,7 @@ pub fn login(
 /// Issues a session token for `claim`, keeps it where this context's tokens go, then commits
 /// `tx`. A write that does not commit leaves no token behind: the one kept is forgotten.
 fn commit_with_session(
-    tx: rusqlite::Transaction<'_>,
+    tx: crate::db::Tx<'_>,
     tokens: &mut super::Tokens,
     secret: &crate::secret::Secret,
     claim: &crate::domain::Claim,
@@ -217,9 +217,9 @@ pub fn acting(ctx: &Context) -> Result<Session> {
 /// names the collaborator as stored.
 fn session_of(ctx: &Context, ended: Error) -> Result<Session> {
     let token = ctx.presented_token()?;
-    let instance = meta::instance_id(ctx.conn())?;
+    let instance = meta::instance_id(ctx.db())?;
     let claim = session::verify(ctx.secret()?, &instance, &token, ctx.now())?;
-    let who = collaborators::find_for_session(ctx.conn(), &claim)?.ok_or(ended)?;
+    let who = collaborators::find_for_session(ctx.db(), &claim)?.ok_or(ended)?;
     ctx.note_acting(who.id);
     Ok(Session::new(who, claim))
 }
@@ -250,8 +250,8 @@ pub fn current_if_any(ctx: &Context) -> Result<Option<Session>> {
 /// act as someone without paying for bcrypt).
 #[cfg(test)]
 pub(crate) fn session_for(ctx: &Context, id: i64) -> Result<Session> {
-    let claim = collaborators::claim(ctx.conn(), id)?;
-    Ok(Session::new(collaborators::get(ctx.conn(), id)?, claim))
+    let claim = collaborators::claim(ctx.db(), id)?;
+    Ok(Session::new(collaborators::get(ctx.db(), id)?, claim))
 }
 
 /// Ends the session everywhere (the token version moves on) and removes the stored token.
@@ -292,7 +292,7 @@ pub fn change_password(
     new: &Password,
 ) -> Result<()> {
     permissions::check(&session.who, Action::ChangeOwnPassword, Target::none())?;
-    let stored = collaborators::password_hash(ctx.conn(), session.who.id)?;
+    let stored = collaborators::password_hash(ctx.db(), session.who.id)?;
     let matches = verify_password(current, &stored);
     let hash = if matches {
         Some(hash_password(new)?)

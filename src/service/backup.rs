@@ -16,15 +16,19 @@ use crate::repo::collaborators;
 /// audit trail (who took a copy of every client's details is worth knowing).
 pub fn backup(ctx: &mut Context, session: &Session, to: &Path) -> Result<BackupReport> {
     permissions::check(&session.who, Action::Backup, Target::none())?;
-    let report = {
-        let snapshot = ctx.conn().unchecked_transaction()?;
-        let actor = collaborators::find_for_session(&snapshot, session.claim())?
-            .ok_or(Error::SessionEnded)?;
-        permissions::check(&actor, Action::Backup, Target::none())?;
-        let report = db::backup(&snapshot, to)?;
-        snapshot.commit()?;
-        report
+    let Some(conn) = ctx.db().sqlite() else {
+        return Err(Error::refused(
+            "this database is on PostgreSQL: back it up with pg_dump (see docs/operations.md); nothing was written",
+        ));
     };
+    // One read transaction: the actor checked and the pages copied see the same database.
+    conn.execute_batch("BEGIN").map_err(Error::from)?;
+    let copied = collaborators::find_for_session(ctx.db(), session.claim())
+        .and_then(|actor| actor.ok_or(Error::SessionEnded))
+        .and_then(|actor| permissions::check(&actor, Action::Backup, Target::none()))
+        .and_then(|()| db::backup(conn, to));
+    let _ = conn.execute_batch("COMMIT");
+    let report = copied?;
     let now = ctx.now().to_sql();
     let (tx, actor) = ctx.write_as(session)?;
     let entry = Entry {

@@ -29,7 +29,7 @@ pub fn own_clients_of(actor: &Collaborator) -> Result<i64> {
 /// Refuses an email that a client other than `except` already has: a form checks it at the
 /// field (the database's UNIQUE constraint has the last word).
 pub fn email_free(ctx: &Context, email: &Email, except: Option<i64>) -> Result<()> {
-    if clients::email_taken(ctx.conn(), email.as_ref(), except)? {
+    if clients::email_taken(ctx.db(), email.as_ref(), except)? {
         return Err(Error::invalid(
             "email",
             "another client already uses this address",
@@ -39,7 +39,7 @@ pub fn email_free(ctx: &Context, email: &Email, except: Option<i64>) -> Result<(
 }
 
 pub fn get(ctx: &Context, id: i64) -> Result<Client> {
-    clients::get(ctx.conn(), id)
+    clients::get(ctx.db(), id)
 }
 
 /// A client with its contracts and events, for `clients show`.
@@ -54,7 +54,7 @@ pub struct ClientDetail {
 pub const RELATED_LIMIT: u32 = 10;
 
 pub fn detail(ctx: &Context, id: i64) -> Result<ClientDetail> {
-    let client = clients::get(ctx.conn(), id)?;
+    let client = clients::get(ctx.db(), id)?;
     let window = Some(Window {
         limit: RELATED_LIMIT,
         offset: 0,
@@ -64,7 +64,7 @@ pub fn detail(ctx: &Context, id: i64) -> Result<ClientDetail> {
         client_id: Some(id),
         ..Default::default()
     };
-    filter.for_each(ctx.conn(), window, &mut |c| {
+    filter.for_each(ctx.db(), window, &mut |c| {
         contracts.push(c);
         Ok(())
     })?;
@@ -73,7 +73,7 @@ pub fn detail(ctx: &Context, id: i64) -> Result<ClientDetail> {
         client_id: Some(id),
         ..Default::default()
     };
-    filter.for_each(ctx.conn(), window, &mut |e| {
+    filter.for_each(ctx.db(), window, &mut |e| {
         events.push(e);
         Ok(())
     })?;
@@ -139,10 +139,10 @@ pub fn reassign(ctx: &mut Context, session: &Session, id: i64, sales_id: i64) ->
 
 /// Client `id`, when `actor` may delete it now: management only, and not while it has
 /// contracts. Run before asking for confirmation, and again inside the deletion.
-fn deletion(conn: &rusqlite::Connection, actor: &Collaborator, id: i64) -> Result<Client> {
+fn deletion(db: &crate::db::Db, actor: &Collaborator, id: i64) -> Result<Client> {
     permissions::check(actor, Action::DeleteClient, Target::none())?;
-    let client = clients::get(conn, id)?;
-    let contracts = clients::contract_count(conn, id)?;
+    let client = clients::get(db, id)?;
+    let contracts = clients::contract_count(db, id)?;
     if contracts > 0 {
         return Err(Error::refused(format!(
             "client {id} still has {contracts} contract(s): delete them first (`contracts list --client {id}`)"
@@ -153,7 +153,7 @@ fn deletion(conn: &rusqlite::Connection, actor: &Collaborator, id: i64) -> Resul
 
 /// Client `id`, if the deletion would succeed now (nothing is written).
 pub fn deletable(ctx: &Context, session: &Session, id: i64) -> Result<Client> {
-    deletion(ctx.conn(), &session.who, id)
+    deletion(ctx.db(), &session.who, id)
 }
 
 /// Deletes client `id`, refused while it has contracts.

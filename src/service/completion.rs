@@ -56,7 +56,7 @@ pub fn candidates(
     kind: IdKind,
     prefix: &str,
 ) -> Result<Vec<(i64, String)>> {
-    let conn = ctx.conn();
+    let conn = ctx.db();
     // No prefix: the first ids. A prefix: the id ranges it stands for, smallest first.
     let ranges: Vec<Option<(i64, i64)>> = match prefix {
         "" => vec![None],

@@ -15,7 +15,7 @@ use crate::telemetry::{self, Sensitive};
 pub use crate::repo::contracts::Filter;
 
 pub fn get(ctx: &Context, id: i64) -> Result<Contract> {
-    contracts::get(ctx.conn(), id)
+    contracts::get(ctx.db(), id)
 }
 
 /// A contract with its payments and events, for `contracts show`.
@@ -27,8 +27,8 @@ pub struct ContractDetail {
 }
 
 pub fn detail(ctx: &Context, id: i64) -> Result<ContractDetail> {
-    let contract = contracts::get(ctx.conn(), id)?;
-    let payments = contracts::payments(ctx.conn(), id)?;
+    let contract = contracts::get(ctx.db(), id)?;
+    let payments = contracts::payments(ctx.db(), id)?;
     let mut events = Vec::new();
     let window = Some(Window {
         limit: super::clients::RELATED_LIMIT,
@@ -38,7 +38,7 @@ pub fn detail(ctx: &Context, id: i64) -> Result<ContractDetail> {
         contract_id: Some(id),
         ..Default::default()
     };
-    filter.for_each(ctx.conn(), window, &mut |e| {
+    filter.for_each(ctx.db(), window, &mut |e| {
         events.push(e);
         Ok(())
     })?;
@@ -217,10 +217,10 @@ pub fn pay(ctx: &mut Context, session: &Session, id: i64, amount: Money) -> Resu
 
 /// Contract `id`, when `actor` may delete it now: management only, and not while events or
 /// payments depend on it. Run before asking for confirmation, and again inside the deletion.
-fn deletion(conn: &rusqlite::Connection, actor: &Collaborator, id: i64) -> Result<Contract> {
+fn deletion(db: &crate::db::Db, actor: &Collaborator, id: i64) -> Result<Contract> {
     permissions::check(actor, Action::DeleteContract, Target::none())?;
-    let contract = contracts::get(conn, id)?;
-    let (events, payments) = contracts::dependents(conn, id)?;
+    let contract = contracts::get(db, id)?;
+    let (events, payments) = contracts::dependents(db, id)?;
     if events > 0 || payments > 0 {
         return Err(Error::refused(format!(
             "contract {id} has {events} event(s) and {payments} payment(s): it cannot be deleted"
@@ -231,7 +231,7 @@ fn deletion(conn: &rusqlite::Connection, actor: &Collaborator, id: i64) -> Resul
 
 /// Contract `id`, if the deletion would succeed now (nothing is written).
 pub fn deletable(ctx: &Context, session: &Session, id: i64) -> Result<Contract> {
-    deletion(ctx.conn(), &session.who, id)
+    deletion(ctx.db(), &session.who, id)
 }
 
 /// Deletes contract `id`, refused while events or payments depend on it.

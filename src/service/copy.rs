@@ -25,9 +25,14 @@ pub fn to_postgres(ctx: &mut Context, session: &Session, url: &str) -> Result<Co
             pg::redact(url)
         ))
     };
+    let Some(source) = ctx.db().sqlite() else {
+        return Err(Error::refused(
+            "this database is already on PostgreSQL: to copy it to another server, use pg_dump and pg_restore (see docs/operations.md)",
+        ));
+    };
     let mut client = pg::connect(url).map_err(|_| unreachable("connect to"))?;
     pg::migrate(&mut client).map_err(|_| unreachable("create the schema in"))?;
-    let report = pg::copy::copy(ctx.conn(), &mut client)?;
+    let report = pg::copy::copy(source, &mut client)?;
     let now = ctx.now().to_sql();
     let (tx, actor) = ctx.write_as(session)?;
     let entry = Entry {

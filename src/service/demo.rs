@@ -1,7 +1,5 @@
 //! Demo data built from the brief's own examples (PRODUCT.md §5).
 
-use rusqlite::Transaction;
-
 use super::Context;
 use super::auth::hash_password;
 use super::permissions::{self, Action, Target};
@@ -179,13 +177,13 @@ pub(crate) fn begin<'c>(
     ctx: &'c mut Context,
     session: Option<&Session>,
     in_use: bool,
-) -> Result<Transaction<'c>> {
+) -> Result<crate::db::Tx<'c>> {
     let (tx, actor) = match session {
         Some(session) => {
             let (tx, actor) = ctx.write_as(session)?;
             (tx, Some(actor))
         }
-        None => (db::write(ctx.conn_mut())?, None),
+        None => (db::write(ctx.db_mut())?, None),
     };
     if collaborators::any(&tx)? {
         let actor = actor.ok_or(Error::NotLoggedIn)?;
@@ -207,7 +205,7 @@ pub fn load(ctx: &mut Context) -> Result<Summary> {
 /// Loads the demo data set into an empty database, in one transaction. On a database in use,
 /// a manager must be logged in to be told that it only goes into an empty one.
 pub fn load_as(ctx: &mut Context, session: Option<&Session>) -> Result<Summary> {
-    let in_use = collaborators::any(ctx.conn())?;
+    let in_use = collaborators::any(ctx.db())?;
     if in_use {
         guarded(session)?;
     }

@@ -15,7 +15,7 @@ use crate::repo::{List as _, collaborators, contracts, events};
 pub use crate::repo::events::Filter;
 
 pub fn get(ctx: &Context, id: i64) -> Result<Event> {
-    events::get(ctx.conn(), id)
+    events::get(ctx.db(), id)
 }
 
 /// The filter of `events mine`: support sees the events assigned to them, sales the events
@@ -38,12 +38,8 @@ pub fn mine(actor: &Collaborator) -> Result<Filter> {
 
 /// The contract an event goes under: it must exist, be signed, and belong to a client the
 /// actor may create events for.
-fn event_contract(
-    conn: &rusqlite::Connection,
-    actor: &Collaborator,
-    contract_id: i64,
-) -> Result<()> {
-    let contract = contracts::find(conn, contract_id)?
+fn event_contract(db: &crate::db::Db, actor: &Collaborator, contract_id: i64) -> Result<()> {
+    let contract = contracts::find(db, contract_id)?
         .ok_or_else(|| Error::invalid("contract", format!("there is no contract {contract_id}")))?;
     permissions::check(
         actor,
@@ -62,7 +58,7 @@ fn event_contract(
 /// Refuses, before a form asks anything else, a contract the session may not create an event
 /// for (missing, unsigned, another salesperson's client).
 pub fn contract_for_event(ctx: &Context, session: &Session, contract_id: i64) -> Result<()> {
-    event_contract(ctx.conn(), &session.who, contract_id)
+    event_contract(ctx.db(), &session.who, contract_id)
 }
 
 /// Refuses a start that is not before an end already known (given as a flag, or stored):
@@ -199,7 +195,7 @@ pub fn support_collaborators(ctx: &Context) -> Result<Vec<Collaborator>> {
     let support = collaborators::Filter {
         department: Some(Department::Support),
     };
-    support.for_each(ctx.conn(), None, &mut |c| {
+    support.for_each(ctx.db(), None, &mut |c| {
         all.push(c);
         Ok(())
     })?;

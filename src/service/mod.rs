@@ -23,10 +23,8 @@ pub mod users;
 
 use std::cell::OnceCell;
 
-use rusqlite::{Connection, Transaction};
-
 use crate::config::Config;
-use crate::db::{self, Create};
+use crate::db::{self, Create, Db, Tx};
 use crate::domain::{Collaborator, Department, Timestamp};
 use crate::error::{Error, Result};
 use crate::repo::audit::{Changes, Entry};
@@ -39,7 +37,7 @@ use session::Session;
 /// tokens come from and go to. The time comes from [`crate::clock`].
 pub struct Context {
     pub config: Config,
-    conn: Connection,
+    db: Db,
     secret: OnceCell<Secret>,
     tokens: Tokens,
     /// The collaborator the last session resolved (or login) named: the server's access log.
@@ -111,14 +109,14 @@ impl Context {
     /// An empty database in memory, for what needs no data (help on a machine without a
     /// database).
     pub fn in_memory(config: Config) -> Result<Context> {
-        Ok(Self::with_connection(config, db::open_in_memory()?))
+        Ok(Self::with_db(config, Db::Sqlite(db::open_in_memory()?)))
     }
 
-    fn with_connection(config: Config, conn: Connection) -> Context {
+    fn with_db(config: Config, db: Db) -> Context {
         let tokens = Tokens::File(config.session_path());
         Context {
             config,
-            conn,
+            db,
             secret: OnceCell::new(),
             tokens,
             acting: std::cell::Cell::new(None),
@@ -166,18 +164,18 @@ impl Context {
     }
 
     /// Starts a write transaction, with where a token it issues goes.
-    pub(crate) fn write_keeping_tokens(&mut self) -> Result<(Transaction<'_>, &mut Tokens)> {
-        let Context { conn, tokens, .. } = self;
-        Ok((db::write(conn)?, tokens))
+    pub(crate) fn write_keeping_tokens(&mut self) -> Result<(Tx<'_>, &mut Tokens)> {
+        let Context { db, tokens, .. } = self;
+        Ok((db::write(db)?, tokens))
     }
 
     /// [`Context::write_as`], with where a token it issues goes.
     pub(crate) fn write_as_keeping_tokens(
         &mut self,
         session: &Session,
-    ) -> Result<(Transaction<'_>, Collaborator, &mut Tokens)> {
-        let Context { conn, tokens, .. } = self;
-        let tx = db::write(conn)?;
+    ) -> Result<(Tx<'_>, Collaborator, &mut Tokens)> {
+        let Context { db, tokens, .. } = self;
+        let tx = db::write(db)?;
         crate::interrupt::check()?;
         let actor = crate::repo::collaborators::find_for_session(&tx, session.claim())?
             .ok_or(Error::SessionEnded)?;
@@ -190,36 +188,33 @@ impl Context {
     }
 
     fn open_with(config: Config, create: Create) -> Result<Context> {
-        let conn = db::open(&config.db_path, create)?;
-        Ok(Self::with_connection(config, conn))
+        let db = Db::open(&config.db_path, create)?;
+        Ok(Self::with_db(config, db))
     }
 
     pub fn now(&self) -> Timestamp {
         Timestamp::new(crate::clock::now())
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
+    pub(crate) fn db(&self) -> &Db {
+        &self.db
     }
 
     /// What interrupts this context's statement in progress (Ctrl-C, [`crate::interrupt`]).
-    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
-        self.conn.get_interrupt_handle()
+    pub fn interrupter(&self) -> crate::interrupt::Interrupter {
+        self.db.interrupter()
     }
 
-    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
+    pub(crate) fn db_mut(&mut self) -> &mut Db {
+        &mut self.db
     }
 
     /// Starts a write for `session`: takes the write lock (`BEGIN IMMEDIATE`), then reloads the
     /// acting collaborator inside the transaction. A session that ended meanwhile (logout,
     /// department change, password reset, deletion) fails with `SessionEnded`, and nothing is
     /// written. Permission checks use the collaborator returned here.
-    pub(crate) fn write_as(
-        &mut self,
-        session: &Session,
-    ) -> Result<(Transaction<'_>, Collaborator)> {
-        let tx = db::write(&mut self.conn)?;
+    pub(crate) fn write_as(&mut self, session: &Session) -> Result<(Tx<'_>, Collaborator)> {
+        let tx = db::write(&mut self.db)?;
         let actor = crate::repo::collaborators::find_for_session(&tx, session.claim())?
             .ok_or(Error::SessionEnded)?;
         Ok((tx, actor))
@@ -229,7 +224,7 @@ impl Context {
         if let Some(secret) = self.secret.get() {
             return Ok(secret);
         }
-        let secret = Secret::load(self.config.secret.as_deref(), &self.config.db_path)?;
+        let secret = Secret::load(self.config.secret.as_deref(), &self.config.key_path())?;
         Ok(self.secret.get_or_init(|| secret))
     }
 }
@@ -237,12 +232,12 @@ impl Context {
 /// The collaborator `id`, who must be in `department` to become the record's `field` (a
 /// client's sales contact, an event's support contact).
 pub(crate) fn contact_in(
-    conn: &Connection,
+    db: &Db,
     id: i64,
     department: Department,
     field: &'static str,
 ) -> Result<Collaborator> {
-    let contact = crate::repo::collaborators::find(conn, id)?
+    let contact = crate::repo::collaborators::find(db, id)?
         .ok_or_else(|| Error::invalid(field, format!("there is no collaborator {id}")))?;
     if contact.department != department {
         return Err(Error::invalid(
@@ -270,7 +265,7 @@ impl<T> Updated<T> {
     /// audit row is written and the change committed.
     #[allow(clippy::too_many_arguments)]
     fn finish(
-        tx: Transaction<'_>,
+        tx: Tx<'_>,
         now: &str,
         actor: &Collaborator,
         entity: &str,
@@ -305,7 +300,7 @@ impl<T> Updated<T> {
 /// How many rows the list `list` keeps. Every collaborator may read every list but the
 /// audit trail's (see `audit`).
 pub fn count<L: List>(ctx: &Context, list: &L) -> Result<Total> {
-    list.count(ctx.conn())
+    list.count(ctx.db())
 }
 
 /// Calls `f` with each row of `window` of the list `list` (every row without one).
@@ -315,7 +310,7 @@ pub fn for_each<L: List>(
     window: Option<Window>,
     f: &mut dyn FnMut(L::Row) -> Result<()>,
 ) -> Result<()> {
-    list.for_each(ctx.conn(), window, f)
+    list.for_each(ctx.db(), window, f)
 }
 
 /// Deletes `entity` `id` in one transaction: `deletion` (the check a confirmation runs
@@ -326,8 +321,8 @@ fn delete_checked<R: crate::domain::field::Fielded>(
     session: &Session,
     entity: &str,
     id: i64,
-    deletion: impl FnOnce(&Connection, &Collaborator) -> Result<R>,
-    delete: impl FnOnce(&Connection) -> Result<()>,
+    deletion: impl FnOnce(&Db, &Collaborator) -> Result<R>,
+    delete: impl FnOnce(&Db) -> Result<()>,
 ) -> Result<R> {
     let now = ctx.now().to_sql();
     let (tx, actor) = ctx.write_as(session)?;
@@ -347,7 +342,7 @@ pub(crate) fn nothing_to_update() -> Error {
 /// Records `actor`'s `action` on `entity` `id` in the audit trail (inside the write's
 /// transaction).
 pub(crate) fn record(
-    conn: &Connection,
+    db: &Db,
     now: &str,
     actor: &Collaborator,
     action: &str,
@@ -356,7 +351,7 @@ pub(crate) fn record(
     changes: Changes,
 ) -> Result<()> {
     crate::repo::audit::record(
-        conn,
+        db,
         now,
         &Entry {
             actor_id: Some(actor.id),

@@ -11,7 +11,7 @@ use super::Context;
 use super::auth::hash_password;
 use super::demo::DEMO_PASSWORD;
 use super::session::Session;
-use crate::db;
+use crate::db::{self, Db};
 use crate::domain::{
     Attendees, Department, Email, EmployeeNumber, EventTime, Money, Name, NewClient,
     NewCollaborator, NewContract, NewEvent, Notes, Password, Phone, Venue,
@@ -19,6 +19,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::repo::List as _;
 use crate::repo::audit::{self, Changes, Entry};
+use crate::repo::postgres::bulk::{self, Table};
 use crate::repo::{clients, collaborators, contracts, events, meta};
 
 /// The largest scale accepted.
@@ -142,7 +143,7 @@ pub fn load_as(
             format!("expected a number from 1 to {MAX}"),
         ));
     }
-    let in_use = collaborators::any(ctx.conn())?;
+    let in_use = collaborators::any(ctx.db())?;
     let password = if in_use {
         super::demo::guarded(session)?;
         random_password()?
@@ -152,14 +153,15 @@ pub fn load_as(
     // One hash for every account added: they share one password.
     let hash = hash_password(&Password::parse(password.clone())?)?;
     let now = ctx.now().to_sql();
-    db::use_bulk_cache(ctx.conn())?;
+    if let Some(conn) = ctx.db().sqlite() {
+        db::use_bulk_cache(conn)?;
+    }
     let tx = super::demo::begin(ctx, session, in_use)?;
     if clients::Filter::default().count(&tx)?.counted() > 0 {
         return Err(Error::refused(
             "--scale only goes into a database without clients: point EPICEVENTS_DB at a new file",
         ));
     }
-    let mut seq = Sequence(0x5EED_CAFE_F00D_u64 ^ n);
     let teams = n.div_ceil(10_000).clamp(1, 500);
     let mut summary = Summary {
         collaborators: 0,
@@ -169,28 +171,27 @@ pub fn load_as(
         events: 0,
         password,
     };
-    let mut add_person =
-        |department: Department, k: u64, tx: &rusqlite::Connection| -> Result<i64> {
-            let tag = department.as_str();
-            let new = NewCollaborator {
-                employee_number: EmployeeNumber::parse(&format!("SCALE-{}-{k}", &tag[..2]))?,
-                full_name: Name::parse(
-                    "full name",
-                    &format!("{} {tag} {k}", FIRST[k as usize % FIRST.len()]),
-                )?,
-                email: Email::parse(&format!("{tag}{k}@scale.epic.com"))?,
-                phone: Phone::parse(&format!(
-                    "+33 1 {:02} {:02} {:02} {:02}",
-                    k % 100,
-                    (k / 100) % 100,
-                    k % 7,
-                    k % 11
-                ))?,
-                department,
-            };
-            summary.collaborators += 1;
-            collaborators::insert(tx, &new, &hash, &now)
+    let mut add_person = |department: Department, k: u64, tx: &db::Db| -> Result<i64> {
+        let tag = department.as_str();
+        let new = NewCollaborator {
+            employee_number: EmployeeNumber::parse(&format!("SCALE-{}-{k}", &tag[..2]))?,
+            full_name: Name::parse(
+                "full name",
+                &format!("{} {tag} {k}", FIRST[k as usize % FIRST.len()]),
+            )?,
+            email: Email::parse(&format!("{tag}{k}@scale.epic.com"))?,
+            phone: Phone::parse(&format!(
+                "+33 1 {:02} {:02} {:02} {:02}",
+                k % 100,
+                (k / 100) % 100,
+                k % 7,
+                k % 11
+            ))?,
+            department,
         };
+        summary.collaborators += 1;
+        collaborators::insert(tx, &new, &hash, &now)
+    };
     if collaborators::count_management(&tx)? == 0 {
         add_person(Department::Management, 1, &tx)?;
     }
@@ -204,108 +205,38 @@ pub fn load_as(
     // The same holds, less dramatically, for every other index of the tables filled: each is
     // dropped here and built again from its migrated definition at the end, in this
     // transaction (a Ctrl-C rolls the drops back too).
-    clients::suspend_search_index(&tx)?;
-    let indexes = meta::bulk_loaded_indexes(&tx)?;
+    let indexes = match &*tx {
+        Db::Sqlite(conn) => {
+            clients::suspend_search_index(conn)?;
+            meta::bulk_loaded_indexes(conn)?
+        }
+        Db::Postgres(pg) => bulk::indexes(pg)?,
+    };
     for (name, _) in &indexes {
-        meta::drop_index(&tx, name)?;
-    }
-    let mut signed = Vec::with_capacity(n as usize);
-    for i in 1..=n {
-        // Ctrl-C between statements (SQLite interrupts only the one running): the whole load
-        // rolls back.
-        if i % STEP == 0 {
-            crate::interrupt::check()?;
-            progress(Progress {
-                stage: Stage::Clients,
-                done: i,
-                total: n,
-            });
-        }
-        let (first, last) = (seq.pick(&FIRST), seq.pick(&LAST));
-        let client = NewClient {
-            full_name: Name::parse("full name", &format!("{first} {last}"))?,
-            email: Email::parse(&format!(
-                "client{i}@{}.example.com",
-                last.to_lowercase().replace(['è', 'é'], "e")
-            ))?,
-            phone: Phone::parse(&format!(
-                "+33 6 {:02} {:02} {:02} {:02}",
-                i % 100,
-                (i / 100) % 100,
-                (i / 10_000) % 100,
-                seq.below(100)
-            ))?,
-            company_name: Name::parse("company name", &format!("{last} {}", seq.pick(&COMPANIES)))?,
-        };
-        let client_id = clients::insert(&tx, &client, sales[seq.below(teams) as usize], &now)?;
-        let total = Money::from_cents(100_000 + seq.below(5_000_000) as i64);
-        let is_signed = seq.below(10) < 7;
-        let contract_id = contracts::insert(
-            &tx,
-            &NewContract {
-                client_id,
-                total,
-                signed: is_signed,
-            },
-            &now,
-        )?;
-        summary.contracts += 1;
-        if is_signed {
-            let paid = match seq.below(4) {
-                0 | 1 => total.cents(),
-                2 => total.cents() / 2,
-                _ => 0,
-            };
-            if paid > 0 {
-                contracts::insert_payment(
-                    &tx,
-                    contract_id,
-                    Money::from_cents(paid),
-                    sales[0],
-                    &now,
-                )?;
-                summary.payments += 1;
-            }
-            signed.push(contract_id);
+        match &*tx {
+            Db::Sqlite(conn) => meta::drop_index(conn, name)?,
+            Db::Postgres(pg) => bulk::drop_index(pg, name)?,
         }
     }
+    let plan = Plan {
+        n,
+        teams,
+        sales: &sales,
+        support: &support,
+        now: &now,
+    };
+    summary.payments += match &*tx {
+        Db::Sqlite(_) => plan.generate(&mut Inserts(&tx), progress)?,
+        Db::Postgres(pg) => copy_passes(pg, &plan, progress)?,
+    };
+    summary.contracts = n;
     summary.clients = n;
-    for i in 0..n {
-        if i % STEP == 0 {
-            crate::interrupt::check()?;
-            progress(Progress {
-                stage: Stage::Events,
-                done: i,
-                total: n,
-            });
-        }
-        // Every event goes under a signed contract; some contracts get two.
-        let contract_id = signed[(i as usize) % signed.len()];
-        let day = seq.below(3 * 365);
-        let start = start_time(day, 9 + seq.below(12));
-        let end = start_time(day, 9 + seq.below(12) + 13);
-        let event = NewEvent {
-            contract_id,
-            name: Name::parse(
-                "name",
-                &format!("{} {}", seq.pick(&LAST), seq.pick(&EVENTS)),
-            )?,
-            start: EventTime::parse("start", &start)?,
-            end: EventTime::parse("end", &end)?,
-            venue: Venue::default(),
-            location: Name::parse("location", seq.pick(&PLACES))?,
-            attendees: Attendees::parse(&seq.below(500).to_string())?,
-            notes: Notes::default(),
-        };
-        let id = events::insert(&tx, &event, &now)?;
-        if seq.below(10) < 8 {
-            events::set_support(&tx, id, Some(support[seq.below(teams) as usize]), &now)?;
-        }
-    }
     summary.events = n;
     // The search index counts as one more index to build.
     let total = indexes.len() as u64 + 1;
-    db::use_index_build_cache(&tx)?;
+    if let Some(conn) = tx.sqlite() {
+        db::use_index_build_cache(conn)?;
+    }
     for (done, (_, sql)) in indexes.iter().enumerate() {
         progress(Progress {
             stage: Stage::Indexes,
@@ -313,7 +244,10 @@ pub fn load_as(
             total,
         });
         crate::interrupt::check()?;
-        meta::create_index(&tx, sql)?;
+        match &*tx {
+            Db::Sqlite(conn) => meta::create_index(conn, sql)?,
+            Db::Postgres(pg) => bulk::create_index(pg, sql)?,
+        }
     }
     progress(Progress {
         stage: Stage::Indexes,
@@ -321,7 +255,9 @@ pub fn load_as(
         total,
     });
     crate::interrupt::check()?;
-    clients::rebuild_search_index(&tx)?;
+    if let Some(conn) = tx.sqlite() {
+        clients::rebuild_search_index(conn)?;
+    }
     progress(Progress {
         stage: Stage::Indexes,
         done: total,
@@ -349,8 +285,244 @@ pub fn load_as(
     )?;
     crate::db::commit(tx)?;
     // Fresh statistics let the planner pick the right index on tables this size.
-    db::analyze(ctx.conn())?;
+    db::analyze(ctx.db())?;
     Ok(summary)
+}
+
+/// What the generated data set is made of, beside its size: the salespeople and support
+/// collaborators added for it, and the time every row is stamped with.
+struct Plan<'a> {
+    n: u64,
+    teams: u64,
+    sales: &'a [i64],
+    support: &'a [i64],
+    now: &'a str,
+}
+
+/// Where the generated rows go, in the order they are generated.
+trait Sink {
+    fn client(&mut self, client: &NewClient, sales: i64, now: &str) -> Result<i64>;
+    fn contract(&mut self, contract: &NewContract, now: &str) -> Result<i64>;
+    fn payment(&mut self, contract_id: i64, amount: Money, by: i64, now: &str) -> Result<()>;
+    fn event(&mut self, event: &NewEvent, support: Option<i64>, now: &str) -> Result<()>;
+}
+
+impl Plan<'_> {
+    /// Generates the data set into `sink`, the same on every run (a fixed pseudo-random
+    /// sequence); returns how many payments it made.
+    fn generate(&self, sink: &mut dyn Sink, progress: &mut dyn FnMut(Progress)) -> Result<u64> {
+        let Plan {
+            n,
+            teams,
+            sales,
+            support,
+            now,
+        } = *self;
+        let mut seq = Sequence(0x5EED_CAFE_F00D_u64 ^ n);
+        let mut payments = 0;
+        let mut signed = Vec::with_capacity(n as usize);
+        for i in 1..=n {
+            // Ctrl-C between statements (SQLite interrupts only the one running): the whole
+            // load rolls back.
+            if i % STEP == 0 {
+                crate::interrupt::check()?;
+                progress(Progress {
+                    stage: Stage::Clients,
+                    done: i,
+                    total: n,
+                });
+            }
+            let (first, last) = (seq.pick(&FIRST), seq.pick(&LAST));
+            let client = NewClient {
+                full_name: Name::parse("full name", &format!("{first} {last}"))?,
+                email: Email::parse(&format!(
+                    "client{i}@{}.example.com",
+                    last.to_lowercase().replace(['è', 'é'], "e")
+                ))?,
+                phone: Phone::parse(&format!(
+                    "+33 6 {:02} {:02} {:02} {:02}",
+                    i % 100,
+                    (i / 100) % 100,
+                    (i / 10_000) % 100,
+                    seq.below(100)
+                ))?,
+                company_name: Name::parse(
+                    "company name",
+                    &format!("{last} {}", seq.pick(&COMPANIES)),
+                )?,
+            };
+            let client_id = sink.client(&client, sales[seq.below(teams) as usize], now)?;
+            let total = Money::from_cents(100_000 + seq.below(5_000_000) as i64);
+            let is_signed = seq.below(10) < 7;
+            let contract = NewContract {
+                client_id,
+                total,
+                signed: is_signed,
+            };
+            let contract_id = sink.contract(&contract, now)?;
+            if is_signed {
+                let paid = match seq.below(4) {
+                    0 | 1 => total.cents(),
+                    2 => total.cents() / 2,
+                    _ => 0,
+                };
+                if paid > 0 {
+                    sink.payment(contract_id, Money::from_cents(paid), sales[0], now)?;
+                    payments += 1;
+                }
+                signed.push(contract_id);
+            }
+        }
+        for i in 0..n {
+            if i % STEP == 0 {
+                crate::interrupt::check()?;
+                progress(Progress {
+                    stage: Stage::Events,
+                    done: i,
+                    total: n,
+                });
+            }
+            // Every event goes under a signed contract; some contracts get two.
+            let contract_id = signed[(i as usize) % signed.len()];
+            let day = seq.below(3 * 365);
+            let start = start_time(day, 9 + seq.below(12));
+            let end = start_time(day, 9 + seq.below(12) + 13);
+            let event = NewEvent {
+                contract_id,
+                name: Name::parse(
+                    "name",
+                    &format!("{} {}", seq.pick(&LAST), seq.pick(&EVENTS)),
+                )?,
+                start: EventTime::parse("start", &start)?,
+                end: EventTime::parse("end", &end)?,
+                venue: Venue::default(),
+                location: Name::parse("location", seq.pick(&PLACES))?,
+                attendees: Attendees::parse(&seq.below(500).to_string())?,
+                notes: Notes::default(),
+            };
+            let assigned = (seq.below(10) < 8).then(|| support[seq.below(teams) as usize]);
+            sink.event(&event, assigned, now)?;
+        }
+        Ok(payments)
+    }
+}
+
+/// The SQLite sink: each row through its repository, in the load's transaction (inserts are
+/// calls into the same process, prepared once).
+struct Inserts<'a, 'c>(&'a db::Tx<'c>);
+
+impl Sink for Inserts<'_, '_> {
+    fn client(&mut self, client: &NewClient, sales: i64, now: &str) -> Result<i64> {
+        clients::insert(self.0, client, sales, now)
+    }
+
+    fn contract(&mut self, contract: &NewContract, now: &str) -> Result<i64> {
+        contracts::insert(self.0, contract, now)
+    }
+
+    fn payment(&mut self, contract_id: i64, amount: Money, by: i64, now: &str) -> Result<()> {
+        contracts::insert_payment(self.0, contract_id, amount, by, now).map(drop)
+    }
+
+    fn event(&mut self, event: &NewEvent, support: Option<i64>, now: &str) -> Result<()> {
+        let id = events::insert(self.0, event, now)?;
+        if support.is_some() {
+            events::set_support(self.0, id, support, now)?;
+        }
+        Ok(())
+    }
+}
+
+/// The PostgreSQL sink: the data set is generated once per table, and only that table's rows
+/// are streamed through its COPY (one COPY runs at a time on a connection). Ids are reserved
+/// up front, so every pass gives each row the same id.
+struct Copies<'r, 'w> {
+    table: Table,
+    rows: &'r mut bulk::Rows<'w>,
+    clients: i64,
+    contracts: i64,
+    events: i64,
+}
+
+impl Sink for Copies<'_, '_> {
+    fn client(&mut self, client: &NewClient, sales: i64, now: &str) -> Result<i64> {
+        let id = self.clients;
+        self.clients += 1;
+        if self.table == Table::Clients {
+            self.rows.client(id, client, sales, now)?;
+        }
+        Ok(id)
+    }
+
+    fn contract(&mut self, contract: &NewContract, now: &str) -> Result<i64> {
+        let id = self.contracts;
+        self.contracts += 1;
+        if self.table == Table::Contracts {
+            self.rows.contract(id, contract, now)?;
+        }
+        Ok(id)
+    }
+
+    fn payment(&mut self, contract_id: i64, amount: Money, by: i64, now: &str) -> Result<()> {
+        if self.table == Table::Payments {
+            self.rows.payment(contract_id, amount, by, now)?;
+        }
+        Ok(())
+    }
+
+    fn event(&mut self, event: &NewEvent, support: Option<i64>, now: &str) -> Result<()> {
+        let id = self.events;
+        self.events += 1;
+        if self.table == Table::Events {
+            self.rows.event(id, event, support, now)?;
+        }
+        Ok(())
+    }
+}
+
+/// Loads `plan` into PostgreSQL, table by table through COPY; returns the payments made.
+/// Progress counts the four passes as one: the first three as clients, the last as events.
+fn copy_passes(
+    pg: &crate::pg::Conn,
+    plan: &Plan<'_>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<u64> {
+    let first = |table| bulk::reserve_ids(pg, table, plan.n);
+    let (clients, contracts, events) = (
+        first(Table::Clients)?,
+        first(Table::Contracts)?,
+        first(Table::Events)?,
+    );
+    let mut payments = 0;
+    let passes = [
+        Table::Clients,
+        Table::Contracts,
+        Table::Payments,
+        Table::Events,
+    ];
+    for (pass, table) in passes.into_iter().enumerate() {
+        let mut report = |p: Progress| match (table, p.stage) {
+            (Table::Events, Stage::Events) => progress(p),
+            (Table::Events, _) | (_, Stage::Events) => {}
+            (_, stage) => progress(Progress {
+                stage,
+                done: (pass as u64 * plan.n + p.done) / 3,
+                total: plan.n,
+            }),
+        };
+        bulk::copy(pg, table, &mut |rows| {
+            let mut sink = Copies {
+                table,
+                rows,
+                clients,
+                contracts,
+                events,
+            };
+            payments = plan.generate(&mut sink, &mut report)?;
+            Ok(())
+        })?;
+    }
+    Ok(payments)
 }
 
 /// `YYYY-MM-DD HH:MM` for `day` days after 2026-01-01 at `hour` (which may run into the next

@@ -18,13 +18,13 @@ use crate::telemetry::{self, Sensitive};
 pub use crate::repo::collaborators::Filter;
 
 pub fn get(ctx: &Context, id: i64) -> Result<Collaborator> {
-    collaborators::get(ctx.conn(), id)
+    collaborators::get(ctx.db(), id)
 }
 
 /// Refuses an email another collaborator than `except` already logs in with: a form checks it
 /// at the field, before the rest is asked (the database's UNIQUE constraint has the last word).
 pub fn email_free(ctx: &Context, email: &Email, except: Option<i64>) -> Result<()> {
-    if collaborators::taken(ctx.conn(), Unique::Email, email.as_ref(), except)? {
+    if collaborators::taken(ctx.db(), Unique::Email, email.as_ref(), except)? {
         return Err(Error::invalid(
             "email",
             "another collaborator already uses this address",
@@ -39,7 +39,7 @@ pub fn employee_number_free(
     number: &EmployeeNumber,
     except: Option<i64>,
 ) -> Result<()> {
-    if collaborators::taken(ctx.conn(), Unique::EmployeeNumber, number.as_ref(), except)? {
+    if collaborators::taken(ctx.db(), Unique::EmployeeNumber, number.as_ref(), except)? {
         return Err(Error::invalid(
             "employee number",
             "another collaborator already has this number",
@@ -158,8 +158,8 @@ pub fn update(
 /// Refuses a change that would take `who` out of management when they are its last member.
 /// Run inside the write transaction, so two managers removing each other at once cannot both
 /// succeed (the schema's triggers say the same, for any other path).
-fn keeps_management(conn: &rusqlite::Connection, who: &Collaborator, change: &str) -> Result<()> {
-    if who.department == Department::Management && collaborators::count_management(conn)? <= 1 {
+fn keeps_management(db: &crate::db::Db, who: &Collaborator, change: &str) -> Result<()> {
+    if who.department == Department::Management && collaborators::count_management(db)? <= 1 {
         return Err(Error::refused(format!(
             "{} is the last management collaborator and cannot {change}: there must always be one",
             who.full_name
@@ -171,21 +171,21 @@ fn keeps_management(conn: &rusqlite::Connection, who: &Collaborator, change: &st
 /// Collaborator `id`, when `actor` may delete them now: management only, never oneself, never
 /// the last management collaborator. Run before asking for confirmation, and again inside the
 /// deletion.
-fn deletion(conn: &rusqlite::Connection, actor: &Collaborator, id: i64) -> Result<Collaborator> {
+fn deletion(db: &crate::db::Db, actor: &Collaborator, id: i64) -> Result<Collaborator> {
     permissions::check(actor, Action::DeleteCollaborator, Target::none())?;
     if id == actor.id {
         return Err(Error::refused(
             "you cannot delete your own account: ask another management collaborator",
         ));
     }
-    let target = collaborators::get(conn, id)?;
-    keeps_management(conn, &target, "be deleted")?;
+    let target = collaborators::get(db, id)?;
+    keeps_management(db, &target, "be deleted")?;
     Ok(target)
 }
 
 /// Collaborator `id`, if the deletion would succeed now (nothing is written).
 pub fn deletable(ctx: &Context, session: &Session, id: i64) -> Result<Collaborator> {
-    deletion(ctx.conn(), &session.who, id)
+    deletion(ctx.db(), &session.who, id)
 }
 
 /// Deletes collaborator `id`: their clients and events lose them as contact (the schema does
@@ -291,7 +291,7 @@ mod tests {
     }
 
     fn managers(ctx: &Context) -> u64 {
-        collaborators::count_management(ctx.conn()).unwrap()
+        collaborators::count_management(ctx.db()).unwrap()
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub(super) fn login(
     };
     if let Some(backend) = switch {
         if let Backend::Local(ctx) = &backend {
-            crate::interrupt::install(Some(ctx.interrupt_handle()));
+            crate::interrupt::install(Some(ctx.interrupter()));
         }
         shell.backend = backend;
     }

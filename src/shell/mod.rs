@@ -149,7 +149,7 @@ pub fn main(args: Vec<String>) -> u8 {
         }
     };
     crate::interrupt::install(match &backend {
-        Backend::Local(ctx) => Some(ctx.interrupt_handle()),
+        Backend::Local(ctx) => Some(ctx.interrupter()),
         Backend::Remote(_) => None,
     });
     let mut shell = Shell {
@@ -416,8 +416,12 @@ fn warn_if_exposed(config: &Config) {
     for warning in &config.warnings {
         eprintln!("warning: {warning}");
     }
-    let key = crate::secret::key_path(&config.db_path);
-    for (what, path) in [("database", &config.db_path), ("key file", &key)] {
+    let key = config.key_path();
+    let database = config
+        .postgres_url()
+        .is_none()
+        .then_some(("database", &config.db_path));
+    for (what, path) in database.into_iter().chain([("key file", &key)]) {
         if crate::private_files::readable_by_others(path) {
             eprintln!(
                 "warning: the {what} {} can be read by other users; `chmod 600` it unless they are meant to",

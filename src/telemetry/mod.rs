@@ -94,7 +94,7 @@ pub fn report(err: &Error) {
 fn kind(cause: &anyhow::Error) -> &'static str {
     if cause
         .chain()
-        .any(|e| e.downcast_ref::<rusqlite::Error>().is_some())
+        .any(|e| e.is::<rusqlite::Error>() || e.is::<crate::pg::Failure>())
     {
         "database"
     } else if cause

@@ -5,7 +5,8 @@ use crate::repo::List as _;
 
 #[test]
 fn an_update_stores_every_field_of_the_table() {
-    let (_dir, conn) = crate::repo::testing::scratch();
+    let (_dir, db) = crate::repo::testing::scratch();
+    let conn = db.sqlite().unwrap();
     conn.execute_batch(
         "INSERT INTO clients (full_name, email, phone, company_name, created_at, updated_at)
          VALUES ('Kevin Casey', 'kevin@startup.io', '0612345678', 'Cool Startup LLC', 't', 't');",
@@ -17,13 +18,16 @@ fn an_update_stores_every_field_of_the_table() {
         "+33 6 99 99 99",
         "Changed LLC",
     ]);
-    update(&conn, 1, &patch, "now").unwrap();
-    crate::repo::testing::assert_stored(&patch, &get(&conn, 1).unwrap());
+    update(&db, 1, &patch, "now").unwrap();
+    crate::repo::testing::assert_stored(&patch, &get(&db, 1).unwrap());
 }
 
 #[test]
 fn a_suspended_search_index_comes_back_exactly_as_migrated() {
-    let (_dir, mut conn) = crate::repo::testing::scratch();
+    let (_dir, mut db) = crate::repo::testing::scratch();
+    let crate::db::Db::Sqlite(conn) = &mut db else {
+        unreachable!()
+    };
     let trigger = |conn: &Connection| -> String {
         conn.query_row(
             "SELECT sql FROM sqlite_master WHERE name = 'clients_search_insert'",
@@ -32,7 +36,7 @@ fn a_suspended_search_index_comes_back_exactly_as_migrated() {
         )
         .unwrap()
     };
-    let migrated = trigger(&conn);
+    let migrated = trigger(conn);
     let tx = conn.transaction().unwrap();
     suspend_search_index(&tx).unwrap();
     tx.execute(
@@ -43,12 +47,12 @@ fn a_suspended_search_index_comes_back_exactly_as_migrated() {
     .unwrap();
     rebuild_search_index(&tx).unwrap();
     tx.commit().unwrap();
-    assert_eq!(trigger(&conn), migrated);
+    assert_eq!(trigger(conn), migrated);
     let found = Filter {
         search: Some("startup".into()),
         ..Default::default()
     }
-    .count(&conn)
+    .count(&db)
     .unwrap();
     assert_eq!(
         found,

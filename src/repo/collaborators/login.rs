@@ -1,7 +1,8 @@
 //! What logging in reads and writes about a collaborator: credentials, the claim a session
 //! token names, and login throttling.
 
-use rusqlite::{Connection, OptionalExtension, named_params};
+use crate::db::Db;
+use rusqlite::{OptionalExtension, named_params};
 
 use super::{SELECT, from_row};
 use crate::domain::{Claim, Collaborator, Email};
@@ -10,7 +11,9 @@ use crate::repo::Doing as _;
 
 /// The collaborator a session's claim names, if the claim still holds: same id, same random
 /// identity, same token version.
-pub fn find_for_session(conn: &Connection, claim: &Claim) -> Result<Option<Collaborator>> {
+pub fn find_for_session(db: &Db, claim: &Claim) -> Result<Option<Collaborator>> {
+    let conn =
+        sqlite_or!(db, pg => crate::repo::postgres::collaborators::find_for_session(pg, claim));
     let sql = format!(
         "{SELECT} WHERE c.id = :id AND c.identity = :identity AND c.token_version = :version"
     );
@@ -38,7 +41,8 @@ pub struct Credentials {
     pub must_change_password: bool,
 }
 
-pub fn credentials(conn: &Connection, email: &Email) -> Result<Option<Credentials>> {
+pub fn credentials(db: &Db, email: &Email) -> Result<Option<Credentials>> {
+    let conn = sqlite_or!(db, pg => crate::repo::postgres::collaborators::credentials(pg, email));
     conn.prepare_cached(
         "SELECT id, password_hash, must_change_password FROM collaborators WHERE email = ?1",
     )
@@ -56,7 +60,8 @@ pub fn credentials(conn: &Connection, email: &Email) -> Result<Option<Credential
 }
 
 /// The password hash of collaborator `id`.
-pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
+pub fn password_hash(db: &Db, id: i64) -> Result<String> {
+    let conn = sqlite_or!(db, pg => crate::repo::postgres::collaborators::password_hash(pg, id));
     conn.prepare_cached("SELECT password_hash FROM collaborators WHERE id = ?1")
         .and_then(|mut stmt| stmt.query_row([id], |row| row.get(0)).optional())
         .doing("reading a collaborator's password hash")?
@@ -64,7 +69,8 @@ pub fn password_hash(conn: &Connection, id: i64) -> Result<String> {
 }
 
 /// Stores a password the collaborator chose (which lifts a reset's obligation to choose one).
-pub fn set_password_hash(conn: &Connection, id: i64, hash: &str, now: &str) -> Result<()> {
+pub fn set_password_hash(db: &Db, id: i64, hash: &str, now: &str) -> Result<()> {
+    let conn = sqlite_or!(db, pg => crate::repo::postgres::collaborators::set_password_hash(pg, id, hash, now));
     conn.prepare_cached(
         "UPDATE collaborators SET password_hash = ?2, must_change_password = 0, updated_at = ?3 WHERE id = ?1",
     )
@@ -75,7 +81,8 @@ pub fn set_password_hash(conn: &Connection, id: i64, hash: &str, now: &str) -> R
 
 /// Stores a temporary password set by management: the collaborator must choose a new one at
 /// their next login, and any lock-out ends.
-pub fn reset_password(conn: &Connection, id: i64, hash: &str, now: &str) -> Result<()> {
+pub fn reset_password(db: &Db, id: i64, hash: &str, now: &str) -> Result<()> {
+    let conn = sqlite_or!(db, pg => crate::repo::postgres::collaborators::reset_password(pg, id, hash, now));
     conn.prepare_cached(
         r"UPDATE collaborators SET password_hash = ?2, must_change_password = 1,
               failed_logins = 0, locked_until = NULL, updated_at = ?3
@@ -88,8 +95,9 @@ pub fn reset_password(conn: &Connection, id: i64, hash: &str, now: &str) -> Resu
 
 /// Ends the lock-out of collaborator `id` and forgets their failed attempts; returns whether
 /// they were locked out at `now`.
-pub fn unlock(conn: &Connection, id: i64, now: &str) -> Result<bool> {
-    let was_locked = locked_until(conn, id, now)?.is_some();
+pub fn unlock(db: &Db, id: i64, now: &str) -> Result<bool> {
+    let was_locked = locked_until(db, id, now)?.is_some();
+    let conn = sqlite_or!(db, pg => crate::repo::postgres::collaborators::unlock(pg, id).map(|()| was_locked));
     conn.prepare_cached(
         "UPDATE collaborators SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
     )
@@ -99,7 +107,9 @@ pub fn unlock(conn: &Connection, id: i64, now: &str) -> Result<bool> {
 }
 
 /// When collaborator `id` is locked out at `now`, until when.
-pub fn locked_until(conn: &Connection, id: i64, now: &str) -> Result<Option<String>> {
+pub fn locked_until(db: &Db, id: i64, now: &str) -> Result<Option<String>> {
+    let conn =
+        sqlite_or!(db, pg => crate::repo::postgres::collaborators::locked_until(pg, id, now));
     conn.prepare_cached(
         "SELECT locked_until FROM collaborators WHERE id = ?1 AND locked_until > ?2",
     )
@@ -113,7 +123,9 @@ pub fn locked_until(conn: &Connection, id: i64, now: &str) -> Result<Option<Stri
 /// Shortens a lock-out that ends after `latest` to end then. A lock is set for 15 minutes
 /// from the clock of the machine that set it; one set by a clock far ahead must not lock
 /// the account for years.
-pub fn limit_lock(conn: &Connection, id: i64, latest: &str) -> Result<()> {
+pub fn limit_lock(db: &Db, id: i64, latest: &str) -> Result<()> {
+    let conn =
+        sqlite_or!(db, pg => crate::repo::postgres::collaborators::limit_lock(pg, id, latest));
     conn.prepare_cached(
         "UPDATE collaborators SET locked_until = ?2 WHERE id = ?1 AND locked_until > ?2",
     )
@@ -123,7 +135,9 @@ pub fn limit_lock(conn: &Connection, id: i64, latest: &str) -> Result<()> {
 }
 
 /// Ends every session of collaborator `id`; returns the new token version.
-pub fn bump_token_version(conn: &Connection, id: i64) -> Result<i64> {
+pub fn bump_token_version(db: &Db, id: i64) -> Result<i64> {
+    let conn =
+        sqlite_or!(db, pg => crate::repo::postgres::collaborators::bump_token_version(pg, id));
     conn.prepare_cached("UPDATE collaborators SET token_version = token_version + 1 WHERE id = ?1 RETURNING token_version")
         .and_then(|mut stmt| stmt.query_row([id], |row| row.get(0)).optional())
         .doing("ending a collaborator's sessions")?
@@ -132,7 +146,9 @@ pub fn bump_token_version(conn: &Connection, id: i64) -> Result<i64> {
 
 /// After a correct password: clears the failure count unless the account is locked at `now`.
 /// Returns what the session token names, or `None` when the account is locked.
-pub fn accept_login(conn: &Connection, id: i64, now: &str) -> Result<Option<Claim>> {
+pub fn accept_login(db: &Db, id: i64, now: &str) -> Result<Option<Claim>> {
+    let conn =
+        sqlite_or!(db, pg => crate::repo::postgres::collaborators::accept_login(pg, id, now));
     conn.prepare_cached(
         r"UPDATE collaborators SET failed_logins = 0, locked_until = NULL
           WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)
@@ -152,7 +168,8 @@ pub fn accept_login(conn: &Connection, id: i64, now: &str) -> Result<Option<Clai
 }
 
 /// What a new session token of collaborator `id` names, as stored now.
-pub fn claim(conn: &Connection, id: i64) -> Result<Claim> {
+pub fn claim(db: &Db, id: i64) -> Result<Claim> {
+    let conn = sqlite_or!(db, pg => crate::repo::postgres::collaborators::claim(pg, id));
     conn.prepare_cached("SELECT identity, token_version FROM collaborators WHERE id = ?1")
         .and_then(|mut stmt| {
             stmt.query_row([id], |row| {
@@ -172,12 +189,13 @@ pub fn claim(conn: &Connection, id: i64) -> Result<Claim> {
 /// until `lock_until` when it reaches `max_failures`. A lapsed lock starts a fresh count; a
 /// current lock is left as it is. Returns whether this failure locked the account.
 pub fn count_failed_login(
-    conn: &Connection,
+    db: &Db,
     id: i64,
     now: &str,
     lock_until: &str,
     max_failures: i64,
 ) -> Result<bool> {
+    let conn = sqlite_or!(db, pg => crate::repo::postgres::collaborators::count_failed_login(pg, id, now, lock_until, max_failures));
     let locked: Option<bool> = conn
         .prepare_cached(
             r"UPDATE collaborators SET

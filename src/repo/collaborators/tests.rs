@@ -5,7 +5,8 @@ use crate::domain::{Email, EmployeeNumber, Name, Phone};
 
 #[test]
 fn an_update_stores_every_field_of_the_table() {
-    let (_dir, conn) = crate::repo::testing::scratch();
+    let (_dir, db) = crate::repo::testing::scratch();
+    let conn = db.sqlite().unwrap();
     conn.execute_batch(
         "INSERT INTO collaborators (employee_number, full_name, email, phone, department_id, password_hash, created_at, updated_at)
          VALUES ('E1', 'Ann', 'ann@epic.com', '06', 1, '$2b$x', 't', 't'),
@@ -19,13 +20,14 @@ fn an_update_stores_every_field_of_the_table() {
         "bob.changed@epic.com",
         "+33 6 99 99 99",
     ]);
-    update(&conn, 2, &patch, "now").unwrap();
-    crate::repo::testing::assert_stored(&patch, &get(&conn, 2).unwrap());
+    update(&db, 2, &patch, "now").unwrap();
+    crate::repo::testing::assert_stored(&patch, &get(&db, 2).unwrap());
 }
 
 #[test]
 fn a_taken_email_stays_a_field_error_and_other_failures_name_the_operation() {
-    let (_dir, conn) = crate::repo::testing::scratch();
+    let (_dir, db) = crate::repo::testing::scratch();
+    let conn = db.sqlite().unwrap();
     let new = |email: &str, number: &str| NewCollaborator {
         employee_number: EmployeeNumber::parse(number).unwrap(),
         full_name: Name::parse("full name", "Ann Smith").unwrap(),
@@ -33,8 +35,8 @@ fn a_taken_email_stays_a_field_error_and_other_failures_name_the_operation() {
         phone: Phone::parse("0612345678").unwrap(),
         department: Department::Sales,
     };
-    insert(&conn, &new("ann@epic.com", "EMP-0001"), "$2b$x", "t").unwrap();
-    let taken = insert(&conn, &new("ann@epic.com", "EMP-0002"), "$2b$x", "t").unwrap_err();
+    insert(&db, &new("ann@epic.com", "EMP-0001"), "$2b$x", "t").unwrap();
+    let taken = insert(&db, &new("ann@epic.com", "EMP-0002"), "$2b$x", "t").unwrap_err();
     assert!(
         matches!(&taken, Error::Invalid { field, .. } if field == "email"),
         "{taken:?}"
@@ -44,7 +46,7 @@ fn a_taken_email_stays_a_field_error_and_other_failures_name_the_operation() {
          BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
     )
     .unwrap();
-    let failed = insert(&conn, &new("bob@epic.com", "EMP-0003"), "$2b$x", "t").unwrap_err();
+    let failed = insert(&db, &new("bob@epic.com", "EMP-0003"), "$2b$x", "t").unwrap_err();
     let diagnostic = failed.diagnostic().expect("an internal error").to_string();
     assert!(
         diagnostic.starts_with("inserting a collaborator: ")

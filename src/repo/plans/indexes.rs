@@ -27,12 +27,12 @@ fn index_of(line: &str) -> Option<&str> {
 #[test]
 fn each_documented_speed_up_reads_its_index() {
     let (_dir, mut ctx) = loaded();
-    let conn = ctx.conn_mut();
+    let conn = ctx.db_mut();
     let mut missing = Vec::new();
     for (what, index, read) in PINS {
         let plans: Vec<String> = explained(recorded(conn, read))
             .iter()
-            .flat_map(|sql| check::plan(conn, sql))
+            .flat_map(|sql| check::plan(conn.sqlite().unwrap(), sql))
             .collect();
         if !plans.iter().any(|line| index_of(line) == Some(index)) {
             missing.push(format!("{what}: expected {index}, plan: {plans:#?}"));
@@ -63,16 +63,17 @@ fn foreign_key_indexes(conn: &Connection) -> BTreeSet<String> {
 #[test]
 fn every_index_serves_a_recorded_statement_or_a_foreign_key() {
     let (_dir, mut ctx) = loaded();
-    let conn = ctx.conn_mut();
+    let conn = ctx.db_mut();
     let mut statements = explained(recorded(conn, every_read));
     for (_, _, read) in PINS {
         statements.extend(explained(recorded(conn, read)));
     }
     let used: BTreeSet<String> = statements
         .iter()
-        .flat_map(|sql| check::plan(conn, sql))
+        .flat_map(|sql| check::plan(conn.sqlite().unwrap(), sql))
         .filter_map(|line| index_of(&line).map(str::to_owned))
         .collect();
+    let conn = conn.sqlite().unwrap();
     let needed = foreign_key_indexes(conn);
     let mut stmt = conn
         .prepare(

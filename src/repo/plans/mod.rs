@@ -12,10 +12,10 @@ mod indexes;
 mod sorted;
 mod statement;
 
+use crate::db::Db;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::Connection;
 use rusqlite::trace::{TraceEvent, TraceEventCodes};
 use tempfile::TempDir;
 
@@ -34,7 +34,10 @@ const SALES: i64 = 2;
 const SUPPORT: i64 = 5;
 
 /// Runs `f` and returns the statements it ran, with their values bound.
-fn recorded(conn: &mut Connection, f: impl FnOnce(&Connection)) -> Vec<String> {
+fn recorded(db: &mut Db, f: impl FnOnce(&Db)) -> Vec<String> {
+    let Db::Sqlite(conn) = db else {
+        panic!("the plans are SQLite's")
+    };
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&seen);
     conn.trace_v2(
@@ -51,7 +54,10 @@ fn recorded(conn: &mut Connection, f: impl FnOnce(&Connection)) -> Vec<String> {
         }),
     )
     .unwrap();
-    f(conn);
+    f(db);
+    let Db::Sqlite(conn) = db else {
+        panic!("the plans are SQLite's")
+    };
     conn.trace_v2(
         TraceEventCodes::SQLITE_TRACE_STMT,
         None::<fn(TraceEvent<'_>)>,
@@ -66,7 +72,9 @@ fn loaded() -> (TempDir, Context) {
     let dir = tempfile::tempdir().unwrap();
     let mut ctx = Context::open(Config::in_dir(dir.path())).unwrap();
     scale::load(&mut ctx, 30_000).unwrap();
-    ctx.conn()
+    ctx.db()
+        .sqlite()
+        .unwrap()
         .execute_batch(
             r"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)
               INSERT INTO audit_log (at, actor_id, action, entity, entity_id)
@@ -78,14 +86,14 @@ fn loaded() -> (TempDir, Context) {
               FROM n",
         )
         .unwrap();
-    db::analyze(ctx.conn()).unwrap();
+    db::analyze(ctx.db()).unwrap();
     (dir, ctx)
 }
 
 /// Runs every list, filter, paging count and id completion as the shell does, the lookups
 /// behind `show`, `delete` and login, and the writes that release a departing collaborator's
 /// records (rolled back).
-fn every_read(conn: &Connection) {
+fn every_read(conn: &Db) {
     let (sales, support) = (SALES, SUPPORT);
     let client_filters = [
         clients::Filter::default(),
@@ -249,7 +257,7 @@ fn every_read(conn: &Connection) {
     lookups(conn);
 }
 
-fn lookups(conn: &Connection) {
+fn lookups(conn: &Db) {
     clients::find(conn, 42).unwrap();
     clients::contract_count(conn, 42).unwrap();
     contracts::find(conn, 42).unwrap();
@@ -283,10 +291,15 @@ fn lookups(conn: &Connection) {
     clients::email_taken(conn, "x@startup.io", Some(42)).unwrap();
     collaborators::any(conn).unwrap();
     meta::instance_id(conn).unwrap();
-    conn.execute_batch("SAVEPOINT released").unwrap();
+    conn.sqlite()
+        .unwrap()
+        .execute_batch("SAVEPOINT released")
+        .unwrap();
     collaborators::release_clients(conn, SALES, "2026-01-01T00:00:00Z").unwrap();
     collaborators::release_events(conn, SUPPORT, "2026-01-01T00:00:00Z").unwrap();
-    conn.execute_batch("ROLLBACK TO released; RELEASE released")
+    conn.sqlite()
+        .unwrap()
+        .execute_batch("ROLLBACK TO released; RELEASE released")
         .unwrap();
 }
 
@@ -308,11 +321,11 @@ fn explained(statements: Vec<String>) -> Vec<String> {
 #[test]
 fn every_list_filter_count_completion_and_lookup_keeps_to_the_rule() {
     let (_dir, mut ctx) = loaded();
-    let conn = ctx.conn_mut();
+    let conn = ctx.db_mut();
     let statements = explained(recorded(conn, every_read));
     let broken: Vec<String> = statements
         .iter()
-        .filter_map(|sql| check::violation(conn, sql))
+        .filter_map(|sql| check::violation(conn.sqlite().unwrap(), sql))
         .collect();
     assert!(statements.len() > 80, "the lists ran: {}", statements.len());
     assert!(

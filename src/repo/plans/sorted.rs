@@ -1,7 +1,7 @@
 //! The sorted lists of the query-plan test: every sort key, both ways, alone and under each
 //! filter it combines with (the walk-or-gather decisions included), as the shell runs them.
 
-use rusqlite::Connection;
+use crate::db::Db;
 
 use super::{PAGE, SALES, SUPPORT};
 use crate::domain::{ClientSort, ContractSort, EventSort, Sort};
@@ -9,7 +9,7 @@ use crate::repo::List as _;
 use crate::repo::{clients, contracts, events};
 
 /// Every sort key, both ways, alone and with each filter it combines with.
-pub(super) fn every_sort(conn: &Connection) {
+pub(super) fn every_sort(conn: &Db) {
     for descending in [false, true] {
         for key in [
             ClientSort::Created,

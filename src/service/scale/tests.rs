@@ -5,7 +5,9 @@ use crate::config::Config;
 
 fn schema(ctx: &Context) -> Vec<(String, Option<String>)> {
     let mut stmt = ctx
-        .conn()
+        .db()
+        .sqlite()
+        .unwrap()
         .prepare("SELECT name, sql FROM sqlite_master ORDER BY type, name")
         .unwrap();
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

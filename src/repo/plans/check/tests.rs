@@ -124,7 +124,8 @@ fn an_automatic_index_is_a_scan() {
 
 #[test]
 fn every_table_of_the_schema_is_small_or_large() {
-    let (_dir, conn) = crate::repo::testing::scratch();
+    let (_dir, db) = crate::repo::testing::scratch();
+    let conn = db.sqlite().unwrap();
     let mut stmt = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         .unwrap();

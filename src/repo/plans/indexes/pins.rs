@@ -1,28 +1,28 @@
 //! The documented speed-ups, each with the index its plan must name and the read that shows
 //! it (the filters, sorts and lookups the repositories run for each list).
 
-use rusqlite::Connection;
+use crate::db::Db;
 
 use crate::domain::{ClientSort, ContractSort, EventSort, Sort};
 use crate::repo::List as _;
 use crate::repo::plans::{PAGE, SALES, SUPPORT};
 use crate::repo::{audit, clients, collaborators, contracts, events, walk_in_order_for};
 
-type Read = fn(&Connection);
+type Read = fn(&Db);
 
-fn clients_page(conn: &Connection, filter: clients::Filter) {
+fn clients_page(conn: &Db, filter: clients::Filter) {
     filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
 }
 
-fn contracts_page(conn: &Connection, filter: contracts::Filter) {
+fn contracts_page(conn: &Db, filter: contracts::Filter) {
     filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
 }
 
-fn events_page(conn: &Connection, filter: events::Filter) {
+fn events_page(conn: &Db, filter: events::Filter) {
     filter.for_each(conn, PAGE, &mut |_| Ok(())).unwrap();
 }
 
-fn clients_sorted(conn: &Connection, key: ClientSort, descending: bool) {
+fn clients_sorted(conn: &Db, key: ClientSort, descending: bool) {
     let sort = Sort::new(key, descending);
     clients_page(
         conn,
@@ -33,7 +33,7 @@ fn clients_sorted(conn: &Connection, key: ClientSort, descending: bool) {
     );
 }
 
-fn contracts_sorted(conn: &Connection, key: ContractSort, descending: bool) {
+fn contracts_sorted(conn: &Db, key: ContractSort, descending: bool) {
     let sort = Sort::new(key, descending);
     contracts_page(
         conn,
@@ -44,7 +44,7 @@ fn contracts_sorted(conn: &Connection, key: ContractSort, descending: bool) {
     );
 }
 
-fn events_sorted(conn: &Connection, key: EventSort, descending: bool) {
+fn events_sorted(conn: &Db, key: EventSort, descending: bool) {
     let sort = Sort::new(key, descending);
     events_page(
         conn,
@@ -55,7 +55,7 @@ fn events_sorted(conn: &Connection, key: EventSort, descending: bool) {
     );
 }
 
-fn audit_count(conn: &Connection, filter: audit::Filter) {
+fn audit_count(conn: &Db, filter: audit::Filter) {
     filter.count(conn).unwrap();
 }
 
@@ -146,9 +146,10 @@ pub(super) const PINS: [(&str, &str, Read); 39] = [
         "a collaborator leaves support: their events released",
         "events_support_start",
         |c| {
-            c.execute_batch("SAVEPOINT pin").unwrap();
+            let conn = c.sqlite().unwrap();
+            conn.execute_batch("SAVEPOINT pin").unwrap();
             collaborators::release_events(c, SUPPORT, "2026-01-01T00:00:00Z").unwrap();
-            c.execute_batch("ROLLBACK TO pin; RELEASE pin").unwrap();
+            conn.execute_batch("ROLLBACK TO pin; RELEASE pin").unwrap();
         },
     ),
     ("events list --contract", "events_contract", |c| {
@@ -230,7 +231,7 @@ pub(super) const PINS: [(&str, &str, Read); 39] = [
         "a salesperson's share: walk the list or gather theirs",
         "clients_sales_contact",
         |c| {
-            walk_in_order_for(c, SALES).unwrap();
+            walk_in_order_for(c.sqlite().unwrap(), SALES).unwrap();
         },
     ),
     (
