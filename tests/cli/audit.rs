@@ -6,24 +6,20 @@ use crate::helpers::{ALICE, BILL, KATE, TestEnv, json};
 
 /// The audit rows written since row `after`, as (action, entity, entity_id, changes).
 fn rows_after(env: &TestEnv, after: i64) -> Vec<(String, String, Option<i64>, Value)> {
-    let db = env.db();
-    let mut stmt = db
-        .prepare(
-            "SELECT action, entity, entity_id, changes FROM audit_log WHERE id > ?1 ORDER BY id",
+    env.rows(&format!(
+        "SELECT action, entity, entity_id, changes FROM audit_log WHERE id > {after} ORDER BY id"
+    ))
+    .into_iter()
+    .map(|row| {
+        let text = |i: usize| row[i].clone().unwrap_or_default();
+        (
+            text(0),
+            text(1),
+            row[2].as_deref().map(|id| id.parse().unwrap()),
+            serde_json::from_str(&text(3)).unwrap(),
         )
-        .unwrap();
-    stmt.query_map([after], |r| {
-        let changes: String = r.get(3)?;
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            serde_json::from_str(&changes).unwrap(),
-        ))
     })
-    .unwrap()
-    .collect::<Result<_, _>>()
-    .unwrap()
+    .collect()
 }
 
 fn last_id(env: &TestEnv) -> i64 {
@@ -271,16 +267,16 @@ fn logins_failures_lockouts_unlocks_logouts_and_password_changes_are_recorded() 
     );
     // Attempts name the account tried (or, for an unknown email, only the email), never an
     // actor: whoever typed them is not known.
-    let db = env.db();
-    let attempts: Vec<(Option<i64>, Option<i64>, String)> = db
-        .prepare(
-            "SELECT actor_id, entity_id, changes FROM audit_log WHERE id > ?1 AND action IN ('login_failed', 'lockout') ORDER BY id",
-        )
-        .unwrap()
-        .query_map([before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let attempts: Vec<(Option<i64>, Option<i64>, String)> = env
+        .rows(&format!(
+            "SELECT actor_id, entity_id, changes FROM audit_log WHERE id > {before} AND action IN ('login_failed', 'lockout') ORDER BY id"
+        ))
+        .into_iter()
+        .map(|row| {
+            let id = |i: usize| row[i].as_deref().map(|id| id.parse().unwrap());
+            (id(0), id(1), row[2].clone().unwrap_or_default())
+        })
+        .collect();
     assert!(attempts.iter().all(|(actor, _, _)| actor.is_none()));
     assert_eq!(attempts[0].1, Some(4));
     assert!(attempts[0].2.contains("kate.hastroff@epic.com"));

@@ -122,17 +122,10 @@ fn shown(session: &mut PtySession, needle: &str) -> String {
 
 /// Every row of the audit table, every column, as text.
 fn audit_rows(env: &TestEnv) -> String {
-    let db = env.db();
-    let mut stmt = db.prepare("SELECT * FROM audit_log ORDER BY 1").unwrap();
-    let columns = stmt.column_count();
-    let mut rows = stmt.query([]).unwrap();
     let mut text = String::new();
-    while let Some(row) = rows.next().unwrap() {
-        for i in 0..columns {
-            match row.get_ref(i).unwrap() {
-                rusqlite::types::ValueRef::Text(t) => text.push_str(&String::from_utf8_lossy(t)),
-                other => text.push_str(&format!("{other:?}")),
-            }
+    for row in env.rows("SELECT * FROM audit_log ORDER BY 1") {
+        for cell in row {
+            text.push_str(cell.as_deref().unwrap_or("NULL"));
             text.push('|');
         }
         text.push('\n');
@@ -217,14 +210,10 @@ fn no_secret_reaches_any_output_history_audit_or_sentry() {
     // A forced internal error: a stored event time no version of epicevents writes, made of
     // the client's contact details, so the error chain that quotes it carries them.
     canary.login("kate", KATE, DEMO_PASSWORD);
-    canary
-        .env
-        .db()
-        .execute(
-            "UPDATE events SET starts_at = ?1 WHERE id = 1",
-            [format!("{CLIENT_PHONE_2} {CLIENT_EMAIL_2}")],
-        )
-        .unwrap();
+    canary.env.execute_with(
+        "UPDATE events SET starts_at = ?1 WHERE id = 1",
+        &[&format!("{CLIENT_PHONE_2} {CLIENT_EMAIL_2}")],
+    );
     let internal = canary.run(
         "kate",
         &["events", "update", "1", "--attendees", "80"],
@@ -336,24 +325,26 @@ fn no_secret_reaches_any_output_history_audit_or_sentry() {
         ("a bcrypt hash".into(), "$2a$".into()),
         ("a bcrypt hash".into(), "$2y$".into()),
     ];
-    if let Ok(key) = std::fs::read_to_string(canary.env.root().join("crm.db.key")) {
+    if let Ok(key) = std::fs::read_to_string(canary.env.key_file("default")) {
         secrets.push(("the key file".into(), key.trim().to_owned()));
+    }
+    if crate::POSTGRES {
+        secrets.push((
+            "the database password".into(),
+            crate::helpers::PG_PASSWORD.into(),
+        ));
     }
     for token in &canary.tokens {
         let signature = token.rsplit('.').next().unwrap().to_owned();
         secrets.push(("a token".into(), token.clone()));
         secrets.push(("a token's signature".into(), signature));
     }
-    let hashes: Vec<String> = {
-        let db = canary.env.db();
-        let mut stmt = db
-            .prepare("SELECT password_hash FROM collaborators")
-            .unwrap();
-        stmt.query_map([], |row| row.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
+    let hashes: Vec<String> = canary
+        .env
+        .rows("SELECT password_hash FROM collaborators")
+        .into_iter()
+        .filter_map(|row| row.into_iter().next().flatten())
+        .collect();
     assert!(!hashes.is_empty());
     for hash in hashes {
         assert!(hash.starts_with("$2b$12$") && hash.len() == 60, "{hash}");

@@ -14,6 +14,10 @@ struct Scratch {
 impl Scratch {
     fn new() -> Option<Scratch> {
         let Ok(admin) = std::env::var("EPICEVENTS_TEST_POSTGRES") else {
+            assert!(
+                std::env::var_os("EPICEVENTS_REQUIRE_POSTGRES").is_none(),
+                "EPICEVENTS_REQUIRE_POSTGRES is set but EPICEVENTS_TEST_POSTGRES is not"
+            );
             eprintln!("skipped: set EPICEVENTS_TEST_POSTGRES to run the PostgreSQL tests");
             return None;
         };

@@ -159,7 +159,7 @@ fn forge(env: &TestEnv) -> Forge {
     env.run(&["logout"], "").ok();
     env.login(BILL);
     let token = fs::read_to_string(env.home("default").join("session")).unwrap();
-    let key = fs::read_to_string(env.root().join("crm.db.key")).unwrap();
+    let key = fs::read_to_string(env.key_file("default")).unwrap();
     let parts: Vec<&str> = token.trim().split('.').collect();
     assert_eq!(parts.len(), 3, "a JWT: {token}");
     for part in &parts {

@@ -74,6 +74,76 @@ impl Run {
 pub struct TestEnv {
     dir: TempDir,
     server: std::cell::RefCell<Option<Server>>,
+    /// The environment's PostgreSQL database, when the suite runs on PostgreSQL
+    /// ([`crate::POSTGRES`], tests/postgres).
+    postgres: Option<PgDatabase>,
+}
+
+/// The password the PostgreSQL suite puts in `EPICEVENTS_DB` (see [`PgDatabase::url`]).
+pub const PG_PASSWORD: &str = "pg-canary-7c1e-password";
+
+/// A database of its own on the PostgreSQL server `EPICEVENTS_TEST_POSTGRES` names (a URL
+/// where tests may create databases), dropped with the environment.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+}
+
+impl PgDatabase {
+    /// A new empty database, or one cloned from the database `template`.
+    fn create(template: Option<&str>) -> PgDatabase {
+        let admin = std::env::var("EPICEVENTS_TEST_POSTGRES")
+            .expect("the PostgreSQL suite runs with EPICEVENTS_TEST_POSTGRES set");
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random).unwrap();
+        let name: String = std::iter::once("epicevents_e2e_".to_owned())
+            .chain(random.iter().map(|b| format!("{b:02x}")))
+            .collect();
+        let template = template
+            .map(|t| format!(" TEMPLATE {t}"))
+            .unwrap_or_default();
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls)
+            .expect("the PostgreSQL test server answers");
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}{template}"))
+            .expect("a test database can be created");
+        PgDatabase { admin, name }
+    }
+
+    /// The URL of the database: the admin URL with its database name replaced and, when it
+    /// has no password, [`PG_PASSWORD`] added (a server that trusts the test user ignores
+    /// it), so that every test runs with a password in `EPICEVENTS_DB` that must never show.
+    pub fn url(&self) -> String {
+        let base = match self.admin.rsplit_once('/') {
+            Some((base, db)) if !db.contains('@') && !base.ends_with('/') => base.to_owned(),
+            _ => self.admin.trim_end_matches('/').to_owned(),
+        };
+        let base = match base.split_once("://") {
+            Some((scheme, rest)) => match rest.split_once('@') {
+                Some((user, host)) if !user.contains(':') => {
+                    format!("{scheme}://{user}:{PG_PASSWORD}@{host}")
+                }
+                _ => base,
+            },
+            None => base,
+        };
+        format!("{base}/{}", self.name)
+    }
+
+    pub fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url(), postgres::NoTls).expect("the test database opens")
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = client.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
 }
 
 /// An `epicevents serve` on a free loopback port, on a test environment's database.
@@ -144,9 +214,22 @@ impl Drop for Server {
 impl TestEnv {
     /// An empty database.
     pub fn new() -> TestEnv {
+        Self::on(crate::POSTGRES.then(|| PgDatabase::create(None)))
+    }
+
+    fn on(postgres: Option<PgDatabase>) -> TestEnv {
         TestEnv {
             dir: tempfile::tempdir().expect("a temporary directory"),
             server: std::cell::RefCell::new(None),
+            postgres,
+        }
+    }
+
+    /// What `EPICEVENTS_DB` names: the database file, or the PostgreSQL database's URL.
+    pub fn db_location(&self) -> std::ffi::OsString {
+        match &self.postgres {
+            Some(db) => db.url().into(),
+            None => self.db_path().into(),
         }
     }
 
@@ -224,7 +307,7 @@ impl TestEnv {
             .current_dir(self.root())
             .env("HOME", self.root())
             .env("EPICEVENTS_HOME", self.home(who))
-            .env("EPICEVENTS_DB", self.db_path())
+            .env("EPICEVENTS_DB", self.db_location())
             .env("NO_COLOR", "1");
         command
     }
@@ -279,18 +362,175 @@ impl TestEnv {
         self.login_as("default", email);
     }
 
+    /// The SQLite database, read directly (the tests that need SQLite's own API check
+    /// [`crate::POSTGRES`] first).
     pub fn db(&self) -> Connection {
+        assert!(
+            self.postgres.is_none(),
+            "this test reads the SQLite file: it cannot run on PostgreSQL"
+        );
         Connection::open(self.db_path()).expect("the test database opens")
     }
 
-    /// One number from the database.
+    /// One number from the database (`sql` in the SQL both stores speak; on PostgreSQL the
+    /// `changes` of the audit trail compare as text).
     pub fn count(&self, sql: &str) -> i64 {
-        self.db().query_row(sql, [], |row| row.get(0)).expect(sql)
+        match &self.postgres {
+            Some(db) => {
+                let sql = sql.replace("changes LIKE", "changes::text LIKE");
+                db.client()
+                    .query_one(&format!("SELECT (({sql}))::bigint"), &[])
+                    .map(|row| row.get::<_, Option<i64>>(0).expect(&sql))
+                    .expect(&sql)
+            }
+            None => self.db().query_row(sql, [], |row| row.get(0)).expect(sql),
+        }
+    }
+
+    /// Runs `sql` (statements in the SQL both stores speak, values written in it) on the
+    /// database directly, as an older or damaged database could hold it.
+    #[track_caller]
+    pub fn execute(&self, sql: &str) {
+        if let Err(err) = self.try_execute(sql) {
+            panic!("{sql}: {err}");
+        }
+    }
+
+    /// Runs the statement `sql` with the text values `params` bound to `?1`, `?2`…
+    #[track_caller]
+    pub fn execute_with(&self, sql: &str, params: &[&str]) {
+        let done = match &self.postgres {
+            Some(db) => {
+                // Written as literals, whose type PostgreSQL takes from the column (text or
+                // jsonb alike).
+                let mut literal = sql.to_owned();
+                for (n, param) in params.iter().enumerate().rev() {
+                    literal = literal.replace(
+                        &format!("?{}", n + 1),
+                        &format!("'{}'", param.replace('\'', "''")),
+                    );
+                }
+                db.client()
+                    .batch_execute(&literal)
+                    .map_err(|e| e.to_string())
+            }
+            None => self
+                .db()
+                .execute(sql, rusqlite::params_from_iter(params))
+                .map(drop)
+                .map_err(|e| e.to_string()),
+        };
+        if let Err(err) = done {
+            panic!("{sql}: {err}");
+        }
+    }
+
+    /// [`execute`](Self::execute), handing back the store's refusal.
+    pub fn try_execute(&self, sql: &str) -> Result<(), String> {
+        match &self.postgres {
+            Some(db) => db.client().batch_execute(sql).map_err(|e| e.to_string()),
+            None => self.db().execute_batch(sql).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Every row `sql` reads, each value as text (`None` for NULL).
+    pub fn rows(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match &self.postgres {
+            Some(db) => db
+                .client()
+                .simple_query(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .into_iter()
+                .filter_map(|message| match message {
+                    postgres::SimpleQueryMessage::Row(row) => Some(
+                        (0..row.len())
+                            .map(|i| row.get(i).map(str::to_owned))
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .collect(),
+            None => {
+                use rusqlite::types::ValueRef;
+                let db = self.db();
+                let mut stmt = db.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let columns = stmt.column_count();
+                stmt.query_map([], |row| {
+                    Ok((0..columns)
+                        .map(|i| match row.get_ref(i).unwrap() {
+                            ValueRef::Null => None,
+                            ValueRef::Integer(n) => Some(n.to_string()),
+                            ValueRef::Real(x) => Some(x.to_string()),
+                            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                                Some(String::from_utf8_lossy(t).into_owned())
+                            }
+                        })
+                        .collect())
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+            }
+        }
+    }
+
+    /// The key file that signs `who`'s session tokens: beside the database file, or in their
+    /// home directory on PostgreSQL.
+    pub fn key_file(&self, who: &str) -> PathBuf {
+        match &self.postgres {
+            Some(_) => self.home(who).join("postgres.key"),
+            None => self.root().join("crm.db.key"),
+        }
+    }
+
+    /// The environment's PostgreSQL database (tests/postgres only).
+    #[allow(dead_code, reason = "tests/postgres only")]
+    pub fn postgres(&self) -> &PgDatabase {
+        self.postgres
+            .as_ref()
+            .expect("this test runs on PostgreSQL only")
+    }
+
+    /// One text value from the database (`sql` in the SQL both stores speak).
+    pub fn text(&self, sql: &str) -> String {
+        match &self.postgres {
+            Some(db) => db
+                .client()
+                .query_one(&format!("SELECT (({sql}))::text"), &[])
+                .map(|row| row.get(0))
+                .expect(sql),
+            None => self.db().query_row(sql, [], |row| row.get(0)).expect(sql),
+        }
     }
 
     /// Every row of every table, as text: equal digests mean nothing changed. SQLite's id
     /// counters (`sqlite_sequence`) are left out: they move only with rows the digest shows.
     pub fn digest(&self) -> String {
+        if let Some(db) = &self.postgres {
+            let mut client = db.client();
+            let tables: Vec<String> = client
+                .query(
+                    "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+                    &[],
+                )
+                .unwrap()
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            let mut digest = String::new();
+            for table in tables {
+                for row in client
+                    .query(
+                        &format!("SELECT t::text FROM \"{table}\" t ORDER BY 1"),
+                        &[],
+                    )
+                    .unwrap()
+                {
+                    digest.push_str(&format!("{table}: {}\n", row.get::<_, String>(0)));
+                }
+            }
+            return digest;
+        }
         let db = self.db();
         let tables: Vec<String> = db
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sqlite_sequence' ORDER BY name")
@@ -324,6 +564,8 @@ impl TestEnv {
 pub struct Snapshot {
     dirs: Vec<(PathBuf, fs::Permissions)>,
     files: Vec<(PathBuf, Vec<u8>, fs::Permissions)>,
+    /// On PostgreSQL, the database, cloned (a copy is cloned from it in turn).
+    postgres: Option<PgDatabase>,
 }
 
 impl Snapshot {
@@ -346,7 +588,15 @@ impl Snapshot {
                 }
             }
         }
-        Snapshot { dirs, files }
+        let postgres = env
+            .postgres
+            .as_ref()
+            .map(|db| PgDatabase::create(Some(&db.name)));
+        Snapshot {
+            dirs,
+            files,
+            postgres,
+        }
     }
 
     /// Whether the snapshot holds the file at `path` (relative to the environment's root).
@@ -356,7 +606,11 @@ impl Snapshot {
 
     /// A fresh copy in its own directory.
     pub fn copy(&self) -> TestEnv {
-        let env = TestEnv::new();
+        let env = TestEnv::on(
+            self.postgres
+                .as_ref()
+                .map(|db| PgDatabase::create(Some(&db.name))),
+        );
         for (path, permissions) in &self.dirs {
             let path = env.root().join(path);
             fs::create_dir_all(&path).unwrap();
@@ -369,6 +623,15 @@ impl Snapshot {
         }
         env
     }
+}
+
+/// The time `minutes` from now as the database keeps instants, `2026-12-03T17:00:00Z`.
+pub fn utc_in(minutes: i64) -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::minutes(minutes))
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+        ))
+        .unwrap()
 }
 
 /// Runs `command` with `stdin` piped in.

@@ -143,16 +143,19 @@ fn hostile_env() -> TestEnv {
     env
 }
 
-/// The schema, as SQLite keeps it.
-fn schema(env: &TestEnv) -> Vec<(String, String, Option<String>)> {
-    let db = env.db();
-    let mut stmt = db
-        .prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name")
-        .unwrap();
-    stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+/// The schema, as the store keeps it: every table, index and trigger with its definition.
+fn schema(env: &TestEnv) -> Vec<Vec<Option<String>>> {
+    env.rows(if crate::POSTGRES {
+        "SELECT 'column', table_name || '.' || column_name, data_type || ' ' || coalesce(column_default, '')
+           FROM information_schema.columns WHERE table_schema = 'public'
+         UNION ALL SELECT 'index', indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
+         UNION ALL SELECT 'trigger', tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
+         UNION ALL SELECT 'function', proname, md5(prosrc) FROM pg_proc
+           WHERE pronamespace = 'public'::regnamespace
+         ORDER BY 1, 2"
+    } else {
+        "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    })
 }
 
 // ----------------------------------------------------------------------------------------
@@ -1303,10 +1306,9 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 /// Writes control characters and bidi overrides straight into the database, as an older or
 /// corrupted database could hold them (the domain refuses them at input).
 fn store_hostile_rows(env: &TestEnv, stored: &Stored) {
-    let db = env.db();
-    let exec = |sql: &str, params: &[&dyn rusqlite::ToSql]| {
-        db.execute(sql, params)
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let exec = |sql: &str, params: &[&String]| {
+        let params: Vec<&str> = params.iter().map(|p| p.as_str()).collect();
+        env.execute_with(sql, &params);
     };
     exec(
         "UPDATE clients SET full_name = ?1, company_name = ?2, email = ?3 WHERE id = 1",

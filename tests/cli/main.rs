@@ -31,3 +31,6 @@ mod workflow;
 
 /// This binary drives the embedded database (tests/remote runs the same tests through a server).
 pub const REMOTE: bool = false;
+
+/// The store is SQLite (tests/postgres runs the same tests on PostgreSQL).
+pub const POSTGRES: bool = false;

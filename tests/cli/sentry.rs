@@ -76,12 +76,7 @@ fn an_internal_error_is_delivered_with_its_kind() {
     let env = TestEnv::demo();
     env.login(crate::helpers::KATE);
     // A stored time no version of epicevents writes: reading it back is a defect.
-    env.db()
-        .execute(
-            "UPDATE events SET starts_at = '2027-06-04 13h00' WHERE id = 1",
-            [],
-        )
-        .unwrap();
+    env.execute("UPDATE events SET starts_at = '2027-06-04 13h00' WHERE id = 1");
     let receiver = SentryReceiver::start();
     let mut command = env.command("default");
     command
@@ -103,12 +98,15 @@ fn an_internal_error_is_delivered_with_its_kind() {
 fn a_database_error_names_its_operation_in_sentry_and_under_debug_only() {
     let env = TestEnv::demo();
     env.login(ALICE);
-    env.db()
-        .execute_batch(
-            "CREATE TRIGGER refuse_payments BEFORE INSERT ON payments
-             BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
-        )
-        .unwrap();
+    env.execute(if crate::POSTGRES {
+        "CREATE FUNCTION refuse_payments() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE EXCEPTION 'injected failure'; END $$;
+         CREATE TRIGGER refuse_payments BEFORE INSERT ON payments
+         FOR EACH ROW EXECUTE FUNCTION refuse_payments();"
+    } else {
+        "CREATE TRIGGER refuse_payments BEFORE INSERT ON payments
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"
+    });
     let before = env.digest();
     let receiver = SentryReceiver::start();
     let mut command = env.command("default");

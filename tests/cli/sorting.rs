@@ -81,28 +81,22 @@ fn clients_sort_by_name_company_creation_and_last_update_both_ways() {
     assert_eq!(clients(&["--sort", "company", "--desc"]), [4, 2, 5, 1, 3]);
     assert_eq!(clients(&["--sort", "created"]), [1, 2, 3, 4, 5]);
     assert_eq!(clients(&["--sort", "created", "--desc"]), [5, 4, 3, 2, 1]);
-    env.db()
-        .execute_batch(
-            "UPDATE clients SET updated_at = '2027-01-01T00:00:00Z' WHERE id = 2;
+    env.execute(
+        "UPDATE clients SET updated_at = '2027-01-01T00:00:00Z' WHERE id = 2;
              UPDATE clients SET updated_at = '2026-01-01T00:00:00Z' WHERE id = 4;",
-        )
-        .unwrap();
+    );
     // 4 first, then 1, 3 and 5 (tied: by id), then 2.
     assert_eq!(clients(&["--sort", "updated"]), [4, 1, 3, 5, 2]);
     assert_eq!(clients(&["--sort", "updated", "--desc"]), [2, 5, 3, 1, 4]);
     // Names compare ignoring ASCII case: "ana" stays first.
-    env.db()
-        .execute_batch("UPDATE clients SET full_name = 'ana ribeiro' WHERE id = 5")
-        .unwrap();
+    env.execute("UPDATE clients SET full_name = 'ana ribeiro' WHERE id = 5");
     assert_eq!(clients(&["--sort", "name"]), [5, 4, 2, 1, 3]);
 }
 
 #[test]
 fn pages_of_a_sort_with_ties_never_overlap_or_skip() {
     let env = demo_with(&[("alice", ALICE)]);
-    env.db()
-        .execute_batch("UPDATE clients SET updated_at = '2027-01-01T00:00:00Z'")
-        .unwrap();
+    env.execute("UPDATE clients SET updated_at = '2027-01-01T00:00:00Z'");
     let page = |extra: &[&str]| {
         let mut args = list("clients", &["--sort", "updated", "--page-size", "2"]);
         args.extend(extra);
@@ -244,17 +238,13 @@ fn a_period_is_today_this_iso_week_or_this_month_in_local_time() {
     env.login_at("kate", KATE, NOW);
     // Event 1 (Kate's, client 2) is today at 13:00. Move 3 (client 1) to Sunday of this
     // week and 2 to later this month; add events at the edges, under contract 2.
-    env.db()
-        .execute_batch(
-            "UPDATE events SET starts_at = '2027-06-06T10:00', ends_at = '2027-06-06T12:00' WHERE id = 3;
+    env.execute("UPDATE events SET starts_at = '2027-06-06T10:00', ends_at = '2027-06-06T12:00' WHERE id = 3;
              UPDATE events SET starts_at = '2027-06-20T15:00', ends_at = '2027-06-20T17:00' WHERE id = 2;
              INSERT INTO events (contract_id, name, starts_at, ends_at, location, attendees, created_at, updated_at) VALUES
                (2, 'Sunday before', '2027-05-30T23:00', '2027-05-30T23:30', 'Paris', 1, 't', 't'),
                (2, 'Monday midnight', '2027-05-31T00:00', '2027-05-31T01:00', 'Paris', 1, 't', 't'),
                (2, 'Next Monday', '2027-06-07T00:00', '2027-06-07T01:00', 'Paris', 1, 't', 't'),
-               (2, 'Next month', '2027-07-01T00:00', '2027-07-01T01:00', 'Paris', 1, 't', 't');",
-        )
-        .unwrap();
+               (2, 'Next month', '2027-07-01T00:00', '2027-07-01T01:00', 'Paris', 1, 't', 't');");
     let events = |extra: &[&str]| ids_at(&env, "kate", Some(NOW), &list("events", extra));
     assert_eq!(events(&["--period", "today"]), [1]);
     assert_eq!(events(&["--period", "week"]), [5, 1, 3]);

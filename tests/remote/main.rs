@@ -37,3 +37,6 @@ mod workflow;
 
 /// Every command of this binary goes through a server.
 pub const REMOTE: bool = true;
+
+/// The store is SQLite (tests/postgres runs the same tests on PostgreSQL).
+pub const POSTGRES: bool = false;

@@ -27,8 +27,6 @@ mod template;
 
 use std::collections::HashSet;
 
-use rusqlite::Connection;
-
 use crate::helpers::{ALICE, BILL, KATE, Run, TestEnv};
 use cases::{Case, OTHERS_ONLY, Record, WRITE_COMMANDS, cases, command_of};
 use expected::{DEPARTURES, EXPECTED, Outcome, by_the_table, expected};
@@ -197,10 +195,11 @@ pub fn run(env: &TestEnv, department: Department, line: &str, stdin: &str) -> Ru
 
 /// Whose `record` is, seen from `department`, read from the database: the support contact of
 /// an event for support, the client's sales contact otherwise, the collaborator themself.
-fn owner(db: &Connection, department: Department, record: Record) -> Option<i64> {
+fn owner(env: &TestEnv, department: Department, record: Record) -> Option<i64> {
     let one = |sql: &str, id: i64| -> Option<i64> {
-        db.query_row(sql, [id], |row| row.get(0))
-            .unwrap_or_else(|e| panic!("{record:?}: {e}"))
+        let rows = env.rows(&sql.replace("?1", &id.to_string()));
+        let cell = rows.first().unwrap_or_else(|| panic!("{record:?}: no row"))[0].clone();
+        cell.map(|id| id.parse().unwrap())
     };
     match record {
         Record::None => None,
@@ -270,7 +269,7 @@ fn problems(case: &Case, outcome: Outcome, run: &Run, changed: bool, env: &TestE
             } else if !changed {
                 problems.push("exit code 0 but the database did not change".to_owned());
             } else if let Some((sql, want)) = &case.effect {
-                let got = rows(&env.db(), sql);
+                let got = rows(env, sql);
                 if got != *want {
                     problems.push(format!("{sql} gives {got:?}, expected {want:?}"));
                 }
@@ -305,7 +304,7 @@ fn run_matrix(department: Department) {
     let mut mismatches = Vec::new();
     for case in &cases {
         let env = template.copy();
-        let owner = owner(&env.db(), department, case.record);
+        let owner = owner(&env, department, case.record);
         assert_sides(case, owner);
         let (outcome, departure) = expected(department, case.what, case.side);
         let before = env.digest();

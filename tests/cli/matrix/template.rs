@@ -9,9 +9,6 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use rusqlite::Connection;
-use rusqlite::types::ValueRef;
-
 use super::{Department, run};
 use crate::helpers::{Snapshot, TestEnv};
 
@@ -74,34 +71,28 @@ fn build() -> Template {
 
     // Sophie (3) and Aliénor (5), the "other" collaborators of sales and support, are locked
     // out after failed logins, so that unlocking them changes something.
-    env.db()
-        .execute(
-            "UPDATE collaborators SET failed_logins = 5, \
-             locked_until = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+10 minutes') \
-             WHERE id IN (3, 5)",
-            [],
-        )
-        .unwrap();
+    let until = crate::helpers::utc_in(10);
+    env.execute(&format!(
+        "UPDATE collaborators SET failed_logins = 5, locked_until = '{until}' WHERE id IN (3, 5)"
+    ));
 
-    let names = {
-        let db = env.db();
-        assert_facts(&db);
-        let mut stmt = db
-            .prepare("SELECT id, full_name FROM collaborators ORDER BY id")
-            .unwrap();
-        stmt.query_map([], |row| {
-            let full: String = row.get(1)?;
-            Ok((row.get(0)?, full.split(' ').next().unwrap_or("").to_owned()))
+    assert_facts(&env);
+    let names: Vec<(i64, String)> = env
+        .rows("SELECT id, full_name FROM collaborators ORDER BY id")
+        .into_iter()
+        .map(|row| {
+            let id = row[0].as_deref().unwrap().parse().unwrap();
+            let full = row[1].clone().unwrap_or_default();
+            (id, full.split(' ').next().unwrap_or("").to_owned())
         })
-        .unwrap()
-        .collect::<Result<Vec<(i64, String)>, _>>()
-        .unwrap()
-        // Every connection closes here: SQLite folds the WAL into the database file.
-    };
+        .collect();
+    // Every connection closed: SQLite folded the WAL into the database file.
 
     let files = Snapshot::of(&env);
-    for needed in ["crm.db", "crm.db.key"] {
-        assert!(files.holds(Path::new(needed)), "{needed} in the template");
+    if !crate::POSTGRES {
+        for needed in ["crm.db", "crm.db.key"] {
+            assert!(files.holds(Path::new(needed)), "{needed} in the template");
+        }
     }
     for department in Department::ALL {
         let session = Path::new("home").join(department.home()).join("session");
@@ -112,7 +103,7 @@ fn build() -> Template {
 
 /// The facts the case list relies on: if the demo changes, the records must be picked again.
 /// They also pin the actors' ids ([`Department::actor_id`]).
-fn assert_facts(db: &Connection) {
+fn assert_facts(env: &TestEnv) {
     let facts = [
         (
             "SELECT c.id, c.email, d.name FROM collaborators c \
@@ -128,7 +119,7 @@ fn assert_facts(db: &Connection) {
         ),
         // id:client:signed:total:remaining:events:payments
         (
-            "SELECT id, client_id, signed_at IS NOT NULL, total_cents, remaining_cents, \
+            "SELECT id, client_id, CASE WHEN signed_at IS NULL THEN 0 ELSE 1 END, total_cents, remaining_cents, \
              (SELECT count(*) FROM events e WHERE e.contract_id = c.id), \
              (SELECT count(*) FROM payments p WHERE p.contract_id = c.id) \
              FROM contracts c ORDER BY id",
@@ -142,7 +133,7 @@ fn assert_facts(db: &Connection) {
         ),
     ];
     for (sql, expected) in facts {
-        assert_eq!(rows(db, sql), expected, "{sql}");
+        assert_eq!(rows(env, sql), expected, "{sql}");
     }
     for department in Department::ALL {
         let sql = format!(
@@ -151,26 +142,20 @@ fn assert_facts(db: &Connection) {
             department.login(),
             department.as_str()
         );
-        assert_eq!(rows(db, &sql), department.actor_id().to_string(), "{sql}");
+        assert_eq!(rows(env, &sql), department.actor_id().to_string(), "{sql}");
     }
 }
 
 /// The rows of a query, cells joined by `:`, rows by spaces, NULL as `-`.
-pub fn rows(db: &Connection, sql: &str) -> String {
-    let mut stmt = db.prepare(sql).expect(sql);
-    let columns = stmt.column_count();
-    let mut rows = stmt.query([]).unwrap();
-    let mut out = Vec::new();
-    while let Some(row) = rows.next().unwrap() {
-        let cells: Vec<String> = (0..columns)
-            .map(|i| match row.get_ref(i).unwrap() {
-                ValueRef::Null => "-".to_owned(),
-                ValueRef::Integer(n) => n.to_string(),
-                ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                other => format!("{other:?}"),
-            })
-            .collect();
-        out.push(cells.join(":"));
-    }
-    out.join(" ")
+pub fn rows(env: &TestEnv, sql: &str) -> String {
+    env.rows(sql)
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|cell| cell.unwrap_or_else(|| "-".to_owned()))
+                .collect::<Vec<_>>()
+                .join(":")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

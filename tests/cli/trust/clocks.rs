@@ -9,7 +9,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
 
 use super::{BAD_CREDENTIALS, NOT_LOGGED_IN, fails_with, text};
-use crate::helpers::{ALICE, BILL, DEMO_PASSWORD, KATE, TestEnv};
+use crate::helpers::{ALICE, BILL, DEMO_PASSWORD, KATE, TestEnv, utc_in};
 
 fn now() -> i64 {
     SystemTime::now()
@@ -21,18 +21,10 @@ fn now() -> i64 {
 /// A session token for Bill, issued at `iat`, valid for 8 hours from then, signed with the
 /// key file: everything in it is right but the issue time the test chooses.
 fn bills_token(env: &TestEnv, iat: i64) -> String {
-    let db = env.db();
-    let (uid, ver): (String, i64) = db
-        .query_row(
-            "SELECT identity, token_version FROM collaborators WHERE id = 2",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .unwrap();
-    let instance: String = db
-        .query_row("SELECT instance_id FROM instance", [], |row| row.get(0))
-        .unwrap();
-    let key = fs::read_to_string(env.root().join("crm.db.key")).unwrap();
+    let uid = env.text("SELECT identity FROM collaborators WHERE id = 2");
+    let ver = env.count("SELECT token_version FROM collaborators WHERE id = 2");
+    let instance = env.text("SELECT instance_id FROM instance");
+    let key = fs::read_to_string(env.key_file("default")).unwrap();
     let claims = json!({
         "sub": "2", "uid": uid, "ver": ver, "db": instance, "iat": iat, "exp": iat + 8 * 3600,
     });
@@ -60,14 +52,9 @@ fn a_token_issued_in_the_future_is_refused() {
 }
 
 fn lock(env: &TestEnv, id: i64, until: &str) {
-    env.db()
-        .execute(
-            &format!(
-                "UPDATE collaborators SET failed_logins = 5, locked_until = {until} WHERE id = {id}"
-            ),
-            [],
-        )
-        .unwrap();
+    env.execute(&format!(
+        "UPDATE collaborators SET failed_logins = 5, locked_until = {until} WHERE id = {id}"
+    ));
 }
 
 #[test]
@@ -80,11 +67,14 @@ fn a_lockout_set_far_ahead_lasts_at_most_fifteen_minutes_from_now() {
         "error: this account is locked after too many failed attempts: try again in 15 minutes, or ask management to unlock it",
     );
     assert!(!env.home("default").join("session").exists());
-    let still_locked = "SELECT locked_until > strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
-        AND locked_until <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+15 minutes') \
-        FROM collaborators WHERE id = 2";
+    let still_locked = format!(
+        "SELECT CASE WHEN locked_until > '{}' AND locked_until <= '{}' THEN 1 ELSE 0 END \
+         FROM collaborators WHERE id = 2",
+        utc_in(0),
+        utc_in(15)
+    );
     assert_eq!(
-        env.count(still_locked),
+        env.count(&still_locked),
         1,
         "locked until {}",
         text(&env, "SELECT locked_until FROM collaborators WHERE id = 2")
@@ -94,11 +84,7 @@ fn a_lockout_set_far_ahead_lasts_at_most_fifteen_minutes_from_now() {
 #[test]
 fn management_ends_a_lockout_and_only_management() {
     let env = TestEnv::demo();
-    lock(
-        &env,
-        2,
-        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+10 minutes')",
-    );
+    lock(&env, 2, &format!("'{}'", utc_in(10)));
     env.login_as("alice", ALICE);
     env.login_as("sophie", "sophie.vendeur@epic.com");
     let locked_out = || env.run_as("bill", &["login", BILL], &format!("{DEMO_PASSWORD}\n"));
@@ -172,19 +158,14 @@ fn a_password_reset_ends_the_session_and_asks_for_a_new_password_at_login() {
     fails_with(&login(temporary, &format!("{chosen}\n")), BAD_CREDENTIALS);
     login(chosen, "").ok();
 
-    let actions = {
-        let db = env.db();
-        let mut stmt = db
-            .prepare(
-                "SELECT action FROM audit_log WHERE entity_id = 2 \
-                 AND action IN ('password_reset', 'password_change') ORDER BY id",
-            )
-            .unwrap();
-        stmt.query_map([], |row| row.get::<_, String>(0))
-            .unwrap()
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap()
-    };
+    let actions: Vec<String> = env
+        .rows(
+            "SELECT action FROM audit_log WHERE entity_id = 2 \
+             AND action IN ('password_reset', 'password_change') ORDER BY id",
+        )
+        .into_iter()
+        .filter_map(|row| row.into_iter().next().flatten())
+        .collect();
     assert_eq!(actions, ["password_reset", "password_change"]);
 
     let own = env.run_as(

@@ -48,7 +48,7 @@ pub fn number_after(text: &str, marker: &str) -> i64 {
 
 /// One text value from the database.
 pub fn text(env: &TestEnv, sql: &str) -> String {
-    env.db().query_row(sql, [], |row| row.get(0)).expect(sql)
+    env.text(sql)
 }
 
 /// Asserts a failure with exit code 1 and exactly `line` on standard error.

@@ -27,12 +27,11 @@ fn the_last_manager_cannot_leave_management() {
 #[test]
 fn the_schema_refuses_to_remove_the_last_manager() {
     let env = TestEnv::demo();
-    let db = env.db();
     for sql in [
         "DELETE FROM collaborators WHERE department_id = 1",
         "UPDATE collaborators SET department_id = 2 WHERE department_id = 1",
     ] {
-        let refused = db.execute(sql, []);
+        let refused = env.try_execute(sql);
         assert!(refused.is_err(), "accepted: {sql}");
     }
     assert_eq!(

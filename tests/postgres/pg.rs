@@ -1,0 +1,306 @@
+//! What only the PostgreSQL store has: `backup` pointing to pg_dump, the URL's password never
+//! shown, a connection that goes away, many processes at once on one database, processes
+//! killed in the middle of a write, and `serve` on PostgreSQL.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+
+use crate::helpers::{ALICE, BILL, PgDatabase, Server, TestEnv, pipe};
+
+/// The binary on `url` (a database that may not exist), as `env`'s default user.
+fn on(env: &TestEnv, url: &str) -> Command {
+    let mut command = env.local_command("default");
+    command.env("EPICEVENTS_DB", url);
+    command
+}
+
+/// Waits until a backend of `db` other than the test's own runs a statement that starts
+/// with `prefix` and waits for a lock; returns its pid. Polls PostgreSQL's own view of its
+/// sessions (what happens, not how long it takes), and fails if `child`, whose statement it
+/// waits for, ends first.
+fn backend_waiting(db: &PgDatabase, prefix: &str, child: &mut Child) -> i32 {
+    let mut client = db.client();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stderr = String::new();
+            if let Some(mut err) = child.stderr.take() {
+                let _ = err.read_to_string(&mut stderr);
+            }
+            panic!("the command ended ({status}) before waiting on {prefix}: {stderr}");
+        }
+        let row = client
+            .query_opt(
+                "SELECT pid FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()
+                   AND wait_event_type = 'Lock' AND query LIKE $1",
+                &[&format!("{prefix}%")],
+            )
+            .unwrap();
+        if let Some(row) = row {
+            return row.get(0);
+        }
+        thread::yield_now();
+    }
+}
+
+#[test]
+fn backup_on_postgresql_says_to_use_pg_dump_and_writes_nothing() {
+    let env = TestEnv::demo();
+    env.login(ALICE);
+    let run = env.run(&["backup", "copy.db"], "");
+    let line = run.fails(1);
+    assert!(line.contains("pg_dump"), "{line}");
+    assert!(!env.root().join("copy.db").exists());
+}
+
+#[test]
+fn a_password_in_the_url_is_never_shown() {
+    let env = TestEnv::new();
+    // Nothing listens on port 1: the connection is refused.
+    let run = pipe(
+        {
+            let mut c = on(&env, "postgres://crm:s3cret-pw@127.0.0.1:1/crm");
+            c.args(["clients", "list"]);
+            c
+        },
+        "",
+    );
+    let line = run.fails(1);
+    assert_eq!(
+        line,
+        "error: cannot reach the database at postgres://crm:***@127.0.0.1:1/crm: the connection was refused (is PostgreSQL running?); nothing was changed"
+    );
+    assert!(!run.stdout.contains("s3cret"));
+}
+
+#[test]
+fn a_database_that_does_not_exist_is_one_line() {
+    let env = TestEnv::new();
+    let url = env.postgres().url();
+    let missing = format!("{}_missing", url);
+    let run = pipe(
+        {
+            let mut c = on(&env, &missing);
+            c.args(["clients", "list"]);
+            c
+        },
+        "",
+    );
+    let line = run.fails(1);
+    assert!(
+        line.ends_with("the database does not exist; nothing was changed"),
+        "{line}"
+    );
+}
+
+#[test]
+fn eight_processes_paying_fifty_cents_each_lose_nothing() {
+    let env = TestEnv::demo();
+    env.login_as("bill", BILL);
+    // Contract 2 is John Ouick's, Bill's client: signed, with money left to pay.
+    let before = env.count("SELECT remaining_cents FROM contracts WHERE id = 2");
+    assert!(before >= 400);
+    let audit = env.count("SELECT COUNT(*) FROM audit_log WHERE action = 'pay' AND entity_id = 2");
+    let script = "contracts pay 2 0.01\n".repeat(50);
+    let payers: Vec<_> = (0..8)
+        .map(|_| {
+            let command = env.command("bill");
+            let script = script.clone();
+            thread::spawn(move || pipe(command, &script))
+        })
+        .collect();
+    for payer in payers {
+        let run = payer.join().unwrap();
+        assert_eq!(run.code, 0, "{run:?}");
+    }
+    let after = env.count("SELECT remaining_cents FROM contracts WHERE id = 2");
+    assert_eq!(before - after, 400);
+    assert_eq!(
+        env.count("SELECT COUNT(*) FROM payments WHERE contract_id = 2 AND amount_cents = 1"),
+        400
+    );
+    // And one audit row each, written with it.
+    assert_eq!(
+        env.count("SELECT COUNT(*) FROM audit_log WHERE action = 'pay' AND entity_id = 2") - audit,
+        400
+    );
+}
+
+#[test]
+fn eight_processes_starting_on_a_new_database_apply_each_migration_once() {
+    let env = TestEnv::new();
+    let starters: Vec<_> = (0..8)
+        .map(|_| {
+            let mut command = env.command("default");
+            command.args(["clients", "list"]);
+            thread::spawn(move || pipe(command, ""))
+        })
+        .collect();
+    for starter in starters {
+        let run = starter.join().unwrap();
+        // Every one found (or made) the schema, then the database without anybody in it.
+        assert!(
+            run.fails(1)
+                .starts_with("error: this database has no collaborators yet"),
+            "{run:?}"
+        );
+    }
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/sql/postgres"))
+        .unwrap()
+        .count() as i64;
+    assert_eq!(
+        env.count("SELECT COUNT(*) FROM refinery_schema_history"),
+        migrations
+    );
+    assert_eq!(
+        env.count("SELECT COUNT(DISTINCT version) FROM refinery_schema_history"),
+        migrations
+    );
+}
+
+#[test]
+fn writes_killed_in_the_middle_leave_nothing_half_written() {
+    let env = TestEnv::demo();
+    env.login_as("bill", BILL);
+    let phone = env.text("SELECT phone FROM clients WHERE id = 1");
+    let audit = env.count("SELECT COUNT(*) FROM audit_log");
+    for round in 0..3 {
+        // A test session holds client 1's row: the update waits there, inside its
+        // transaction, and is killed as `kill -9` would.
+        let mut holder = env.postgres().client();
+        let mut hold = holder.transaction().unwrap();
+        hold.execute("SELECT 1 FROM clients WHERE id = 1 FOR UPDATE", &[])
+            .unwrap();
+        let mut update = env.command("bill");
+        update
+            .args(["clients", "update", "1", "--phone"])
+            .arg(format!("+33 6 00 00 00 {round:02}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = update.spawn().unwrap();
+        backend_waiting(env.postgres(), "UPDATE clients", &mut child);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        hold.rollback().unwrap();
+        assert_eq!(env.text("SELECT phone FROM clients WHERE id = 1"), phone);
+        assert_eq!(env.count("SELECT COUNT(*) FROM audit_log"), audit);
+    }
+    // The database goes on serving writes.
+    env.run_as(
+        "bill",
+        &["clients", "update", "1", "--phone", "+33 6 11 11 11 11"],
+        "",
+    )
+    .ok();
+    assert_eq!(
+        env.text("SELECT phone FROM clients WHERE id = 1"),
+        "+33 6 11 11 11 11"
+    );
+    assert_eq!(env.count("SELECT COUNT(*) FROM audit_log"), audit + 1);
+}
+
+#[test]
+fn a_connection_lost_in_the_middle_of_a_write_is_one_line_and_changes_nothing() {
+    let env = TestEnv::demo();
+    env.login_as("bill", BILL);
+    let audit = env.count("SELECT COUNT(*) FROM audit_log");
+    let phone = env.text("SELECT phone FROM clients WHERE id = 1");
+    let mut holder = env.postgres().client();
+    let mut hold = holder.transaction().unwrap();
+    hold.execute("SELECT 1 FROM clients WHERE id = 1 FOR UPDATE", &[])
+        .unwrap();
+    let mut update = env.command("bill");
+    update
+        .args(["clients", "update", "1", "--phone", "+33 6 22 22 22 22"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = update.spawn().unwrap();
+    let pid = backend_waiting(env.postgres(), "UPDATE clients", &mut child);
+    env.postgres()
+        .client()
+        .execute("SELECT pg_terminate_backend($1)", &[&pid])
+        .unwrap();
+    let run = crate::helpers::Run::from(child.wait_with_output().unwrap());
+    hold.rollback().unwrap();
+    assert_eq!(
+        run.fails(1),
+        "error: the connection to the database was lost: nothing was changed; run the command again"
+    );
+    assert_eq!(env.text("SELECT phone FROM clients WHERE id = 1"), phone);
+    assert_eq!(env.count("SELECT COUNT(*) FROM audit_log"), audit);
+}
+
+#[test]
+fn a_read_after_the_connection_went_away_connects_again() {
+    let env = TestEnv::demo();
+    env.login(ALICE);
+    let mut command = env.command("default");
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut shell = command.spawn().unwrap();
+    let mut input = shell.stdin.take().unwrap();
+    let mut output = BufReader::new(shell.stdout.take().unwrap()).lines();
+    writeln!(input, "clients show 1").unwrap();
+    let first = output
+        .by_ref()
+        .map(Result::unwrap)
+        .find(|line| line.contains("Kevin Casey"));
+    assert!(first.is_some(), "the first read answers");
+    // The server ends every session of this database (a restart, a failover would too).
+    env.postgres()
+        .client()
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap();
+    writeln!(input, "clients show 2").unwrap();
+    drop(input);
+    let rest: Vec<String> = output.map(Result::unwrap).collect();
+    let status = shell.wait().unwrap();
+    assert!(status.success(), "{rest:?}");
+    assert!(
+        rest.iter().any(|line| line.contains("John Ouick")),
+        "{rest:?}"
+    );
+}
+
+#[test]
+fn serve_on_postgresql_answers_the_shell() {
+    let env = TestEnv::demo();
+    let server = Server::start(&env, &[]);
+    let remote = |args: &[&str], stdin: &str| {
+        let mut command = env.local_command("remote");
+        command
+            .env("EPICEVENTS_SERVER", &server.url)
+            .env("EPICEVENTS_DB", env.root().join("no-database-here.db"))
+            .args(args);
+        pipe(command, stdin)
+    };
+    remote(
+        &["login", BILL],
+        &format!("{}\n", crate::helpers::DEMO_PASSWORD),
+    )
+    .ok();
+    let listed = remote(&["clients", "list", "--format", "json"], "");
+    let clients = crate::helpers::json(listed.ok());
+    assert_eq!(
+        clients.as_array().map(Vec::len),
+        Some(env.count("SELECT COUNT(*) FROM clients") as usize)
+    );
+    remote(
+        &["clients", "update", "2", "--phone", "+33 6 33 33 33 33"],
+        "",
+    )
+    .ok();
+    assert_eq!(
+        env.text("SELECT phone FROM clients WHERE id = 2"),
+        "+33 6 33 33 33 33"
+    );
+}
