@@ -309,8 +309,10 @@ pub fn analyze(db: &Db) -> Result<()> {
         Db::Sqlite(conn) => conn
             .execute_batch("ANALYZE")
             .doing("analysing the database"),
+        // After a bulk load, VACUUM also marks the pages all-visible, without which no
+        // index-only scan skips the table (a salesperson's count read 15,000 heap pages).
         Db::Postgres(conn) => conn.run("analysing the database", |client| {
-            client.batch_execute("ANALYZE")
+            client.batch_execute("VACUUM ANALYZE")
         }),
     }
 }

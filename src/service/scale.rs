@@ -302,7 +302,8 @@ struct Plan<'a> {
 /// Where the generated rows go, in the order they are generated.
 trait Sink {
     fn client(&mut self, client: &NewClient, sales: i64, now: &str) -> Result<i64>;
-    fn contract(&mut self, contract: &NewContract, now: &str) -> Result<i64>;
+    /// A contract, and what its payment (if any) will pay of it.
+    fn contract(&mut self, contract: &NewContract, paid: i64, now: &str) -> Result<i64>;
     fn payment(&mut self, contract_id: i64, amount: Money, by: i64, now: &str) -> Result<()>;
     fn event(&mut self, event: &NewEvent, support: Option<i64>, now: &str) -> Result<()>;
 }
@@ -359,13 +360,13 @@ impl Plan<'_> {
                 total,
                 signed: is_signed,
             };
-            let contract_id = sink.contract(&contract, now)?;
+            let paid = match is_signed.then(|| seq.below(4)) {
+                Some(0 | 1) => total.cents(),
+                Some(2) => total.cents() / 2,
+                _ => 0,
+            };
+            let contract_id = sink.contract(&contract, paid, now)?;
             if is_signed {
-                let paid = match seq.below(4) {
-                    0 | 1 => total.cents(),
-                    2 => total.cents() / 2,
-                    _ => 0,
-                };
                 if paid > 0 {
                     sink.payment(contract_id, Money::from_cents(paid), sales[0], now)?;
                     payments += 1;
@@ -416,7 +417,8 @@ impl Sink for Inserts<'_, '_> {
         clients::insert(self.0, client, sales, now)
     }
 
-    fn contract(&mut self, contract: &NewContract, now: &str) -> Result<i64> {
+    fn contract(&mut self, contract: &NewContract, _paid: i64, now: &str) -> Result<i64> {
+        // The payment's row lowers what remains, through the schema's trigger.
         contracts::insert(self.0, contract, now)
     }
 
@@ -435,7 +437,9 @@ impl Sink for Inserts<'_, '_> {
 
 /// The PostgreSQL sink: the data set is generated once per table, and only that table's rows
 /// are streamed through its COPY (one COPY runs at a time on a connection). Ids are reserved
-/// up front, so every pass gives each row the same id.
+/// up front, so every pass gives each row the same id. What remains of each contract is
+/// written with it, the rules its payment's trigger keeps being suspended for the load
+/// ([`bulk::suspend_row_rules`]).
 struct Copies<'r, 'w> {
     table: Table,
     rows: &'r mut bulk::Rows<'w>,
@@ -454,11 +458,12 @@ impl Sink for Copies<'_, '_> {
         Ok(id)
     }
 
-    fn contract(&mut self, contract: &NewContract, now: &str) -> Result<i64> {
+    fn contract(&mut self, contract: &NewContract, paid: i64, now: &str) -> Result<i64> {
         let id = self.contracts;
         self.contracts += 1;
         if self.table == Table::Contracts {
-            self.rows.contract(id, contract, now)?;
+            let remaining = contract.total.cents() - paid;
+            self.rows.contract(id, contract, remaining, now)?;
         }
         Ok(id)
     }
@@ -487,6 +492,7 @@ fn copy_passes(
     plan: &Plan<'_>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<u64> {
+    bulk::suspend_row_rules(pg)?;
     let first = |table| bulk::reserve_ids(pg, table, plan.n);
     let (clients, contracts, events) = (
         first(Table::Clients)?,
@@ -522,6 +528,7 @@ fn copy_passes(
             Ok(())
         })?;
     }
+    bulk::resume_row_rules(pg)?;
     Ok(payments)
 }
 

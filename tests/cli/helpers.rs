@@ -428,7 +428,10 @@ impl TestEnv {
     /// [`execute`](Self::execute), handing back the store's refusal.
     pub fn try_execute(&self, sql: &str) -> Result<(), String> {
         match &self.postgres {
-            Some(db) => db.client().batch_execute(sql).map_err(|e| e.to_string()),
+            Some(db) => db.client().batch_execute(sql).map_err(|e| {
+                e.as_db_error()
+                    .map_or_else(|| e.to_string(), |db| db.message().to_owned())
+            }),
             None => self.db().execute_batch(sql).map_err(|e| e.to_string()),
         }
     }

@@ -304,3 +304,33 @@ fn serve_on_postgresql_answers_the_shell() {
         "+33 6 33 33 33 33"
     );
 }
+
+#[test]
+fn a_bulk_load_leaves_the_schema_and_its_rules_as_migrated() {
+    let env = TestEnv::new();
+    let schema = "SELECT 'index', indexname::text, indexdef FROM pg_indexes WHERE schemaname = 'public'
+                  UNION ALL SELECT 'trigger', tgname::text, tgenabled::text FROM pg_trigger WHERE NOT tgisinternal
+                  ORDER BY 1, 2";
+    // The schema of a new database, before any load.
+    env.run(&["clients", "list"], "").fails(1);
+    let migrated = env.rows(schema);
+    env.run(&["demo", "--scale", "2000"], "").ok();
+    assert_eq!(env.rows(schema), migrated);
+    // What remains of each contract is its total less its payments, as the trigger keeps it.
+    assert_eq!(
+        env.count(
+            "SELECT COUNT(*) FROM contracts c WHERE remaining_cents <> total_cents
+               - COALESCE((SELECT SUM(amount_cents) FROM payments p WHERE p.contract_id = c.id), 0)"
+        ),
+        0
+    );
+    // And the rules the load suspended are back: no payment on an unsigned contract.
+    let unsigned = env.count("SELECT MIN(id) FROM contracts WHERE signed_at IS NULL");
+    let refused = env.try_execute(&format!(
+        "INSERT INTO payments (contract_id, amount_cents, paid_at) VALUES ({unsigned}, 1, 't')"
+    ));
+    assert!(
+        refused.is_err_and(|e| e.contains("a payment needs a signed contract")),
+        "the payment rule is back"
+    );
+}

@@ -78,7 +78,8 @@ pub enum Command {
         scale: Option<String>,
     },
     /// Copy the live database to FILE (management): consistent while others write,
-    /// owner-only, checked for integrity. See docs/operations.md to restore it.
+    /// owner-only, checked for integrity. See docs/operations.md to restore it. A database on
+    /// PostgreSQL is backed up with pg_dump instead.
     Backup {
         /// The new file to write (it must not exist yet).
         file: String,
