@@ -477,6 +477,33 @@ impl TestEnv {
         }
     }
 
+    /// The database's schema, one line per column, index, trigger and function with its
+    /// definition (and a trigger's state): equal before and after means nothing changed it.
+    pub fn schema(&self) -> String {
+        let sql = if self.postgres.is_some() {
+            "SELECT 'column', table_name || '.' || column_name, data_type || ' ' || coalesce(column_default, '')
+               FROM information_schema.columns WHERE table_schema = 'public'
+             UNION ALL SELECT 'index', indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
+             UNION ALL SELECT 'trigger', tgname, pg_get_triggerdef(oid) || ' ' || tgenabled::text
+               FROM pg_trigger WHERE NOT tgisinternal
+             UNION ALL SELECT 'function', proname, md5(prosrc) FROM pg_proc
+               WHERE pronamespace = 'public'::regnamespace
+             ORDER BY 1, 2"
+        } else {
+            "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+        };
+        self.rows(sql)
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .map(Option::unwrap_or_default)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The key file that signs `who`'s session tokens: beside the database file, or in their
     /// home directory on PostgreSQL.
     pub fn key_file(&self, who: &str) -> PathBuf {

@@ -144,18 +144,8 @@ fn hostile_env() -> TestEnv {
 }
 
 /// The schema, as the store keeps it: every table, index and trigger with its definition.
-fn schema(env: &TestEnv) -> Vec<Vec<Option<String>>> {
-    env.rows(if crate::POSTGRES {
-        "SELECT 'column', table_name || '.' || column_name, data_type || ' ' || coalesce(column_default, '')
-           FROM information_schema.columns WHERE table_schema = 'public'
-         UNION ALL SELECT 'index', indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
-         UNION ALL SELECT 'trigger', tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
-         UNION ALL SELECT 'function', proname, md5(prosrc) FROM pg_proc
-           WHERE pronamespace = 'public'::regnamespace
-         ORDER BY 1, 2"
-    } else {
-        "SELECT type, name, sql FROM sqlite_master ORDER BY name"
-    })
+fn schema(env: &TestEnv) -> String {
+    env.schema()
 }
 
 // ----------------------------------------------------------------------------------------

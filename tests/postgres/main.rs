@@ -52,13 +52,14 @@ mod sentry;
 #[path = "../cli/session.rs"]
 mod session;
 #[cfg(postgres_suite)]
-#[path = "../remote/shell.rs"]
 mod shell;
 #[cfg(postgres_suite)]
 #[path = "../cli/sorting.rs"]
 mod sorting;
 #[cfg(postgres_suite)]
-#[path = "../remote/trust.rs"]
+#[path = "../cli/terminal.rs"]
+mod terminal;
+#[cfg(postgres_suite)]
 mod trust;
 #[cfg(postgres_suite)]
 #[path = "../cli/users.rs"]

@@ -52,21 +52,7 @@ pub const MIA_PASSWORD: &str = "mia's own password";
 /// The database's schema: tables, indexes and triggers, as SQL. A bulk load suspends the
 /// search index; a cancelled one must leave it as it was.
 pub fn schema(env: &TestEnv) -> String {
-    let db = env.db();
-    let mut stmt = db
-        .prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
-        .unwrap();
-    let rows = stmt
-        .query_map([], |row| {
-            Ok(format!(
-                "{} {} {}",
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, Option<String>>(2)?.unwrap_or_default()
-            ))
-        })
-        .unwrap();
-    rows.collect::<Result<Vec<_>, _>>().unwrap().join("\n")
+    env.schema()
 }
 
 /// Starts `command` with SIGINT handled the default way, as from a terminal. A process

@@ -66,14 +66,10 @@ fn my_events_is_events_mine() {
 #[test]
 fn a_locked_account_is_said_only_to_the_right_password_with_how_long() {
     let env = TestEnv::demo();
-    env.db()
-        .execute(
-            "UPDATE collaborators SET failed_logins = 5, \
-             locked_until = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+10 minutes') \
-             WHERE id = 2",
-            [],
-        )
-        .unwrap();
+    env.execute(&format!(
+        "UPDATE collaborators SET failed_logins = 5, locked_until = '{}' WHERE id = 2",
+        crate::helpers::utc_in(10)
+    ));
     let run = env.run(
         &["--keep-going"],
         &format!("login {BILL}\nnot the password\nlogin {BILL}\n{DEMO_PASSWORD}\n"),
@@ -224,16 +220,13 @@ fn a_footer_past_the_count_cap_never_says_fewer_than_it_shows() {
     let env = TestEnv::demo();
     // 10,100 clients of Bill's that a search for "bulk" finds: more than the 10,000 a search
     // counts.
-    env.db()
-        .execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10100) \
-             INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id, \
-                                  created_at, updated_at) \
-             SELECT 'Bulk ' || i, 'bulk' || i || '@example.org', '+33 6 00 00 00 00', 'Bulk Co', \
-                    2, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM n",
-            [],
-        )
-        .unwrap();
+    env.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10100) \
+         INSERT INTO clients (full_name, email, phone, company_name, sales_contact_id, \
+                              created_at, updated_at) \
+         SELECT 'Bulk ' || i, 'bulk' || i || '@example.org', '+33 6 00 00 00 00', 'Bulk Co', \
+                2, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM n",
+    );
     env.login(BILL);
     let run = env.run(
         &["clients", "list", "--search", "bulk", "--page", "401"],
