@@ -240,11 +240,17 @@ impl Conn {
     /// Starts a write: the transaction, then the write lock (waiting for the write before it
     /// to end). Nothing is written yet, so a lost connection is retried here.
     pub fn begin_write(&self) -> Result<()> {
-        self.run("starting a write", |client| {
+        let begun = self.run("starting a write", |client| {
             client.batch_execute(&format!(
                 "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
             ))
-        })?;
+        });
+        if begun.is_err() {
+            // The lock timed out (or Ctrl-C cancelled the wait): the transaction is open but
+            // aborted, and would refuse every later statement of this connection.
+            let _ = self.client.borrow_mut().batch_execute("ROLLBACK");
+        }
+        begun?;
         self.writing.set(true);
         Ok(())
     }

@@ -334,3 +334,40 @@ fn a_bulk_load_leaves_the_schema_and_its_rules_as_migrated() {
         "the payment rule is back"
     );
 }
+
+#[test]
+fn a_write_that_waited_too_long_for_the_lock_leaves_the_connection_usable() {
+    let env = TestEnv::demo();
+    env.login_as("bill", BILL);
+    // Another writer holds the write lock (src/pg/mod.rs, WRITE_LOCK) past the 10 s limit.
+    let mut holder = env.postgres().client();
+    let mut hold = holder.transaction().unwrap();
+    hold.execute("SELECT pg_advisory_xact_lock($1)", &[&0x6570_6963_7772_i64])
+        .unwrap();
+    let mut command = env.command("bill");
+    command
+        .arg("--keep-going")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut shell = command.spawn().unwrap();
+    let mut input = shell.stdin.take().unwrap();
+    let mut errors = BufReader::new(shell.stderr.take().unwrap()).lines();
+    writeln!(input, "clients update 1 --phone '+33 6 44 44 44 44'").unwrap();
+    let busy = errors.next().unwrap().unwrap();
+    assert!(busy.contains("busy"), "{busy}");
+    hold.rollback().unwrap();
+    // The same shell, on the same connection, writes next.
+    writeln!(input, "clients update 1 --phone '+33 6 55 55 55 55'").unwrap();
+    drop(input);
+    let rest: Vec<String> = errors.map(Result::unwrap).collect();
+    assert!(
+        shell.wait().unwrap().code() == Some(1),
+        "the first line failed: {rest:?}"
+    );
+    assert!(rest.is_empty(), "{rest:?}");
+    assert_eq!(
+        env.text("SELECT phone FROM clients WHERE id = 1"),
+        "+33 6 55 55 55 55"
+    );
+}
