@@ -3,63 +3,13 @@
 //! tests may create databases (`.ci/run` sets it when one answers); says it was skipped
 //! otherwise.
 
-use crate::helpers::{ALICE, BILL, TestEnv};
-
-/// A database of its own on the test server, dropped after.
-struct Scratch {
-    admin: String,
-    name: String,
-}
-
-impl Scratch {
-    fn new() -> Option<Scratch> {
-        let Ok(admin) = std::env::var("EPICEVENTS_TEST_POSTGRES") else {
-            assert!(
-                std::env::var_os("EPICEVENTS_REQUIRE_POSTGRES").is_none(),
-                "EPICEVENTS_REQUIRE_POSTGRES is set but EPICEVENTS_TEST_POSTGRES is not"
-            );
-            eprintln!("skipped: set EPICEVENTS_TEST_POSTGRES to run the PostgreSQL tests");
-            return None;
-        };
-        let name = format!(
-            "epicevents_copy_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        );
-        let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        Some(Scratch { admin, name })
-    }
-
-    fn url(&self) -> String {
-        let (base, _) = self.admin.rsplit_once('/').unwrap();
-        format!("{base}/{}", self.name)
-    }
-
-    fn client(&self) -> postgres::Client {
-        postgres::Client::connect(&self.url(), postgres::NoTls).unwrap()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = client.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
+use crate::helpers::{ALICE, BILL, PgDatabase, TestEnv};
 
 #[test]
 fn a_manager_copies_every_row_with_its_id_and_ids_go_on_after_the_highest_ever_given() {
-    let Some(pg) = Scratch::new() else { return };
+    let Some(pg) = PgDatabase::try_create() else {
+        return;
+    };
     let env = TestEnv::demo();
     env.login(ALICE);
     // The highest client id goes, on SQLite: PostgreSQL must never give it again either.
@@ -123,12 +73,14 @@ fn a_manager_copies_every_row_with_its_id_and_ids_go_on_after_the_highest_ever_g
             |r| r.get(0),
         )
         .unwrap();
-    assert!(audited.contains(&pg.name), "{audited}");
+    assert!(audited.contains(pg.name()), "{audited}");
 }
 
 #[test]
 fn a_copy_goes_only_into_an_empty_database_and_only_for_management() {
-    let Some(pg) = Scratch::new() else { return };
+    let Some(pg) = PgDatabase::try_create() else {
+        return;
+    };
     let env = TestEnv::demo();
     env.login_as("bill", BILL);
     let refused = env.run_as("bill", &["copy", "--to", &pg.url()], "");

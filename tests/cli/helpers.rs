@@ -90,6 +90,20 @@ pub struct PgDatabase {
 }
 
 impl PgDatabase {
+    /// A new empty database, or `None` when no server is named: the test then says it was
+    /// skipped (and fails if `EPICEVENTS_REQUIRE_POSTGRES` is set, as in `.ci/run`).
+    pub fn try_create() -> Option<PgDatabase> {
+        if std::env::var_os("EPICEVENTS_TEST_POSTGRES").is_none() {
+            assert!(
+                std::env::var_os("EPICEVENTS_REQUIRE_POSTGRES").is_none(),
+                "EPICEVENTS_REQUIRE_POSTGRES is set but EPICEVENTS_TEST_POSTGRES is not"
+            );
+            eprintln!("skipped: set EPICEVENTS_TEST_POSTGRES to run the PostgreSQL tests");
+            return None;
+        }
+        Some(Self::create(None))
+    }
+
     /// A new empty database, or one cloned from the database `template`.
     fn create(template: Option<&str>) -> PgDatabase {
         let admin = std::env::var("EPICEVENTS_TEST_POSTGRES")
@@ -128,6 +142,11 @@ impl PgDatabase {
             None => base,
         };
         format!("{base}/{}", self.name)
+    }
+
+    /// The database's name on the server.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     pub fn client(&self) -> postgres::Client {

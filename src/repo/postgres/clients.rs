@@ -1,6 +1,6 @@
 //! Clients, on PostgreSQL (see `repo::clients` for what each function does).
 
-use super::{Conditions, Conn, patch_text, to_u64};
+use super::{Conditions, Conn, patch_text};
 use crate::domain::{Client, ClientPatch, ClientSort, NewClient, Sort};
 use crate::error::{Error, Result};
 use crate::repo::clients::Filter;
@@ -63,7 +63,7 @@ fn conditions(filter: &Filter) -> Conditions {
         conditions.bind(
             r"(c.full_name || ' ' || c.email || ' ' || c.company_name) ILIKE ?
               AND (c.full_name ILIKE ? OR c.email ILIKE ? OR c.company_name ILIKE ?)",
-            super::contains_pattern(text),
+            crate::repo::contains_pattern(text),
         );
     }
     if let Some(range) = filter.id_range {
@@ -212,5 +212,5 @@ pub fn contract_count(pg: &Conn, id: i64) -> Result<u64> {
             )
             .map(|row| row.get(0))
     })?;
-    Ok(to_u64(n))
+    Ok(u64::try_from(n).unwrap_or(0))
 }

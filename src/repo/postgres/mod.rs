@@ -130,17 +130,6 @@ impl Conditions {
     }
 }
 
-/// A `LIKE` pattern that finds `text` anywhere, with `%`, `_` and `\` matching themselves
-/// (PostgreSQL's default escape character is `\`).
-pub(crate) fn contains_pattern(text: &str) -> String {
-    super::contains_pattern(text)
-}
-
-/// A count read from PostgreSQL (`bigint`), as the repositories return counts.
-pub(crate) fn to_u64(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
-}
-
 /// The value given for the field `key` of `values` (a patch), as text or a number, `None`
 /// when the patch leaves it: an UPDATE sets each column to `COALESCE($n, column)`. A field
 /// the SQL forgot is caught by the end-to-end suite that updates every field on both stores.
