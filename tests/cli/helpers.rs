@@ -110,7 +110,10 @@ impl PgDatabase {
             .expect("the PostgreSQL suite runs with EPICEVENTS_TEST_POSTGRES set");
         let mut random = [0u8; 8];
         getrandom::fill(&mut random).unwrap();
-        let name: String = std::iter::once("epicevents_e2e_".to_owned())
+        // The test process's id in the name: what a finished run left behind (the
+        // snapshots its statics hold are never dropped, a killed run drops nothing) is
+        // recognised and dropped by the next run.
+        let name: String = std::iter::once(format!("epicevents_e2e_{}_", std::process::id()))
             .chain(random.iter().map(|b| format!("{b:02x}")))
             .collect();
         let template = template
@@ -118,6 +121,8 @@ impl PgDatabase {
             .unwrap_or_default();
         let mut client = postgres::Client::connect(&admin, postgres::NoTls)
             .expect("the PostgreSQL test server answers");
+        static SWEPT: std::sync::Once = std::sync::Once::new();
+        SWEPT.call_once(|| drop_left_behind(&mut client));
         client
             .batch_execute(&format!("CREATE DATABASE {name}{template}"))
             .expect("a test database can be created");
@@ -151,6 +156,27 @@ impl PgDatabase {
 
     pub fn client(&self) -> postgres::Client {
         postgres::Client::connect(&self.url(), postgres::NoTls).expect("the test database opens")
+    }
+}
+
+/// Drops the test databases of test processes that are gone.
+fn drop_left_behind(client: &mut postgres::Client) {
+    let names: Vec<String> = client
+        .query(
+            "SELECT datname::text FROM pg_database WHERE datname LIKE 'epicevents\\_e2e\\_%'",
+            &[],
+        )
+        .map(|rows| rows.iter().map(|row| row.get(0)).collect())
+        .unwrap_or_default();
+    for name in names {
+        let pid = name
+            .strip_prefix("epicevents_e2e_")
+            .and_then(|rest| rest.split_once('_'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok());
+        let gone = pid.is_none_or(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+        if gone {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
     }
 }
 
