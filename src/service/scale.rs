@@ -305,7 +305,14 @@ trait Sink {
     /// A contract, and what its payment (if any) will pay of it.
     fn contract(&mut self, contract: &NewContract, paid: i64, now: &str) -> Result<i64>;
     fn payment(&mut self, contract_id: i64, amount: Money, by: i64, now: &str) -> Result<()>;
-    fn event(&mut self, event: &NewEvent, support: Option<i64>, now: &str) -> Result<()>;
+    /// An event, with its client's sales contact (which PostgreSQL's events carry).
+    fn event(
+        &mut self,
+        event: &NewEvent,
+        sales: i64,
+        support: Option<i64>,
+        now: &str,
+    ) -> Result<()>;
 }
 
 impl Plan<'_> {
@@ -321,6 +328,7 @@ impl Plan<'_> {
         } = *self;
         let mut seq = Sequence(0x5EED_CAFE_F00D_u64 ^ n);
         let mut payments = 0;
+        // The signed contracts, each with its client's sales contact.
         let mut signed = Vec::with_capacity(n as usize);
         for i in 1..=n {
             // Ctrl-C between statements (SQLite interrupts only the one running): the whole
@@ -352,7 +360,8 @@ impl Plan<'_> {
                     &format!("{last} {}", seq.pick(&COMPANIES)),
                 )?,
             };
-            let client_id = sink.client(&client, sales[seq.below(teams) as usize], now)?;
+            let seller = sales[seq.below(teams) as usize];
+            let client_id = sink.client(&client, seller, now)?;
             let total = Money::from_cents(100_000 + seq.below(5_000_000) as i64);
             let is_signed = seq.below(10) < 7;
             let contract = NewContract {
@@ -371,7 +380,7 @@ impl Plan<'_> {
                     sink.payment(contract_id, Money::from_cents(paid), sales[0], now)?;
                     payments += 1;
                 }
-                signed.push(contract_id);
+                signed.push((contract_id, seller));
             }
         }
         for i in 0..n {
@@ -384,7 +393,7 @@ impl Plan<'_> {
                 });
             }
             // Every event goes under a signed contract; some contracts get two.
-            let contract_id = signed[(i as usize) % signed.len()];
+            let (contract_id, seller) = signed[(i as usize) % signed.len()];
             let day = seq.below(3 * 365);
             let start = start_time(day, 9 + seq.below(12));
             let end = start_time(day, 9 + seq.below(12) + 13);
@@ -402,7 +411,7 @@ impl Plan<'_> {
                 notes: Notes::default(),
             };
             let assigned = (seq.below(10) < 8).then(|| support[seq.below(teams) as usize]);
-            sink.event(&event, assigned, now)?;
+            sink.event(&event, seller, assigned, now)?;
         }
         Ok(payments)
     }
@@ -426,7 +435,13 @@ impl Sink for Inserts<'_, '_> {
         contracts::insert_payment(self.0, contract_id, amount, by, now).map(drop)
     }
 
-    fn event(&mut self, event: &NewEvent, support: Option<i64>, now: &str) -> Result<()> {
+    fn event(
+        &mut self,
+        event: &NewEvent,
+        _sales: i64,
+        support: Option<i64>,
+        now: &str,
+    ) -> Result<()> {
         let id = events::insert(self.0, event, now)?;
         if support.is_some() {
             events::set_support(self.0, id, support, now)?;
@@ -475,11 +490,17 @@ impl Sink for Copies<'_, '_> {
         Ok(())
     }
 
-    fn event(&mut self, event: &NewEvent, support: Option<i64>, now: &str) -> Result<()> {
+    fn event(
+        &mut self,
+        event: &NewEvent,
+        sales: i64,
+        support: Option<i64>,
+        now: &str,
+    ) -> Result<()> {
         let id = self.events;
         self.events += 1;
         if self.table == Table::Events {
-            self.rows.event(id, event, support, now)?;
+            self.rows.event(id, event, sales, support, now)?;
         }
         Ok(())
     }

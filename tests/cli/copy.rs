@@ -64,6 +64,15 @@ fn a_manager_copies_every_row_with_its_id_and_ids_go_on_after_the_highest_ever_g
         .unwrap()
         .get(0);
     assert_eq!(next, 6, "the deleted client's id is not given again");
+    // PostgreSQL's events carry their client's sales contact, which SQLite's have not: the
+    // copy fills it (event 3 is client 1's, Bill's; event 2 client 3's, Sophie's).
+    let carried: Vec<(i64, Option<i64>)> = c
+        .query("SELECT id, sales_contact_id FROM events ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    assert_eq!(carried, [(1, Some(2)), (2, Some(3)), (3, Some(2))]);
     // The copy is in the audit trail, without the URL's password.
     let audited: String = env
         .db()

@@ -189,6 +189,40 @@ fn sales_sees_as_mine_only_their_own_clients_events() {
     assert_eq!(ids(&env, "sophie", &["events", "mine"]), [2]);
 }
 
+/// A salesperson's events are their clients' events at every moment: after a client is
+/// reassigned or a salesperson deleted. (PostgreSQL's events carry a copy of their client's
+/// sales contact for this list.)
+#[test]
+fn sales_mine_follows_every_change_of_who_the_client_belongs_to() {
+    let env = demo_with(&[("alice", ALICE), ("bill", BILL), ("sophie", SOPHIE)]);
+    let mine = |who| ids(&env, who, &["events", "mine"]);
+    let alice = |args: &[&str]| {
+        env.run_as("alice", args, "").ok();
+    };
+
+    // Client 2 (event 1) goes from Bill to Sophie.
+    alice(&["clients", "reassign", "2", "3"]);
+    assert_eq!(mine("bill"), [3]);
+    assert_eq!(mine("sophie"), [2, 1]);
+
+    // Client 1 (event 3) goes to Sophie too, then client 3 (event 2) to Bill.
+    alice(&["clients", "reassign", "1", "3"]);
+    assert!(mine("bill").is_empty());
+    assert_eq!(mine("sophie"), [3, 2, 1]);
+    alice(&["clients", "reassign", "3", "2"]);
+    assert_eq!(mine("bill"), [2]);
+    assert_eq!(mine("sophie"), [3, 1]);
+
+    // Sophie is deleted: her clients 1, 2 and 4 are left without a sales contact, and so
+    // are their events until they are Bill's.
+    alice(&["users", "delete", "3", "--yes"]);
+    let unassigned = ids(&env, "alice", &["clients", "list", "--unassigned"]);
+    assert_eq!(unassigned, [1, 2, 4, 5]);
+    assert_eq!(mine("bill"), [2]);
+    alice(&["clients", "reassign", "2", "2"]);
+    assert_eq!(mine("bill"), [2, 1]);
+}
+
 #[test]
 fn management_is_refused_events_mine_in_one_line() {
     let env = demo_with(&[("alice", ALICE)]);

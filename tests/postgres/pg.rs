@@ -305,6 +305,44 @@ fn serve_on_postgresql_answers_the_shell() {
     );
 }
 
+/// Counts the events whose copy of the sales contact is not their client's.
+const STRAY_SALES_CONTACTS: &str = "SELECT COUNT(*) FROM events e
+    JOIN contracts ct ON ct.id = e.contract_id JOIN clients c ON c.id = ct.client_id
+    WHERE e.sales_contact_id IS DISTINCT FROM c.sales_contact_id";
+
+/// The sales contact an event carries (V3) is its client's whatever SQL writes, including
+/// what the application never does (a contract with events moved to another client).
+#[test]
+fn an_events_sales_contact_is_its_clients_whatever_writes_it() {
+    let env = TestEnv::demo();
+    assert_eq!(env.count(STRAY_SALES_CONTACTS), 0);
+    let carried = |event: i64| {
+        env.text(&format!(
+            "SELECT COALESCE(sales_contact_id::text, 'none') FROM events WHERE id = {event}"
+        ))
+    };
+    // Written directly, the column takes the client's value all the same.
+    env.execute("UPDATE events SET sales_contact_id = 5 WHERE id = 3");
+    assert_eq!(carried(3), "2");
+    env.execute(
+        "INSERT INTO events (contract_id, name, starts_at, ends_at, location, attendees, created_at, updated_at, sales_contact_id)
+         VALUES (3, 'Launch', '2027-09-01T10:00', '2027-09-01T12:00', 'Lyon', 10, 't', 't', 2)",
+    );
+    assert_eq!(env.count(STRAY_SALES_CONTACTS), 0);
+    // Contract 1 (event 3) moved from Bill's client 1 to Sophie's client 3.
+    env.execute("UPDATE contracts SET client_id = 3 WHERE id = 1");
+    assert_eq!(carried(3), "3");
+    // An event moved to another contract.
+    env.execute("UPDATE events SET contract_id = 2 WHERE id = 3");
+    assert_eq!(carried(3), "2");
+    // A client left without a contact, then given one.
+    env.execute("UPDATE clients SET sales_contact_id = NULL WHERE id = 2");
+    assert_eq!(carried(3), "none");
+    env.execute("UPDATE clients SET sales_contact_id = 3 WHERE id = 2");
+    assert_eq!(carried(3), "3");
+    assert_eq!(env.count(STRAY_SALES_CONTACTS), 0);
+}
+
 #[test]
 fn a_bulk_load_leaves_the_schema_and_its_rules_as_migrated() {
     let env = TestEnv::new();
@@ -324,6 +362,9 @@ fn a_bulk_load_leaves_the_schema_and_its_rules_as_migrated() {
         ),
         0
     );
+    // Every event carries its client's sales contact, as the trigger keeps it.
+    assert_eq!(env.count(STRAY_SALES_CONTACTS), 0);
+    assert!(env.count("SELECT COUNT(*) FROM events WHERE sales_contact_id IS NOT NULL") > 0);
     // And the rules the load suspended are back: no payment on an unsigned contract.
     let unsigned = env.count("SELECT MIN(id) FROM contracts WHERE signed_at IS NULL");
     let refused = env.try_execute(&format!(

@@ -3,10 +3,11 @@
 //! the secondary indexes dropped for the load and built again once at the end (one sort per
 //! index instead of a million scattered inserts into each). Every CHECK and foreign key stays
 //! in force; the triggers that keep a rule row by row (a payment lowers what remains, an
-//! event needs a signed contract, contacts are in the right department) are suspended for
-//! the load, whose generator keeps those rules itself, and resumed before it commits: they
-//! cost more than half the load (a plpgsql call, a read and an update per row), and
-//! suspending them takes a lock that blocks writes to those tables, never reads.
+//! event needs a signed contract and carries its client's sales contact, contacts are in
+//! the right department) are suspended for the load, whose generator keeps those rules
+//! itself, and resumed before it commits: they cost more than half the load (a plpgsql call,
+//! a read and an update per row), and suspending them takes a lock that blocks writes to
+//! those tables, never reads.
 
 use std::io::Write;
 
@@ -45,18 +46,19 @@ impl Table {
                 "COPY payments (contract_id, amount_cents, paid_at, recorded_by) FROM STDIN"
             }
             Table::Events => {
-                "COPY events (id, contract_id, name, starts_at, ends_at, venue, location, attendees, notes, support_contact_id, created_at, updated_at) FROM STDIN"
+                "COPY events (id, contract_id, name, starts_at, ends_at, venue, location, attendees, notes, support_contact_id, sales_contact_id, created_at, updated_at) FROM STDIN"
             }
         }
     }
 }
 
 /// The row triggers a bulk load suspends (see the module's documentation).
-const ROW_RULES: [(&str, &str); 4] = [
+const ROW_RULES: [(&str, &str); 5] = [
     ("clients", "clients_sales_contact"),
     ("payments", "payments_record"),
     ("events", "events_need_signed_contract"),
     ("events", "events_support_contact"),
+    ("events", "events_sales_contact"),
 ];
 
 /// Suspends [`ROW_RULES`] inside the load's transaction (a rollback restores them).
@@ -188,10 +190,12 @@ impl Rows<'_> {
         self.end()
     }
 
+    /// An event; `sales` is its client's sales contact, which the event carries.
     pub fn event(
         &mut self,
         id: i64,
         new: &NewEvent,
+        sales: i64,
         support: Option<i64>,
         now: &str,
     ) -> Result<()> {
@@ -205,6 +209,7 @@ impl Rows<'_> {
         self.field(&new.attendees.get().to_string());
         self.field(new.notes.as_ref());
         self.nullable(support.map(|id| id.to_string()).as_deref());
+        self.field(&sales.to_string());
         self.field(now);
         self.field(now);
         self.end()
