@@ -44,6 +44,30 @@ fn backend_waiting(db: &PgDatabase, prefix: &str, child: &mut Child) -> i32 {
     }
 }
 
+/// A write caught in the middle: a test session holds client 1's row, and Bill's update of
+/// that client's phone (to `phone`) is started and waits on the row, inside its transaction.
+/// Returns the holding session (`ROLLBACK` lets the row go), the update's process, whose
+/// stdout goes to `stdout` and stderr to a pipe, and the pid of its backend.
+fn update_waiting_on_a_row(
+    env: &TestEnv,
+    phone: &str,
+    stdout: Stdio,
+) -> (postgres::Client, Child, i32) {
+    let mut holder = env.postgres().client();
+    holder
+        .batch_execute("BEGIN; SELECT 1 FROM clients WHERE id = 1 FOR UPDATE")
+        .unwrap();
+    let mut update = env.command("bill");
+    update
+        .args(["clients", "update", "1", "--phone", phone])
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped());
+    let mut child = update.spawn().unwrap();
+    let pid = backend_waiting(env.postgres(), "UPDATE clients", &mut child);
+    (holder, child, pid)
+}
+
 #[test]
 fn backup_on_postgresql_says_to_use_pg_dump_and_writes_nothing() {
     let env = TestEnv::demo();
@@ -166,24 +190,13 @@ fn writes_killed_in_the_middle_leave_nothing_half_written() {
     let phone = env.text("SELECT phone FROM clients WHERE id = 1");
     let audit = env.count("SELECT COUNT(*) FROM audit_log");
     for round in 0..3 {
-        // A test session holds client 1's row: the update waits there, inside its
-        // transaction, and is killed as `kill -9` would.
-        let mut holder = env.postgres().client();
-        let mut hold = holder.transaction().unwrap();
-        hold.execute("SELECT 1 FROM clients WHERE id = 1 FOR UPDATE", &[])
-            .unwrap();
-        let mut update = env.command("bill");
-        update
-            .args(["clients", "update", "1", "--phone"])
-            .arg(format!("+33 6 00 00 00 {round:02}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let mut child = update.spawn().unwrap();
-        backend_waiting(env.postgres(), "UPDATE clients", &mut child);
+        // The update waits on the row, inside its transaction, and is killed as `kill -9`
+        // would.
+        let phone_then = format!("+33 6 00 00 00 {round:02}");
+        let (mut holder, mut child, _) = update_waiting_on_a_row(&env, &phone_then, Stdio::null());
         child.kill().unwrap();
         child.wait().unwrap();
-        hold.rollback().unwrap();
+        holder.batch_execute("ROLLBACK").unwrap();
         assert_eq!(env.text("SELECT phone FROM clients WHERE id = 1"), phone);
         assert_eq!(env.count("SELECT COUNT(*) FROM audit_log"), audit);
     }
@@ -207,24 +220,14 @@ fn a_connection_lost_in_the_middle_of_a_write_is_one_line_and_changes_nothing() 
     env.login_as("bill", BILL);
     let audit = env.count("SELECT COUNT(*) FROM audit_log");
     let phone = env.text("SELECT phone FROM clients WHERE id = 1");
-    let mut holder = env.postgres().client();
-    let mut hold = holder.transaction().unwrap();
-    hold.execute("SELECT 1 FROM clients WHERE id = 1 FOR UPDATE", &[])
-        .unwrap();
-    let mut update = env.command("bill");
-    update
-        .args(["clients", "update", "1", "--phone", "+33 6 22 22 22 22"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = update.spawn().unwrap();
-    let pid = backend_waiting(env.postgres(), "UPDATE clients", &mut child);
+    let (mut holder, child, pid) =
+        update_waiting_on_a_row(&env, "+33 6 22 22 22 22", Stdio::piped());
     env.postgres()
         .client()
         .execute("SELECT pg_terminate_backend($1)", &[&pid])
         .unwrap();
     let run = crate::helpers::Run::from(child.wait_with_output().unwrap());
-    hold.rollback().unwrap();
+    holder.batch_execute("ROLLBACK").unwrap();
     assert_eq!(
         run.fails(1),
         "error: the connection to the database was lost: nothing was changed; run the command again"
