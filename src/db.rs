@@ -74,7 +74,7 @@ impl Db {
     pub fn interrupter(&self) -> crate::interrupt::Interrupter {
         match self {
             Db::Sqlite(conn) => crate::interrupt::Interrupter::Sqlite(conn.get_interrupt_handle()),
-            Db::Postgres(conn) => crate::interrupt::Interrupter::Postgres(conn.cancel_token()),
+            Db::Postgres(conn) => crate::interrupt::Interrupter::Postgres(conn.canceller()),
         }
     }
 }

@@ -22,16 +22,14 @@ static DATABASE: Mutex<Option<Interrupter>> = Mutex::new(None);
 /// request (sent on a connection of its own).
 pub enum Interrupter {
     Sqlite(rusqlite::InterruptHandle),
-    Postgres(postgres::CancelToken),
+    Postgres(crate::pg::Canceller),
 }
 
 impl Interrupter {
     fn interrupt(&self) {
         match self {
             Interrupter::Sqlite(handle) => handle.interrupt(),
-            Interrupter::Postgres(token) => {
-                let _ = token.cancel_query(postgres::NoTls);
-            }
+            Interrupter::Postgres(canceller) => canceller.cancel(),
         }
     }
 }

@@ -16,6 +16,7 @@ use postgres::error::SqlState;
 use crate::error::{Error, Fault, Result};
 
 pub mod copy;
+pub mod tls;
 
 mod embedded {
     refinery::embed_migrations!("sql/postgres");
@@ -48,12 +49,29 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// A connection to the database of `url` (no TLS: a server on this machine or a private
-/// network; a URL's `sslmode` other than `disable` or `prefer` is refused by the driver).
+/// A connection to the database of `url`, in TLS as its `sslmode` asks ([`tls`]).
 pub fn connect(url: &str) -> Result<postgres::Client> {
-    let client = postgres::Client::connect(url, postgres::NoTls)
+    let target = tls::target(url).map_err(|why| anyhow::anyhow!("{}: {why}", redact(url)))?;
+    let client = target
+        .config
+        .connect(target.tls)
         .with_context(|| format!("connecting to {}", redact(url)))?;
     Ok(client)
+}
+
+/// Cancels the statement a connection runs, through a connection of its own (in TLS when
+/// the URL asks for it, as the server may refuse anything else).
+pub struct Canceller {
+    token: postgres::CancelToken,
+    tls: tls::Tls,
+}
+
+impl Canceller {
+    /// Asks the server to cancel; the statement then fails as cancelled. A request that
+    /// cannot be sent is dropped: the statement goes on, as if Ctrl-C had come too late.
+    pub fn cancel(&self) {
+        let _ = self.token.cancel_query(self.tls.clone());
+    }
 }
 
 /// The transaction-scoped advisory lock every write takes first: writes queue up front and
@@ -77,6 +95,7 @@ const LOCK_TIMEOUT: &str = "10s";
 /// PostgreSQL rolled it back whole, and the command ends with one line that says so.
 pub struct Conn {
     url: String,
+    target: tls::Target,
     client: RefCell<postgres::Client>,
     writing: Cell<bool>,
 }
@@ -86,7 +105,8 @@ impl Conn {
     /// current schema (the usual case) from one to migrate, and a schema newer than this
     /// binary knows is refused before anything touches it.
     pub fn open(url: &str) -> Result<Conn> {
-        let mut client = Self::connect_to(url)?;
+        let target = tls::target(url).map_err(|why| unreachable(url, why))?;
+        let mut client = Self::connect_to(url, &target)?;
         let latest: i32 = env!("EPICEVENTS_LATEST_POSTGRES_MIGRATION")
             .parse()
             .expect("build.rs writes a number");
@@ -104,18 +124,17 @@ impl Conn {
         }
         Ok(Conn {
             url: url.to_owned(),
+            target,
             client: RefCell::new(client),
             writing: Cell::new(false),
         })
     }
 
-    fn connect_to(url: &str) -> Result<postgres::Client> {
-        let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(|err| {
-            Error::Fault(Fault::DatabaseUnreachable {
-                url: redact(url),
-                why: unreachable_reason(&err),
-            })
-        })?;
+    fn connect_to(url: &str, target: &tls::Target) -> Result<postgres::Client> {
+        let mut client = target
+            .config
+            .connect(target.tls.clone())
+            .map_err(|err| unreachable(url, unreachable_reason(&err)))?;
         // Every statement of the CRM reads a page, a capped count or one record: parallel
         // workers and JIT compilation cost more to start (tens of milliseconds, measured
         // on a salesperson's events at a million rows: 118 ms with them, 38 ms without)
@@ -281,12 +300,15 @@ impl Conn {
     }
 
     /// What cancels the statement running on this connection (Ctrl-C).
-    pub fn cancel_token(&self) -> postgres::CancelToken {
-        self.client.borrow().cancel_token()
+    pub fn canceller(&self) -> Canceller {
+        Canceller {
+            token: self.client.borrow().cancel_token(),
+            tls: self.target.tls.clone(),
+        }
     }
 
     fn reconnect(&self) -> Result<()> {
-        let client = Self::connect_to(&self.url)?;
+        let client = Self::connect_to(&self.url, &self.target)?;
         *self.client.borrow_mut() = client;
         Ok(())
     }
@@ -335,7 +357,18 @@ fn is_lost(err: &postgres::Error) -> bool {
 }
 
 /// Why a connection could not be made, in words that name no secret.
+/// The fault of a database that cannot be reached at `url`, for the reason `why`.
+fn unreachable(url: &str, why: String) -> Error {
+    Error::Fault(Fault::DatabaseUnreachable {
+        url: redact(url),
+        why,
+    })
+}
+
 fn unreachable_reason(err: &postgres::Error) -> String {
+    if let Some(why) = tls::refusal(err) {
+        return why.to_owned();
+    }
     if let Some(db) = err.as_db_error() {
         return match *db.code() {
             SqlState::INVALID_PASSWORD | SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {

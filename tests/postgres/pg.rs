@@ -415,3 +415,94 @@ fn a_write_that_waited_too_long_for_the_lock_leaves_the_connection_usable() {
         "+33 6 55 55 55 55"
     );
 }
+
+/// TLS as libpq's `sslmode` asks: `require` and `verify-ca` encrypt (PostgreSQL's own view
+/// of the connection says so), `disable` does not, `verify-full` checks the host name, and a
+/// mode libpq does not know is one line. On a server without TLS, `require` says so.
+#[test]
+fn the_urls_sslmode_is_honoured_as_libpq_honours_it() {
+    let env = TestEnv::demo();
+    env.login(ALICE);
+    let db = env.postgres();
+    let show = |setting: &str| -> String {
+        db.client()
+            .query_one(&format!("SHOW {setting}"), &[])
+            .unwrap()
+            .get(0)
+    };
+    let url = |query: &str| format!("{}?{query}", db.url());
+    let list = |query: &str| {
+        let mut command = on(&env, &url(query));
+        command.args(["clients", "list", "--format", "json"]);
+        pipe(command, "")
+    };
+    if show("ssl") != "on" {
+        let refused = list("sslmode=require");
+        assert!(
+            refused
+                .fails(1)
+                .ends_with("the server does not offer TLS, which the URL's sslmode requires; nothing was changed"),
+            "{refused:?}"
+        );
+        return;
+    }
+    // Whether the connection of a shell that waits for its next line is in TLS, as the
+    // server sees it.
+    let encrypted = |query: &str| -> bool {
+        let mut command = on(&env, &url(query));
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut shell = command.spawn().unwrap();
+        let mut input = shell.stdin.take().unwrap();
+        let mut output = BufReader::new(shell.stdout.take().unwrap()).lines();
+        writeln!(input, "clients list").unwrap();
+        let footer = output
+            .find(|line| line.as_ref().is_ok_and(|l| l.ends_with("clients.")))
+            .is_some();
+        assert!(footer, "the shell listed the clients");
+        let ssl: bool = db
+            .client()
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl JOIN pg_stat_activity USING (pid)
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()
+                   AND backend_type = 'client backend'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        drop(input);
+        assert!(shell.wait().unwrap().success());
+        ssl
+    };
+    assert!(encrypted("sslmode=require"));
+    assert!(encrypted("sslmode=prefer"));
+    assert!(!encrypted("sslmode=disable"));
+
+    // The server's certificate (Debian's, for "localhost") trusted as its own authority:
+    // verify-ca accepts it at 127.0.0.1, verify-full refuses it there.
+    let cert = show("ssl_cert_file");
+    let authority = format!("sslrootcert={cert}");
+    let clients = env.count("SELECT COUNT(*) FROM clients") as usize;
+    let listed = list(&format!("sslmode=verify-ca&{authority}"));
+    assert_eq!(
+        crate::helpers::json(listed.ok()).as_array().map(Vec::len),
+        Some(clients)
+    );
+    let refused = list(&format!("sslmode=verify-full&{authority}"));
+    assert!(
+        refused.fails(1).ends_with(
+            "the server's certificate is not for this host name (sslmode=verify-full checks it); nothing was changed"
+        ),
+        "{refused:?}"
+    );
+    assert!(!refused.stderr.contains(crate::helpers::PG_PASSWORD));
+    let unknown = list("sslmode=allow");
+    assert!(
+        unknown
+            .fails(1)
+            .ends_with("sslmode must be disable, prefer, require, verify-ca or verify-full; nothing was changed"),
+        "{unknown:?}"
+    );
+}
