@@ -310,12 +310,12 @@ where
     type TlsConnect = Handshake;
     type Error = io::Error;
 
+    /// `host` is empty for a Unix socket, where the server answers that it has no TLS and
+    /// the driver goes on without (or stops, for `require`): only a handshake needs a name.
     fn make_tls_connect(&mut self, host: &str) -> io::Result<Handshake> {
-        let name = ServerName::try_from(host.to_owned())
-            .map_err(|err| io::Error::new(io::ErrorKind::InvalidInput, err))?;
         Ok(Handshake {
             connector: tokio_rustls::TlsConnector::from(self.0.clone()),
-            name,
+            name: ServerName::try_from(host.to_owned()).ok(),
         })
     }
 }
@@ -323,7 +323,7 @@ where
 /// The TLS handshake with one server.
 pub struct Handshake {
     connector: tokio_rustls::TlsConnector,
-    name: ServerName<'static>,
+    name: Option<ServerName<'static>>,
 }
 
 impl<S> TlsConnect<S> for Handshake
@@ -336,7 +336,10 @@ where
 
     fn connect(self, stream: S) -> Self::Future {
         Box::pin(async move {
-            let tls = self.connector.connect(self.name, stream).await?;
+            let name = self.name.ok_or_else(|| {
+                io::Error::new(io::ErrorKind::InvalidInput, "no host name to check")
+            })?;
+            let tls = self.connector.connect(name, stream).await?;
             Ok(Stream(Box::new(tls)))
         })
     }

@@ -418,7 +418,8 @@ fn a_write_that_waited_too_long_for_the_lock_leaves_the_connection_usable() {
 
 /// TLS as libpq's `sslmode` asks: `require` and `verify-ca` encrypt (PostgreSQL's own view
 /// of the connection says so), `disable` does not, `verify-full` checks the host name, and a
-/// mode libpq does not know is one line. On a server without TLS, `require` says so.
+/// mode libpq does not know is one line. Where the server has no TLS (a server without it,
+/// or its Unix socket), `prefer` goes on in clear and `require` says why it cannot.
 #[test]
 fn the_urls_sslmode_is_honoured_as_libpq_honours_it() {
     let env = TestEnv::demo();
@@ -498,6 +499,29 @@ fn the_urls_sslmode_is_honoured_as_libpq_honours_it() {
         "{refused:?}"
     );
     assert!(!refused.stderr.contains(crate::helpers::PG_PASSWORD));
+    // Through the server's Unix socket, which never offers TLS: `prefer` goes on without,
+    // `require` says why it cannot.
+    let socket = show("unix_socket_directories");
+    let socket = socket.split(',').next().unwrap_or_default().trim();
+    if std::path::Path::new(socket).is_dir() {
+        let url = db.url();
+        let (credentials, rest) = url.split_once('@').unwrap();
+        let (_, name) = rest.split_once('/').unwrap();
+        let local = format!("{credentials}@{}/{name}", socket.replace('/', "%2F"));
+        let over_socket = |query: &str| {
+            let mut command = on(&env, &format!("{local}?{query}"));
+            command.args(["clients", "list", "--format", "json"]);
+            pipe(command, "")
+        };
+        over_socket("sslmode=prefer").ok();
+        let refused = over_socket("sslmode=require");
+        assert!(
+            refused.fails(1).ends_with(
+                "the server does not offer TLS, which the URL's sslmode requires; nothing was changed"
+            ),
+            "{refused:?}"
+        );
+    }
     let unknown = list("sslmode=allow");
     assert!(
         unknown
