@@ -39,6 +39,11 @@ pub struct Target {
     pub tls: Tls,
 }
 
+/// How long a connection waits for the server's machine to answer, unless the URL says
+/// (`connect_timeout`, in seconds): a wrong address or a firewall that drops the packets is
+/// one line after this, rather than the system's two minutes or more.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// How much a connection checks of the server it reaches (`sslmode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -49,8 +54,9 @@ enum Mode {
     VerifyFull,
 }
 
-/// Reads `url`: its `sslmode` and `sslrootcert`, then the rest as the driver does. The error
-/// is the reason, in words, that the URL cannot be used.
+/// Reads `url`: its `sslmode` and `sslrootcert`, then the rest as the driver does, with a
+/// [`CONNECT_TIMEOUT`] unless it sets one. The error is the reason, in words, that the URL
+/// cannot be used.
 pub fn target(url: &str) -> Result<Target, String> {
     let (rest, settings) = split_settings(url);
     let mode = match settings.mode.as_deref() {
@@ -68,6 +74,9 @@ pub fn target(url: &str) -> Result<Target, String> {
     let mut config: postgres::Config = rest
         .parse()
         .map_err(|_| "the URL is not valid".to_owned())?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
     config.ssl_mode(match mode {
         Mode::Disable => SslMode::Disable,
         Mode::Prefer => SslMode::Prefer,

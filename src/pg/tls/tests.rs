@@ -42,3 +42,20 @@ fn an_unknown_sslmode_or_an_unreadable_root_file_is_a_reason_in_words() {
     assert!(target("postgres://db/crm?sslmode=verify-full").is_ok());
     assert!(target("postgresql://u:p@db/crm?sslmode=disable").is_ok());
 }
+
+#[test]
+fn a_connection_waits_ten_seconds_for_the_server_unless_the_url_says() {
+    let timeout = |url| {
+        target(url)
+            .ok()
+            .and_then(|t| t.config.get_connect_timeout().copied())
+    };
+    assert_eq!(
+        timeout("postgres://db/crm"),
+        Some(std::time::Duration::from_secs(10))
+    );
+    assert_eq!(
+        timeout("postgres://db/crm?connect_timeout=3&sslmode=require"),
+        Some(std::time::Duration::from_secs(3))
+    );
+}
