@@ -202,6 +202,14 @@ pub fn load(ctx: &mut Context) -> Result<Summary> {
     load_as(ctx, None)
 }
 
+/// What to do for data that only goes into an empty database, on the store `db` is.
+pub(super) fn start_afresh(db: &db::Db) -> &'static str {
+    match db {
+        db::Db::Sqlite(_) => "point EPICEVENTS_DB at a new file",
+        db::Db::Postgres(_) => "point EPICEVENTS_DB at a new database (createdb)",
+    }
+}
+
 /// Loads the demo data set into an empty database, in one transaction. On a database in use,
 /// a manager must be logged in to be told that it only goes into an empty one.
 pub fn load_as(ctx: &mut Context, session: Option<&Session>) -> Result<Summary> {
@@ -215,9 +223,10 @@ pub fn load_as(ctx: &mut Context, session: Option<&Session>) -> Result<Summary> 
     let now = ctx.now().to_sql();
     let tx = begin(ctx, session, in_use)?;
     if collaborators::any(&tx)? {
-        return Err(Error::refused(
-            "demo data only goes into an empty database: point EPICEVENTS_DB at a new file",
-        ));
+        return Err(Error::refused(format!(
+            "demo data only goes into an empty database: {}",
+            start_afresh(&tx)
+        )));
     }
     let demo = |entity, id| Entry {
         actor_id: None,

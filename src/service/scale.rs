@@ -158,9 +158,10 @@ pub fn load_as(
     }
     let tx = super::demo::begin(ctx, session, in_use)?;
     if clients::Filter::default().count(&tx)?.counted() > 0 {
-        return Err(Error::refused(
-            "--scale only goes into a database without clients: point EPICEVENTS_DB at a new file",
-        ));
+        return Err(Error::refused(format!(
+            "--scale only goes into a database without clients: {}",
+            super::demo::start_afresh(&tx)
+        )));
     }
     let teams = n.div_ceil(10_000).clamp(1, 500);
     let mut summary = Summary {

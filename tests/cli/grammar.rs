@@ -134,9 +134,18 @@ fn demo_documents_its_logins_and_refuses_a_second_load() {
             .contains("you are not logged in")
     );
     env.login(ALICE);
-    assert!(
-        env.run(&["demo"], "")
-            .fails(1)
-            .contains("only goes into an empty database")
+    // Told what to do on the store in use.
+    let afresh = if crate::POSTGRES {
+        "point EPICEVENTS_DB at a new database (createdb)"
+    } else {
+        "point EPICEVENTS_DB at a new file"
+    };
+    assert_eq!(
+        env.run(&["demo"], "").fails(1),
+        format!("error: demo data only goes into an empty database: {afresh}")
+    );
+    assert_eq!(
+        env.run(&["demo", "--scale", "100"], "").fails(1),
+        format!("error: --scale only goes into a database without clients: {afresh}")
     );
 }
