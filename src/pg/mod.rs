@@ -49,14 +49,19 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// A connection to the database of `url`, in TLS as its `sslmode` asks ([`tls`]).
+/// A connection to the database of `url`, in TLS as its `sslmode` asks ([`tls`]); a
+/// database that cannot be reached is [`Fault::DatabaseUnreachable`], saying why.
 pub fn connect(url: &str) -> Result<postgres::Client> {
-    let target = tls::target(url).map_err(|why| anyhow::anyhow!("{}: {why}", redact(url)))?;
-    let client = target
+    let target = tls::target(url).map_err(|why| unreachable(url, why))?;
+    reach(url, &target)
+}
+
+/// A connection to `target`, whose URL is `url`.
+fn reach(url: &str, target: &tls::Target) -> Result<postgres::Client> {
+    target
         .config
-        .connect(target.tls)
-        .with_context(|| format!("connecting to {}", redact(url)))?;
-    Ok(client)
+        .connect(target.tls.clone())
+        .map_err(|err| unreachable(url, unreachable_reason(&err)))
 }
 
 /// Cancels the statement a connection runs, through a connection of its own (in TLS when
@@ -131,10 +136,7 @@ impl Conn {
     }
 
     fn connect_to(url: &str, target: &tls::Target) -> Result<postgres::Client> {
-        let mut client = target
-            .config
-            .connect(target.tls.clone())
-            .map_err(|err| unreachable(url, unreachable_reason(&err)))?;
+        let mut client = reach(url, target)?;
         // Every statement of the CRM reads a page, a capped count or one record: parallel
         // workers and JIT compilation cost more to start (tens of milliseconds, measured
         // on a salesperson's events at a million rows: 118 ms with them, 38 ms without)
@@ -356,7 +358,6 @@ fn is_lost(err: &postgres::Error) -> bool {
     std::error::Error::source(err).is_some_and(|source| source.is::<std::io::Error>())
 }
 
-/// Why a connection could not be made, in words that name no secret.
 /// The fault of a database that cannot be reached at `url`, for the reason `why`.
 fn unreachable(url: &str, why: String) -> Error {
     Error::Fault(Fault::DatabaseUnreachable {
@@ -365,6 +366,7 @@ fn unreachable(url: &str, why: String) -> Error {
     })
 }
 
+/// Why a connection could not be made, in words that name no secret.
 fn unreachable_reason(err: &postgres::Error) -> String {
     if let Some(why) = tls::refusal(err) {
         return why.to_owned();

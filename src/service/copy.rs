@@ -21,7 +21,7 @@ pub fn to_postgres(ctx: &mut Context, session: &Session, url: &str) -> Result<Co
     }
     let unreachable = |what: &str| {
         Error::refused(format!(
-            "cannot {what} {}: check that the server runs, that the database exists and that this user may write to it",
+            "cannot {what} {}: check that this user may create tables, functions and the pg_trgm extension there",
             pg::redact(url)
         ))
     };
@@ -30,7 +30,7 @@ pub fn to_postgres(ctx: &mut Context, session: &Session, url: &str) -> Result<Co
             "this database is already on PostgreSQL: to copy it to another server, use pg_dump and pg_restore (see docs/operations.md)",
         ));
     };
-    let mut client = pg::connect(url).map_err(|_| unreachable("connect to"))?;
+    let mut client = pg::connect(url)?;
     pg::migrate(&mut client).map_err(|_| unreachable("create the schema in"))?;
     let report = pg::copy::copy(source, &mut client)?;
     let now = ctx.now().to_sql();
