@@ -125,7 +125,20 @@ impl Conn {
                     known: latest,
                 }));
             }
-            _ => migrate(&mut client)?,
+            // An upgrade may have rewritten whole tables (V3 writes every event): the dead
+            // row versions it leaves would keep index-only reads visiting the table until
+            // autovacuum runs, or for good where it is off. The process that migrated
+            // cleans up once, outside the migration's transaction.
+            Some(_) => {
+                if migrate(&mut client)? > 0 {
+                    client
+                        .batch_execute("VACUUM ANALYZE")
+                        .map_err(|err| failed("vacuuming after the upgrade", err))?;
+                }
+            }
+            None => {
+                migrate(&mut client)?;
+            }
         }
         Ok(Conn {
             url: url.to_owned(),
@@ -442,8 +455,9 @@ impl<T> Doing<T> for std::result::Result<T, postgres::Error> {
     }
 }
 
-/// Migrates the database of `client` to the latest schema, one process at a time.
-pub fn migrate(client: &mut postgres::Client) -> Result<()> {
+/// Migrates the database of `client` to the latest schema, one process at a time; returns
+/// how many migrations this call applied (none when another process had applied them).
+pub fn migrate(client: &mut postgres::Client) -> Result<usize> {
     client
         .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
         .context("waiting for the migration lock")?;
@@ -454,9 +468,9 @@ pub fn migrate(client: &mut postgres::Client) -> Result<()> {
     let unlocked = client
         .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
         .context("releasing the migration lock");
-    migrated?;
+    let migrated = migrated?;
     unlocked?;
-    Ok(())
+    Ok(migrated.applied_migrations().len())
 }
 
 #[cfg(test)]

@@ -204,9 +204,10 @@ fn eight_processes_starting_on_a_new_database_migrate_it_once() {
             })
         })
         .collect();
-    for worker in workers {
-        worker.join().unwrap().unwrap();
-    }
+    let applied_here: usize = workers
+        .into_iter()
+        .map(|worker| worker.join().unwrap().unwrap())
+        .sum();
     let mut c = connect(&url).unwrap();
     let applied: i64 = c
         .query_one("SELECT count(*) FROM refinery_schema_history", &[])
@@ -216,6 +217,10 @@ fn eight_processes_starting_on_a_new_database_migrate_it_once() {
         .unwrap()
         .count() as i64;
     assert_eq!(applied, migrations, "each migration once");
+    assert_eq!(
+        applied_here as i64, migrations,
+        "the eight calls applied them between them, each once"
+    );
     let departments: i64 = c
         .query_one("SELECT count(*) FROM departments", &[])
         .unwrap()

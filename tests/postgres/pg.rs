@@ -346,6 +346,46 @@ fn an_events_sales_contact_is_its_clients_whatever_writes_it() {
     assert_eq!(env.count(STRAY_SALES_CONTACTS), 0);
 }
 
+/// A database made by the version before V3 (events did not carry their sales contact)
+/// upgrades on its first start: every event gets its client's sales contact, the list reads
+/// it, and the process that migrated vacuums once, so that the row versions the upgrade
+/// replaced are not left for every index-only read to visit.
+#[test]
+fn an_upgrade_to_v3_fills_every_events_sales_contact_and_vacuums_once() {
+    let env = TestEnv::demo();
+    // V3 undone, as the previous version left the schema.
+    env.execute(
+        "DROP TRIGGER clients_events_follow ON clients; DROP FUNCTION clients_events_follow();
+         DROP TRIGGER contracts_events_follow ON contracts; DROP FUNCTION contracts_events_follow();
+         DROP TRIGGER events_sales_contact ON events; DROP FUNCTION events_sales_contact();
+         DROP INDEX events_sales_start; ALTER TABLE events DROP COLUMN sales_contact_id;
+         DELETE FROM refinery_schema_history WHERE version = 3",
+    );
+    let vacuums = "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'events'";
+    let before = env.count(vacuums);
+    env.login_as("bill", BILL);
+    assert_eq!(
+        env.count("SELECT COUNT(*) FROM refinery_schema_history WHERE version = 3"),
+        1
+    );
+    assert_eq!(env.count(STRAY_SALES_CONTACTS), 0);
+    assert_eq!(
+        env.count("SELECT COUNT(*) FROM events WHERE sales_contact_id IS NOT NULL"),
+        3
+    );
+    assert_eq!(env.count(vacuums), before + 1);
+    // Bill's clients 1 and 2 have events 3 and 1; the next process finds nothing to do.
+    let mine = env.run_as("bill", &["events", "mine", "--format", "json"], "");
+    let ids: Vec<i64> = crate::helpers::json(mine.ok())
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [3, 1]);
+    assert_eq!(env.count(vacuums), before + 1);
+}
+
 #[test]
 fn a_bulk_load_leaves_the_schema_and_its_rules_as_migrated() {
     let env = TestEnv::new();
