@@ -47,12 +47,12 @@ pub fn install(database: Option<Interrupter>) {
             eprintln!("cancelled");
             std::process::exit(130);
         }
+        // The flag is raised with the database held, and the database let go once the
+        // statement's interruption is sent: [`reset`] waits for that, so that a PostgreSQL
+        // cancel request still travelling never reaches the next command's statement.
+        let database = DATABASE.lock().unwrap_or_else(PoisonError::into_inner);
         INTERRUPTED.store(true, Ordering::SeqCst);
-        if let Some(database) = DATABASE
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-        {
+        if let Some(database) = database.as_ref() {
             database.interrupt();
         }
     });
@@ -69,7 +69,12 @@ pub fn while_waiting<T>(wait: impl FnOnce() -> T) -> T {
 /// Forgets an earlier Ctrl-C: called before the next command is read, never as a command
 /// starts, which would lose a Ctrl-C pressed between Enter and that moment. A one-shot command
 /// never calls it: a Ctrl-C from the moment the handler is installed cancels it.
+///
+/// A Ctrl-C whose interruption is still being sent (a PostgreSQL cancel request goes on a
+/// connection of its own, and cancels whatever statement runs when it arrives) is waited
+/// for first: once it has arrived, the server ignores it while the connection is idle.
 pub fn reset() {
+    let _sent = DATABASE.lock().unwrap_or_else(PoisonError::into_inner);
     INTERRUPTED.store(false, Ordering::SeqCst);
 }
 
