@@ -7,10 +7,12 @@ client's phone changed by its salesperson) for a fixed time; reported: requests 
 p50/p99 latency of reads and writes, and errors. Then the one-shot `whoami`, local and
 remote, timed as a user runs it (a process each).
 
-    cargo build --release && python3 bench/load.py [--clients 64] [--seconds 20]
+    cargo build --release && python3 bench/load.py [--clients 64] [--seconds 20] [--db URL]
 
 The database is target/bench/scale-1000000.db (built with `demo --scale 1000000` when
-missing, about a minute). Figures go in docs/performance.md.
+missing, about a minute), or the PostgreSQL database `--db` names (bench/run_pg.py builds
+postgres://postgres@127.0.0.1:5432/epicevents_bench_1000000). Figures go in
+docs/performance.md.
 """
 
 import argparse
@@ -31,9 +33,9 @@ DB = os.path.join(ROOT, "target", "bench", "scale-1000000.db")
 PASSWORD = "epicevents-demo"
 
 
-def env_for(home, db=DB, server=None):
+def env_for(home, server=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EPICEVENTS_", "SENTRY_"))}
-    env.update({"EPICEVENTS_HOME": home, "EPICEVENTS_DB": db, "NO_COLOR": "1"})
+    env.update({"EPICEVENTS_HOME": home, "EPICEVENTS_DB": DB, "NO_COLOR": "1"})
     if server:
         env["EPICEVENTS_SERVER"] = server
         env["EPICEVENTS_DB"] = os.path.join(home, "no-database-here.db")
@@ -41,7 +43,7 @@ def env_for(home, db=DB, server=None):
 
 
 def ensure_database(work):
-    if os.path.exists(DB):
+    if DB.startswith(("postgres://", "postgresql://")) or os.path.exists(DB):
         return
     os.makedirs(os.path.dirname(DB), exist_ok=True)
     print("building the million-row database (about a minute)...", flush=True)
@@ -94,10 +96,13 @@ def percentile(values, p):
 
 
 def main():
+    global DB
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--db", default=DB, help="the database: a SQLite file or a postgres:// URL")
     args = parser.parse_args()
+    DB = args.db
     work = tempfile.mkdtemp(prefix="epicevents-load-")
     ensure_database(work)
     server, url = start_server(work)
