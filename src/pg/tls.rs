@@ -88,11 +88,15 @@ pub fn target(url: &str) -> Result<Target, String> {
         .as_deref()
         .filter(|path| *path != "system");
     let verifier: Arc<dyn ServerCertVerifier> = match (mode, settings.root_cert.is_some()) {
-        (Mode::Disable | Mode::Prefer | Mode::Require, false) => Arc::new(Unchecked {
+        (Mode::VerifyFull, _) => trusted(roots, &provider)?,
+        (Mode::Disable | Mode::Prefer | Mode::Require, false) => Arc::new(Lenient {
+            chain: None,
             algorithms: provider.signature_verification_algorithms,
         }),
-        (Mode::VerifyFull, _) => trusted(roots, &provider)?,
-        (_, _) => Arc::new(AnyName(trusted(roots, &provider)?)),
+        (_, _) => Arc::new(Lenient {
+            chain: Some(trusted(roots, &provider)?),
+            algorithms: provider.signature_verification_algorithms,
+        }),
     };
     let client = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -217,24 +221,34 @@ fn trusted(
         .map_err(|_| unreadable())
 }
 
-/// `sslmode=prefer` and `require` without `sslrootcert`: the traffic is encrypted, the
-/// server's certificate is not checked (libpq's meaning; `verify-full` checks it). The
-/// handshake's signatures are still verified, with the key the certificate holds.
+/// The modes short of `verify-full`: `prefer` and `require` without `sslrootcert` check no
+/// certificate (the traffic is encrypted, libpq's meaning), `verify-ca` checks it is signed
+/// by a trusted authority (`chain`) for whatever host. Either way the handshake's signatures
+/// are verified, with the key the certificate holds.
 #[derive(Debug)]
-struct Unchecked {
+struct Lenient {
+    chain: Option<Arc<dyn ServerCertVerifier>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for Unchecked {
+impl ServerCertVerifier for Lenient {
     fn verify_server_cert(
         &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+        let Some(chain) = &self.chain else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            verified => verified,
+        }
     }
 
     fn verify_tls12_signature(
@@ -257,53 +271,6 @@ impl ServerCertVerifier for Unchecked {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.algorithms.supported_schemes()
-    }
-}
-
-/// `verify-ca`: the certificate must be signed by a trusted authority, for whatever host.
-#[derive(Debug)]
-struct AnyName(Arc<dyn ServerCertVerifier>);
-
-impl ServerCertVerifier for AnyName {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        match self
-            .0
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-        {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
-            verified => verified,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
     }
 }
 
