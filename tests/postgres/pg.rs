@@ -2,8 +2,8 @@
 //! shown, a connection that goes away, many processes at once on one database, processes
 //! killed in the middle of a write, and `serve` on PostgreSQL.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::{BufRead, BufReader, Lines, Read, Write};
+use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, Stdio};
 use std::thread;
 
 use crate::helpers::{ALICE, BILL, PgDatabase, Server, TestEnv, pipe};
@@ -13,6 +13,31 @@ fn on(env: &TestEnv, url: &str) -> Command {
     let mut command = env.local_command("default");
     command.env("EPICEVENTS_DB", url);
     command
+}
+
+/// A shell kept running between lines: what the test writes to it, and its output and
+/// errors, read line by line.
+struct PipedShell {
+    process: Child,
+    input: ChildStdin,
+    output: Lines<BufReader<ChildStdout>>,
+    errors: Lines<BufReader<ChildStderr>>,
+}
+
+impl PipedShell {
+    fn spawn(mut command: Command) -> PipedShell {
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut process = command.spawn().unwrap();
+        PipedShell {
+            input: process.stdin.take().unwrap(),
+            output: BufReader::new(process.stdout.take().unwrap()).lines(),
+            errors: BufReader::new(process.stderr.take().unwrap()).lines(),
+            process,
+        }
+    }
 }
 
 /// Waits until a backend of `db` other than the test's own runs a statement that starts
@@ -240,16 +265,10 @@ fn a_connection_lost_in_the_middle_of_a_write_is_one_line_and_changes_nothing() 
 fn a_read_after_the_connection_went_away_connects_again() {
     let env = TestEnv::demo();
     env.login(ALICE);
-    let mut command = env.command("default");
-    command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut shell = command.spawn().unwrap();
-    let mut input = shell.stdin.take().unwrap();
-    let mut output = BufReader::new(shell.stdout.take().unwrap()).lines();
-    writeln!(input, "clients show 1").unwrap();
-    let first = output
+    let mut shell = PipedShell::spawn(env.command("default"));
+    writeln!(shell.input, "clients show 1").unwrap();
+    let first = shell
+        .output
         .by_ref()
         .map(Result::unwrap)
         .find(|line| line.contains("Kevin Casey"));
@@ -263,10 +282,10 @@ fn a_read_after_the_connection_went_away_connects_again() {
             &[],
         )
         .unwrap();
-    writeln!(input, "clients show 2").unwrap();
-    drop(input);
-    let rest: Vec<String> = output.map(Result::unwrap).collect();
-    let status = shell.wait().unwrap();
+    writeln!(shell.input, "clients show 2").unwrap();
+    drop(shell.input);
+    let rest: Vec<String> = shell.output.map(Result::unwrap).collect();
+    let status = shell.process.wait().unwrap();
     assert!(status.success(), "{rest:?}");
     assert!(
         rest.iter().any(|line| line.contains("John Ouick")),
@@ -429,24 +448,18 @@ fn a_write_that_waited_too_long_for_the_lock_leaves_the_connection_usable() {
     hold.execute("SELECT pg_advisory_xact_lock($1)", &[&0x6570_6963_7772_i64])
         .unwrap();
     let mut command = env.command("bill");
-    command
-        .arg("--keep-going")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut shell = command.spawn().unwrap();
-    let mut input = shell.stdin.take().unwrap();
-    let mut errors = BufReader::new(shell.stderr.take().unwrap()).lines();
-    writeln!(input, "clients update 1 --phone '+33 6 44 44 44 44'").unwrap();
-    let busy = errors.next().unwrap().unwrap();
+    command.arg("--keep-going");
+    let mut shell = PipedShell::spawn(command);
+    writeln!(shell.input, "clients update 1 --phone '+33 6 44 44 44 44'").unwrap();
+    let busy = shell.errors.next().unwrap().unwrap();
     assert!(busy.contains("busy"), "{busy}");
     hold.rollback().unwrap();
     // The same shell, on the same connection, writes next.
-    writeln!(input, "clients update 1 --phone '+33 6 55 55 55 55'").unwrap();
-    drop(input);
-    let rest: Vec<String> = errors.map(Result::unwrap).collect();
+    writeln!(shell.input, "clients update 1 --phone '+33 6 55 55 55 55'").unwrap();
+    drop(shell.input);
+    let rest: Vec<String> = shell.errors.map(Result::unwrap).collect();
     assert!(
-        shell.wait().unwrap().code() == Some(1),
+        shell.process.wait().unwrap().code() == Some(1),
         "the first line failed: {rest:?}"
     );
     assert!(rest.is_empty(), "{rest:?}");
@@ -490,16 +503,10 @@ fn the_urls_sslmode_is_honoured_as_libpq_honours_it() {
     // Whether the connection of a shell that waits for its next line is in TLS, as the
     // server sees it.
     let encrypted = |query: &str| -> bool {
-        let mut command = on(&env, &url(query));
-        command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut shell = command.spawn().unwrap();
-        let mut input = shell.stdin.take().unwrap();
-        let mut output = BufReader::new(shell.stdout.take().unwrap()).lines();
-        writeln!(input, "clients list").unwrap();
-        let footer = output
+        let mut shell = PipedShell::spawn(on(&env, &url(query)));
+        writeln!(shell.input, "clients list").unwrap();
+        let footer = shell
+            .output
             .find(|line| line.as_ref().is_ok_and(|l| l.ends_with("clients.")))
             .is_some();
         assert!(footer, "the shell listed the clients");
@@ -513,8 +520,8 @@ fn the_urls_sslmode_is_honoured_as_libpq_honours_it() {
             )
             .unwrap()
             .get(0);
-        drop(input);
-        assert!(shell.wait().unwrap().success());
+        drop(shell.input);
+        assert!(shell.process.wait().unwrap().success());
         ssl
     };
     assert!(encrypted("sslmode=require"));
